@@ -1,0 +1,533 @@
+//! The discrete-event engine: a priority queue of events in integer time driving the container pool.
+//!
+//! ```text
+//!   InvocationArrived ──► idle container? ──yes──► warm start ─┐
+//!         │                    │no                             ├──► ExecutionFinished ──► keep-alive policy
+//!         │ (next arrival      └──► under limits? ──► cold start ┘                            │
+//!         │  drawn lazily)               │no                                   Reclaim ◄──────┤
+//!         ▼                              ▼                                          KeepFor(d)│
+//!     the queue                      throttled                  KeepAliveExpired ◄────────────┘
+//! ```
+//!
+//! Events at the same instant leave in the order they were scheduled (a sequence number
+//! breaks ties). Each function has one pending arrival at a time: memory grows with live
+//! containers, never with invocations. Each container has at most one valid keep-alive
+//! timer; a timer whose generation no longer matches its container is stale and skipped.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use crate::arrival::ArrivalProcess;
+use crate::dist::TimeDist;
+use crate::keep_alive::{Decision, IdleContext, KeepAlive};
+use crate::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
+use crate::rng::{SimRng, Streams};
+use crate::scenario::Scenario;
+use crate::stats::{FunctionStats, Levels, TimeSeries};
+use crate::time::{SimDuration, SimTime};
+
+/// Something that happens at an instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// An invocation of a function arrived.
+    InvocationArrived(FunctionId),
+    /// The container in this slot finished its invocation (init included, on a cold start).
+    ExecutionFinished(u32),
+    /// The keep-alive timer of the container in this slot fired, if its generation still matches.
+    KeepAliveExpired {
+        /// The container's slot.
+        slot: u32,
+        /// The timer generation it was scheduled with.
+        timer: u32,
+    },
+}
+
+#[derive(Debug)]
+struct Queued {
+    /// Time in the high 64 bits, sequence number in the low: one comparison orders both.
+    key: u128,
+    event: Event,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Queued {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap is a max-heap: reverse for earliest first.
+        other.key.cmp(&self.key)
+    }
+}
+
+/// How an arrival was served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// A new container was started.
+    Cold,
+    /// An idle container took it.
+    Warm,
+    /// A concurrency limit refused it.
+    Throttled,
+}
+
+/// One invocation as it happened, for observers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Invocation {
+    /// Its function.
+    pub function: FunctionId,
+    /// When it arrived.
+    pub arrived: SimTime,
+    /// How it was served.
+    pub start: Start,
+    /// The container that served it; `None` when throttled.
+    pub container: Option<ContainerId>,
+    /// Init time (zero on a warm start or a throttle).
+    pub init: SimDuration,
+    /// Handler time (zero on a throttle).
+    pub exec: SimDuration,
+}
+
+impl Invocation {
+    /// Arrival to response: init plus exec.
+    pub fn latency(&self) -> SimDuration {
+        self.init + self.exec
+    }
+}
+
+/// Sees every invocation as it happens, warm-up included. `()` sees nothing and costs nothing.
+pub trait Observer {
+    /// Called once per arrival, after it was served or throttled.
+    fn invocation(&mut self, invocation: &Invocation);
+}
+
+impl Observer for () {
+    #[inline]
+    fn invocation(&mut self, _: &Invocation) {}
+}
+
+impl Observer for Vec<Invocation> {
+    fn invocation(&mut self, invocation: &Invocation) {
+        self.push(*invocation);
+    }
+}
+
+/// One function's live state during a run.
+#[derive(Debug)]
+struct Func {
+    arrivals: ArrivalProcess,
+    arrival_rng: SimRng,
+    exec_rng: SimRng,
+    cold_rng: SimRng,
+    policy_rng: SimRng,
+    init: TimeDist,
+    exec: TimeDist,
+    cold_exec: Option<TimeDist>,
+    policy: Box<dyn KeepAlive>,
+    idle: IdleSet,
+    /// Containers initializing or executing.
+    busy: u32,
+    /// Containers alive (busy or idle).
+    alive: u32,
+    /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
+    reserved: Option<u32>,
+    stats: FunctionStats,
+}
+
+/// A run of one scenario: build it, [`Simulation::run`] it, read its statistics.
+#[derive(Debug)]
+pub struct Simulation {
+    now: SimTime,
+    end: SimTime,
+    warmup: SimTime,
+    queue: BinaryHeap<Queued>,
+    seq: u64,
+    pool: Pool,
+    funcs: Vec<Func>,
+    /// Busy containers of functions without reserved concurrency, and their shared capacity.
+    shared_busy: u32,
+    shared_capacity: u32,
+    max_lifetime: Option<SimDuration>,
+    router_rng: SimRng,
+    total_busy: u32,
+    total_alive: u32,
+    total_levels: Levels,
+    series: TimeSeries,
+    events: u64,
+}
+
+/// The default number of rows of the time series.
+pub const SERIES_ROWS: u64 = 2_000;
+
+impl Simulation {
+    /// Prepares a run with the scenario's own seed and an automatic time-series width.
+    pub fn new(scenario: &Scenario) -> Simulation {
+        Simulation::with_options(scenario, scenario.seed, None)
+    }
+
+    /// Prepares a run with this seed and, optionally, a time-series bucket width.
+    pub fn with_options(
+        scenario: &Scenario,
+        seed: u64,
+        bucket: Option<SimDuration>,
+    ) -> Simulation {
+        let end = SimTime(scenario.duration.as_micros());
+        let warmup = SimTime(scenario.warmup.as_micros());
+        let mut streams = Streams::new(seed);
+        let router_rng = streams.stream();
+        let reserved_total: u32 = scenario
+            .functions
+            .iter()
+            .filter_map(|f| f.reserved_concurrency)
+            .sum();
+        let mut funcs = Vec::with_capacity(scenario.functions.len());
+        for f in &scenario.functions {
+            let mut arrival_rng = streams.stream();
+            let arrivals = f
+                .arrival
+                .validate(&mut arrival_rng)
+                .unwrap_or_else(|e| unreachable!("validated scenario: {e}"));
+            funcs.push(Func {
+                arrivals,
+                arrival_rng,
+                exec_rng: streams.stream(),
+                cold_rng: streams.stream(),
+                policy_rng: streams.stream(),
+                init: f.init.clone(),
+                exec: f.exec.clone(),
+                cold_exec: f.cold_exec.clone(),
+                policy: f.keep_alive.build(),
+                idle: IdleSet::new(scenario.platform.routing),
+                busy: 0,
+                alive: 0,
+                reserved: f.reserved_concurrency,
+                stats: FunctionStats::new(warmup),
+            });
+        }
+        let width = bucket
+            .unwrap_or_else(|| TimeSeries::auto_width(scenario.duration, SERIES_ROWS));
+        let mut sim = Simulation {
+            now: SimTime::ZERO,
+            end,
+            warmup,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            pool: Pool::default(),
+            funcs,
+            shared_busy: 0,
+            shared_capacity: scenario.platform.account_concurrency - reserved_total,
+            max_lifetime: scenario.platform.max_lifetime,
+            router_rng,
+            total_busy: 0,
+            total_alive: 0,
+            total_levels: Levels::new(warmup),
+            series: TimeSeries::new(end, width),
+            events: 0,
+        };
+        for i in 0..sim.funcs.len() {
+            sim.schedule_next_arrival(FunctionId(i as u32));
+        }
+        sim
+    }
+
+    #[inline]
+    fn schedule(&mut self, at: SimTime, event: Event) {
+        debug_assert!(at >= self.now, "scheduled into the past");
+        if at < self.end {
+            let key = (u128::from(at.0) << 64) | u128::from(self.seq);
+            self.seq += 1;
+            self.queue.push(Queued { key, event });
+        }
+    }
+
+    #[inline]
+    fn schedule_next_arrival(&mut self, f: FunctionId) {
+        let func = &mut self.funcs[f.0 as usize];
+        if let Some(t) = func.arrivals.next_arrival(&mut func.arrival_rng) {
+            self.schedule(t, Event::InvocationArrived(f));
+        }
+    }
+
+    /// Runs to the end, telling `observer` of every invocation.
+    pub fn run<O: Observer>(&mut self, observer: &mut O) {
+        while !self.step(u64::MAX, observer) {}
+    }
+
+    /// Handles up to `max_events` events; returns `true` once the run is over. Lets a caller
+    /// show progress between slices of a long run.
+    pub fn step<O: Observer>(&mut self, max_events: u64, observer: &mut O) -> bool {
+        let mut left = max_events;
+        while left > 0 {
+            let Some(Queued { key, event }) = self.queue.pop() else {
+                self.finish();
+                return true;
+            };
+            let now = SimTime((key >> 64) as u64);
+            debug_assert!(now >= self.now, "the clock went back");
+            self.now = now;
+            self.events += 1;
+            left -= 1;
+            match event {
+                Event::InvocationArrived(f) => self.arrived(f, observer),
+                Event::ExecutionFinished(slot) => self.finished(slot),
+                Event::KeepAliveExpired { slot, timer } => self.expired(slot, timer),
+            }
+        }
+        false
+    }
+
+    /// Brings the time integrals of function `f` and of the series up to now.
+    #[inline]
+    fn touch(&mut self, f: usize) {
+        let func = &mut self.funcs[f];
+        func.stats.levels.advance(self.now, func.busy, func.alive);
+        self.total_levels
+            .advance(self.now, self.total_busy, self.total_alive);
+        self.series
+            .advance(self.now, self.total_busy, self.total_alive);
+    }
+
+    fn arrived<O: Observer>(&mut self, f: FunctionId, observer: &mut O) {
+        self.schedule_next_arrival(f);
+        let now = self.now;
+        let fi = f.0 as usize;
+        self.touch(fi);
+        let func = &mut self.funcs[fi];
+        func.policy.on_arrival(now);
+        // Drawn for every arrival, served or not, so that the k-th arrival of a function gets
+        // the same handler time whatever the policy (common random numbers).
+        let exec = func.exec.sample(&mut func.exec_rng);
+        let counted = now >= self.warmup;
+        if counted {
+            func.stats.invocations += 1;
+        }
+        let throttled = match func.reserved {
+            Some(cap) => func.busy >= cap,
+            None => self.shared_busy >= self.shared_capacity,
+        };
+        let mut inv = Invocation {
+            function: f,
+            arrived: now,
+            start: Start::Throttled,
+            container: None,
+            init: SimDuration::ZERO,
+            exec: SimDuration::ZERO,
+        };
+        if throttled {
+            if counted {
+                func.stats.throttled += 1;
+            }
+            self.series.arrival(now, false, true);
+            observer.invocation(&inv);
+            return;
+        }
+        let slot = match self.take_idle(fi) {
+            Some(slot) => {
+                inv.start = Start::Warm;
+                inv.exec = exec;
+                self.pool.get_mut(slot).state = State::Executing;
+                slot
+            }
+            None => {
+                let func = &mut self.funcs[fi];
+                inv.start = Start::Cold;
+                inv.init = func.init.sample(&mut func.cold_rng);
+                inv.exec = match &func.cold_exec {
+                    Some(d) => d.sample(&mut func.cold_rng),
+                    None => exec,
+                };
+                func.alive += 1;
+                self.total_alive += 1;
+                self.pool.create(f, now)
+            }
+        };
+        let func = &mut self.funcs[fi];
+        func.busy += 1;
+        self.total_busy += 1;
+        if func.reserved.is_none() {
+            self.shared_busy += 1;
+        }
+        inv.container = Some(self.pool.get(slot).id);
+        let cold = inv.start == Start::Cold;
+        if counted {
+            if cold {
+                func.stats.cold_starts += 1;
+            } else {
+                func.stats.warm_starts += 1;
+            }
+            func.stats.latency.record(inv.latency());
+        }
+        self.series.arrival(now, cold, false);
+        observer.invocation(&inv);
+        self.schedule(now + inv.latency(), Event::ExecutionFinished(slot));
+    }
+
+    /// Takes the idle container the routing rule picks, reclaiming any whose deadline has
+    /// come: the keep-alive window is half-open, so an arrival exactly at the deadline is cold.
+    #[inline]
+    fn take_idle(&mut self, f: usize) -> Option<u32> {
+        loop {
+            let func = &mut self.funcs[f];
+            let slot = func.idle.pick(&mut self.router_rng)?;
+            func.idle.remove(&mut self.pool, slot);
+            if self.pool.get(slot).deadline > self.now {
+                return Some(slot);
+            }
+            self.reclaim(slot);
+        }
+    }
+
+    fn reclaim(&mut self, slot: u32) {
+        let f = self.pool.get(slot).function.0 as usize;
+        self.funcs[f].alive -= 1;
+        self.total_alive -= 1;
+        self.pool.release(slot);
+    }
+
+    fn finished(&mut self, slot: u32) {
+        let now = self.now;
+        let (f, created, served) = {
+            let c = self.pool.get_mut(slot);
+            c.served += 1;
+            (c.function.0 as usize, c.created, c.served)
+        };
+        self.touch(f);
+        let func = &mut self.funcs[f];
+        func.busy -= 1;
+        self.total_busy -= 1;
+        if func.reserved.is_none() {
+            self.shared_busy -= 1;
+        }
+        let retire_at = self.max_lifetime.map(|l| created + l);
+        if retire_at.is_some_and(|r| now >= r) {
+            self.reclaim(slot);
+            return;
+        }
+        let ctx = IdleContext {
+            now,
+            created,
+            served,
+        };
+        let deadline = match func.policy.on_idle(&ctx, &mut func.policy_rng) {
+            Decision::Reclaim => now,
+            Decision::KeepFor(d) => (now + d).min(retire_at.unwrap_or(SimTime::NEVER)),
+        };
+        if deadline <= now {
+            self.reclaim(slot);
+            return;
+        }
+        func.idle.insert(&mut self.pool, slot);
+        let c = self.pool.get_mut(slot);
+        c.state = State::Idle;
+        c.deadline = deadline;
+        // A pending timer that fires no later than the new deadline will re-arm itself; only
+        // an earlier deadline needs a new timer, which makes the pending one stale.
+        if c.timer_at > deadline && deadline < self.end {
+            c.timer = c.timer.wrapping_add(1);
+            c.timer_at = deadline;
+            let timer = c.timer;
+            self.schedule(deadline, Event::KeepAliveExpired { slot, timer });
+        }
+    }
+
+    fn expired(&mut self, slot: u32, timer: u32) {
+        let now = self.now;
+        let c = self.pool.get_mut(slot);
+        if c.timer != timer || c.state == State::Free {
+            return; // stale: superseded by an earlier timer, or the container is gone
+        }
+        c.timer_at = SimTime::NEVER;
+        if c.state != State::Idle {
+            return; // busy again; it re-arms when it next goes idle
+        }
+        if c.deadline > now {
+            // Reused and idle again since this timer was set: re-arm for the new deadline.
+            let deadline = c.deadline;
+            if deadline < self.end {
+                c.timer = c.timer.wrapping_add(1);
+                c.timer_at = deadline;
+                let timer = c.timer;
+                self.schedule(deadline, Event::KeepAliveExpired { slot, timer });
+            }
+            return;
+        }
+        let f = c.function.0 as usize;
+        self.touch(f);
+        self.funcs[f].idle.remove(&mut self.pool, slot);
+        self.reclaim(slot);
+    }
+
+    fn finish(&mut self) {
+        self.now = self.end;
+        for f in 0..self.funcs.len() {
+            self.touch(f);
+        }
+    }
+
+    /// The current simulated instant.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The end of the run.
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+
+    /// Events handled so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Each function's statistics, in scenario order.
+    pub fn function_stats(&self) -> impl Iterator<Item = &FunctionStats> {
+        self.funcs.iter().map(|f| &f.stats)
+    }
+
+    /// Busy and alive containers of all functions together over the window.
+    pub fn total_levels(&self) -> &Levels {
+        &self.total_levels
+    }
+
+    /// The time series of all functions together.
+    pub fn series(&self) -> &TimeSeries {
+        &self.series
+    }
+
+    /// Containers created over the whole run, warm-up included.
+    pub fn containers_created(&self) -> u64 {
+        self.pool.created()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_instant_events_leave_in_scheduling_order() {
+        let mut q = BinaryHeap::new();
+        for (seq, t) in [(0u64, 5u64), (1, 3), (2, 5), (3, 3), (4, 5)] {
+            q.push(Queued {
+                key: (u128::from(t) << 64) | u128::from(seq),
+                event: Event::ExecutionFinished(seq as u32),
+            });
+        }
+        let order: Vec<Event> = std::iter::from_fn(|| q.pop().map(|e| e.event)).collect();
+        let slots: Vec<u32> = order
+            .iter()
+            .map(|e| match e {
+                Event::ExecutionFinished(s) => *s,
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(slots, vec![1, 3, 0, 2, 4]);
+    }
+}

@@ -1,0 +1,20 @@
+//! coldsim: a fast, exact, deterministic discrete-event simulator of serverless cold and warm starts.
+//!
+//! A [`scenario::Scenario`] (functions, their arrival processes, init and exec time
+//! distributions, keep-alive policies, platform limits) is run by an
+//! [`engine::Simulation`] in integer microseconds; [`report::Summary`] turns the run's
+//! statistics into `summary.json`, `functions.csv` and `timeseries.csv`.
+//!
+//! Everything but [`cli`] is free of I/O: no files, no clock, no printing, no OS randomness.
+
+pub mod arrival;
+pub mod cli;
+pub mod dist;
+pub mod engine;
+pub mod keep_alive;
+pub mod pool;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod stats;
+pub mod time;

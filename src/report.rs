@@ -1,0 +1,408 @@
+//! Reports of a run: the figures (`summary.json`), the per-function table (`functions.csv`), the time series (`timeseries.csv`) and the terminal table, each turned into bytes.
+
+use serde::Serialize;
+
+use crate::engine::Simulation;
+use crate::scenario::{Arch, Scenario};
+use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
+use crate::time::MICROS_PER_S;
+
+/// Everything `coldsim run` writes, as `summary.json` holds it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The seed the run used.
+    pub seed: u64,
+    /// Simulated time from 0 to the end of the run [s].
+    pub horizon_s: f64,
+    /// The prefix the statistics ignore [s].
+    pub warmup_s: f64,
+    /// The statistics window, horizon minus warm-up [s].
+    pub window_s: f64,
+    /// All functions together.
+    pub totals: Figures,
+    /// Each function, in scenario order.
+    pub functions: Vec<FunctionSummary>,
+}
+
+/// One function's figures, with its configuration.
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionSummary {
+    /// Its name.
+    pub name: String,
+    /// Configured memory [MB].
+    pub memory_mb: u32,
+    /// Architecture.
+    pub arch: Arch,
+    /// Its figures.
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The figures of a function or of all of them, over the statistics window.
+#[derive(Clone, Debug, Serialize)]
+pub struct Figures {
+    /// Arrivals, throttled ones included.
+    pub invocations: u64,
+    /// Arrivals served by a new container.
+    pub cold_starts: u64,
+    /// Arrivals served by an idle container.
+    pub warm_starts: u64,
+    /// Arrivals refused by a concurrency limit.
+    pub throttled: u64,
+    /// cold_starts / invocations; null without invocations.
+    pub cold_start_ratio: Option<f64>,
+    /// Latency of served invocations, arrival to response [ms].
+    pub latency_ms: LatencyFigures,
+    /// Container counts.
+    pub containers: ContainerFigures,
+    /// Memory held by containers [GB·s].
+    pub gb_s: GbSeconds,
+}
+
+/// Latency statistics [ms]; each is null when nothing was served.
+#[derive(Clone, Debug, Serialize)]
+pub struct LatencyFigures {
+    /// Exact mean.
+    pub mean: Option<f64>,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// 99.9th percentile.
+    pub p999: Option<f64>,
+    /// Exact maximum.
+    pub max: Option<f64>,
+}
+
+/// Container counts; the means are exact time averages over the window.
+#[derive(Clone, Debug, Serialize)]
+pub struct ContainerFigures {
+    /// Containers created (one per cold start).
+    pub created: u64,
+    /// Most alive at once.
+    pub peak: u32,
+    /// Mean alive (busy plus idle).
+    pub mean_alive: f64,
+    /// Mean initializing or executing.
+    pub mean_busy: f64,
+    /// Mean idle.
+    pub mean_idle: f64,
+}
+
+/// Memory held by containers [GB·s], GB being 1024 MB as Lambda bills it.
+#[derive(Clone, Debug, Serialize)]
+pub struct GbSeconds {
+    /// While initializing or executing.
+    pub busy: f64,
+    /// While idle.
+    pub idle: f64,
+}
+
+fn latency_figures(l: &Latency) -> LatencyFigures {
+    LatencyFigures {
+        mean: l.mean_ms(),
+        p50: l.quantile_ms(0.50),
+        p90: l.quantile_ms(0.90),
+        p95: l.quantile_ms(0.95),
+        p99: l.quantile_ms(0.99),
+        p999: l.quantile_ms(0.999),
+        max: l.max_ms(),
+    }
+}
+
+fn figures(stats: &CountSums, latency: &Latency, levels: &Levels, gb_s: GbSeconds, window_us: u64) -> Figures {
+    let w = window_us as f64;
+    let mean_alive = levels.alive_area as f64 / w;
+    let mean_busy = levels.busy_area as f64 / w;
+    Figures {
+        invocations: stats.invocations,
+        cold_starts: stats.cold_starts,
+        warm_starts: stats.warm_starts,
+        throttled: stats.throttled,
+        cold_start_ratio: (stats.invocations > 0)
+            .then(|| stats.cold_starts as f64 / stats.invocations as f64),
+        latency_ms: latency_figures(latency),
+        containers: ContainerFigures {
+            created: stats.cold_starts,
+            peak: levels.peak_alive,
+            mean_alive,
+            mean_busy,
+            mean_idle: (levels.alive_area - levels.busy_area) as f64 / w,
+        },
+        gb_s,
+    }
+}
+
+#[derive(Default)]
+struct CountSums {
+    invocations: u64,
+    cold_starts: u64,
+    warm_starts: u64,
+    throttled: u64,
+}
+
+impl CountSums {
+    fn add(&mut self, s: &FunctionStats) {
+        self.invocations += s.invocations;
+        self.cold_starts += s.cold_starts;
+        self.warm_starts += s.warm_starts;
+        self.throttled += s.throttled;
+    }
+}
+
+fn gb_s(levels: &Levels, memory_mb: u32) -> GbSeconds {
+    let per = f64::from(memory_mb) / 1024.0 / MICROS_PER_S as f64;
+    GbSeconds {
+        busy: levels.busy_area as f64 * per,
+        idle: (levels.alive_area - levels.busy_area) as f64 * per,
+    }
+}
+
+impl Summary {
+    /// Gathers the figures of a finished run.
+    pub fn new(scenario: &Scenario, seed: u64, sim: &Simulation) -> Summary {
+        let window_us = scenario.duration.as_micros() - scenario.warmup.as_micros();
+        let mut sums = CountSums::default();
+        let mut latency = Latency::new();
+        let mut busy_gb_s = 0.0;
+        let mut idle_gb_s = 0.0;
+        let mut functions = Vec::with_capacity(scenario.functions.len());
+        for (f, stats) in scenario.functions.iter().zip(sim.function_stats()) {
+            let mut own = CountSums::default();
+            own.add(stats);
+            sums.add(stats);
+            latency.merge(&stats.latency);
+            let g = gb_s(&stats.levels, f.memory_mb);
+            busy_gb_s += g.busy;
+            idle_gb_s += g.idle;
+            functions.push(FunctionSummary {
+                name: f.name.clone(),
+                memory_mb: f.memory_mb,
+                arch: f.arch,
+                figures: figures(&own, &stats.latency, &stats.levels, g, window_us),
+            });
+        }
+        let totals = figures(
+            &sums,
+            &latency,
+            sim.total_levels(),
+            GbSeconds {
+                busy: busy_gb_s,
+                idle: idle_gb_s,
+            },
+            window_us,
+        );
+        Summary {
+            scenario: scenario.name.clone(),
+            seed,
+            horizon_s: scenario.duration.as_secs_f64(),
+            warmup_s: scenario.warmup.as_secs_f64(),
+            window_s: window_us as f64 / MICROS_PER_S as f64,
+            totals,
+            functions,
+        }
+    }
+
+    /// `summary.json`: pretty-printed, ending in a newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self)
+            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
+        out.push(b'\n');
+        out
+    }
+
+    /// `functions.csv`: one row per function; columns are in [`FUNCTION_COLUMNS`].
+    pub fn functions_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let row = |w: &mut csv::Writer<Vec<u8>>, f: &FunctionSummary| {
+            let g = &f.figures;
+            let l = &g.latency_ms;
+            let c = &g.containers;
+            let mut rec = vec![
+                f.name.clone(),
+                f.memory_mb.to_string(),
+                arch_name(f.arch).to_string(),
+                g.invocations.to_string(),
+                g.cold_starts.to_string(),
+                g.warm_starts.to_string(),
+                g.throttled.to_string(),
+                opt(g.cold_start_ratio, 6),
+            ];
+            for v in [l.mean, l.p50, l.p90, l.p95, l.p99, l.p999, l.max] {
+                rec.push(opt(v, 3));
+            }
+            rec.extend([
+                c.created.to_string(),
+                c.peak.to_string(),
+                format!("{:.6}", c.mean_alive),
+                format!("{:.6}", c.mean_busy),
+                format!("{:.6}", c.mean_idle),
+                format!("{:.3}", g.gb_s.busy),
+                format!("{:.3}", g.gb_s.idle),
+            ]);
+            w.write_record(&rec)
+        };
+        let written = w
+            .write_record(FUNCTION_COLUMNS)
+            .and_then(|_| self.functions.iter().try_for_each(|f| row(&mut w, f)));
+        finish_csv(written, w)
+    }
+}
+
+/// The columns of `functions.csv`, in order.
+pub const FUNCTION_COLUMNS: [&str; 22] = [
+    "function",
+    "memory_mb",
+    "arch",
+    "invocations",
+    "cold_starts",
+    "warm_starts",
+    "throttled",
+    "cold_start_ratio",
+    "latency_mean_ms",
+    "latency_p50_ms",
+    "latency_p90_ms",
+    "latency_p95_ms",
+    "latency_p99_ms",
+    "latency_p999_ms",
+    "latency_max_ms",
+    "containers_created",
+    "containers_peak",
+    "containers_mean_alive",
+    "containers_mean_busy",
+    "containers_mean_idle",
+    "busy_gb_s",
+    "idle_gb_s",
+];
+
+/// The columns of `timeseries.csv`, in order.
+pub const SERIES_COLUMNS: [&str; 9] = [
+    "t_start_s",
+    "t_end_s",
+    "busy_mean",
+    "idle_mean",
+    "alive_mean",
+    "alive_peak",
+    "arrivals",
+    "cold_starts",
+    "throttled",
+];
+
+/// `timeseries.csv`: one row per bucket of the whole run, warm-up included; columns in [`SERIES_COLUMNS`].
+pub fn series_csv(series: &TimeSeries, end_us: u64) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let width = series.width.as_micros();
+    let written = w.write_record(SERIES_COLUMNS).and_then(|_| {
+        series.buckets.iter().enumerate().try_for_each(|(i, b)| {
+            let start = i as u64 * width;
+            let stop = (start + width).min(end_us);
+            let span = (stop - start).max(1) as f64;
+            w.write_record([
+                secs(start),
+                secs(stop),
+                format!("{:.6}", b.busy_area as f64 / span),
+                format!("{:.6}", (b.alive_area - b.busy_area) as f64 / span),
+                format!("{:.6}", b.alive_area as f64 / span),
+                b.peak_alive.to_string(),
+                b.arrivals.to_string(),
+                b.cold_starts.to_string(),
+                b.throttled.to_string(),
+            ])
+        })
+    });
+    finish_csv(written, w)
+}
+
+fn finish_csv(written: csv::Result<()>, w: csv::Writer<Vec<u8>>) -> Vec<u8> {
+    // Writing into memory cannot fail.
+    written.unwrap_or_else(|e| unreachable!("csv into memory: {e}"));
+    w.into_inner()
+        .unwrap_or_else(|e| unreachable!("csv into memory: {e}"))
+}
+
+fn secs(us: u64) -> String {
+    let s = format!("{}.{:06}", us / MICROS_PER_S, us % MICROS_PER_S);
+    let s = s.trim_end_matches('0');
+    s.trim_end_matches('.').to_string()
+}
+
+fn opt(v: Option<f64>, decimals: usize) -> String {
+    v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
+}
+
+fn arch_name(a: Arch) -> &'static str {
+    match a {
+        Arch::X86_64 => "x86_64",
+        Arch::Arm64 => "arm64",
+    }
+}
+
+/// The table `coldsim run` prints: one row per function and a total row.
+pub fn table(summary: &Summary) -> String {
+    use comfy_table::{CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
+    let mut t = Table::new();
+    t.load_preset(UTF8_BORDERS_ONLY);
+    t.set_header([
+        "function",
+        "invocations",
+        "cold",
+        "cold %",
+        "throttled",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "peak",
+        "mean alive",
+        "busy GB-s",
+        "idle GB-s",
+    ]);
+    let row = |name: &str, g: &Figures| {
+        vec![
+            name.to_string(),
+            g.invocations.to_string(),
+            g.cold_starts.to_string(),
+            g.cold_start_ratio
+                .map(|r| format!("{:.2}", r * 100.0))
+                .unwrap_or_else(|| "-".into()),
+            g.throttled.to_string(),
+            opt(g.latency_ms.p50, 1),
+            opt(g.latency_ms.p99, 1),
+            opt(g.latency_ms.max, 1),
+            g.containers.peak.to_string(),
+            format!("{:.2}", g.containers.mean_alive),
+            format!("{:.1}", g.gb_s.busy),
+            format!("{:.1}", g.gb_s.idle),
+        ]
+    };
+    for f in &summary.functions {
+        t.add_row(row(&f.name, &f.figures));
+    }
+    if summary.functions.len() > 1 {
+        t.add_row(row("total", &summary.totals));
+    }
+    for i in 1..12 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    t.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_are_written_without_trailing_zeros() {
+        assert_eq!(secs(0), "0");
+        assert_eq!(secs(1_500_000), "1.5");
+        assert_eq!(secs(50_000), "0.05");
+        assert_eq!(secs(86_400_000_000), "86400");
+    }
+}

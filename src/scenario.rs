@@ -1,0 +1,563 @@
+//! The scenario file: TOML parsed into raw structs, then validated into a [`Scenario`] the engine trusts.
+//!
+//! Parse, then validate: serde refuses unknown keys and wrong types; [`Scenario::from_toml`]
+//! then checks every value (positive rates, memory, bounds) and resolves `[defaults]`. Every
+//! error names the file, the line when it can be found, and the key.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::arrival::ArrivalSpec;
+use crate::dist::{TimeDist, TimeDistSpec};
+use crate::keep_alive::KeepAliveSpec;
+use crate::time::SimDuration;
+
+/// Something wrong with a scenario, naming where.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{path}: cannot read the scenario: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or has an unknown key or a value of the wrong type.
+    #[error("{}{}: {key}{message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The line [1-based], when known.
+        line: Option<usize>,
+        /// The key path followed by ": ", or empty.
+        key: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A value is out of range or inconsistent with another.
+    #[error("{}{}: {key}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The line [1-based], when known.
+        line: Option<usize>,
+        /// The key path, like `function[0].arrival.rate_per_s`.
+        key: String,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+}
+
+/// Instruction-set architecture of a function, which sets its price.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Arch {
+    /// Intel or AMD.
+    #[default]
+    #[serde(rename = "x86_64")]
+    X86_64,
+    /// AWS Graviton.
+    Arm64,
+}
+
+/// Which idle container takes an arrival when several are idle.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Routing {
+    /// The most recently used (last to go idle): the default, see the README.
+    #[default]
+    Mru,
+    /// The least recently used (longest idle).
+    Lru,
+    /// The most recently created.
+    Newest,
+    /// The least recently created.
+    Oldest,
+    /// Any idle container, uniformly at random.
+    Random,
+}
+
+/// Settings of the platform shared by every function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Platform {
+    /// Containers initializing or executing at once, over all functions (AWS default 1000).
+    pub account_concurrency: u32,
+    /// Which idle container takes an arrival.
+    pub routing: Routing,
+    /// A container at least this old is retired when it next goes idle, and an idle one when it reaches this age.
+    pub max_lifetime: Option<SimDuration>,
+}
+
+/// One function, every setting resolved and validated.
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// Unique name.
+    pub name: String,
+    /// Configured memory [MB].
+    pub memory_mb: u32,
+    /// Architecture.
+    pub arch: Arch,
+    /// Where its invocations come from.
+    pub arrival: ArrivalSpec,
+    /// Runtime start plus the code outside the handler, once per container.
+    pub init: TimeDist,
+    /// The handler's time.
+    pub exec: TimeDist,
+    /// The handler's time on a container's first invocation; `None` means `exec`.
+    pub cold_exec: Option<TimeDist>,
+    /// What happens to its idle containers.
+    pub keep_alive: KeepAliveSpec,
+    /// A reserved share of the account's concurrency, which is also its cap.
+    pub reserved_concurrency: Option<u32>,
+}
+
+/// A validated scenario: what the engine runs.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Name, used for the output folder.
+    pub name: String,
+    /// Seed of the run's generator.
+    pub seed: u64,
+    /// Arrivals are generated in `[0, duration)`; the run ends at `duration`.
+    pub duration: SimDuration,
+    /// Statistics ignore `[0, warmup)`.
+    pub warmup: SimDuration,
+    /// Platform settings.
+    pub platform: Platform,
+    /// The functions, in file order.
+    pub functions: Vec<Function>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    name: Option<String>,
+    seed: Option<u64>,
+    duration: Option<SimDuration>,
+    warmup: Option<SimDuration>,
+    #[serde(default)]
+    platform: RawPlatform,
+    #[serde(default)]
+    defaults: RawFunction,
+    #[serde(default, rename = "function")]
+    functions: Vec<RawFunction>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlatform {
+    account_concurrency: Option<u32>,
+    routing: Option<Routing>,
+    max_lifetime: Option<SimDuration>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFunction {
+    name: Option<String>,
+    memory_mb: Option<u32>,
+    arch: Option<Arch>,
+    arrival: Option<ArrivalSpec>,
+    init: Option<TimeDistSpec>,
+    exec: Option<TimeDistSpec>,
+    cold_exec: Option<TimeDistSpec>,
+    keep_alive: Option<KeepAliveSpec>,
+    reserved_concurrency: Option<u32>,
+}
+
+/// The default memory size [MB]: Lambda's own default.
+pub const DEFAULT_MEMORY_MB: u32 = 128;
+/// The largest memory size Lambda offers [MB].
+pub const MAX_MEMORY_MB: u32 = 10_240;
+/// Lambda's default account concurrency.
+pub const DEFAULT_ACCOUNT_CONCURRENCY: u32 = 1_000;
+
+/// A position in the TOML tree, for locating a line.
+#[derive(Clone, Debug)]
+enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    doc: Option<toml_edit::Document<&'a str>>,
+    text: &'a str,
+}
+
+impl Checker<'_> {
+    fn line_of(&self, segs: &[Seg]) -> Option<usize> {
+        let doc = self.doc.as_ref()?;
+        let mut item = doc.as_item();
+        let mut best = None;
+        for seg in segs {
+            let next = match seg {
+                Seg::Key(k) => item.get(*k),
+                Seg::Index(i) => item.get(*i),
+            };
+            match next {
+                Some(n) => {
+                    item = n;
+                    if let Some(span) = item.span() {
+                        best = Some(span.start);
+                    }
+                }
+                None => break,
+            }
+        }
+        best.map(|offset| line_at(self.text, offset))
+    }
+
+    fn invalid(&self, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
+        let key = segs
+            .iter()
+            .map(|s| match s {
+                Seg::Key(k) => format!(".{k}"),
+                Seg::Index(i) => format!("[{i}]"),
+            })
+            .collect::<String>();
+        ScenarioError::Invalid {
+            path: self.path.to_path_buf(),
+            line: self.line_of(segs),
+            key: key.trim_start_matches('.').to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 140
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.')
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Scenario::from_toml(&text, path)
+    }
+
+    /// Parses and validates scenario text; `path` only names the source in errors and gives the default name.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let de = toml::Deserializer::parse(text).map_err(|e| syntax(path, text, "", &e))?;
+        let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
+            let key = e.path().to_string();
+            let key = if key == "." || key.is_empty() {
+                String::new()
+            } else {
+                format!("{key}: ")
+            };
+            syntax(path, text, &key, e.inner())
+        })?;
+        let check = Checker {
+            path,
+            doc: toml_edit::Document::parse(text).ok(),
+            text,
+        };
+        raw.validate(&check)
+    }
+}
+
+fn syntax(path: &Path, text: &str, key: &str, e: &toml::de::Error) -> ScenarioError {
+    ScenarioError::Syntax {
+        path: path.to_path_buf(),
+        line: e.span().map(|s| line_at(text, s.start)),
+        key: key.to_string(),
+        message: e.message().trim().replace('\n', " "),
+    }
+}
+
+impl RawScenario {
+    fn validate(self, check: &Checker<'_>) -> Result<Scenario, ScenarioError> {
+        use Seg::*;
+        let name = match self.name {
+            Some(n) => n,
+            None => check
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".into()),
+        };
+        if !valid_name(&name) {
+            return Err(check.invalid(
+                &[Key("name")],
+                format!("{name:?} must be 1 to 140 letters, digits, '-', '_' or '.', since it names the output folder"),
+            ));
+        }
+        let duration = self.duration.ok_or_else(|| {
+            check.invalid(&[Key("duration")], "missing: say how long to simulate, like duration = \"6h\"")
+        })?;
+        if duration.as_micros() == 0 {
+            return Err(check.invalid(&[Key("duration")], "must be longer than 0s"));
+        }
+        let warmup = self.warmup.unwrap_or_default();
+        if warmup >= duration {
+            return Err(check.invalid(
+                &[Key("warmup")],
+                format!("({warmup}) must be shorter than duration ({duration})"),
+            ));
+        }
+        let account_concurrency = self
+            .platform
+            .account_concurrency
+            .unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY);
+        if account_concurrency == 0 {
+            return Err(check.invalid(
+                &[Key("platform"), Key("account_concurrency")],
+                "must be at least 1",
+            ));
+        }
+        if let Some(l) = self.platform.max_lifetime {
+            if l.as_micros() == 0 {
+                return Err(check.invalid(
+                    &[Key("platform"), Key("max_lifetime")],
+                    "must be longer than 0s",
+                ));
+            }
+        }
+        let platform = Platform {
+            account_concurrency,
+            routing: self.platform.routing.unwrap_or_default(),
+            max_lifetime: self.platform.max_lifetime,
+        };
+        if self.defaults.name.is_some() {
+            return Err(check.invalid(
+                &[Key("defaults"), Key("name")],
+                "a name belongs to one [[function]], not to [defaults]",
+            ));
+        }
+        if self.functions.is_empty() {
+            return Err(check.invalid(
+                &[Key("function")],
+                "missing: add at least one [[function]] with a name, an arrival process, init and exec",
+            ));
+        }
+        let mut functions = Vec::with_capacity(self.functions.len());
+        let mut reserved_total: u64 = 0;
+        for (i, f) in self.functions.into_iter().enumerate() {
+            let at = |k: &'static str| [Key("function"), Index(i), Key(k)];
+            let name = f
+                .name
+                .clone()
+                .ok_or_else(|| check.invalid(&[Key("function"), Index(i)], "missing name"))?;
+            if !valid_name(&name) {
+                return Err(check.invalid(
+                    &at("name"),
+                    format!("{name:?} must be 1 to 140 letters, digits, '-', '_' or '.'"),
+                ));
+            }
+            if functions.iter().any(|g: &Function| g.name == name) {
+                return Err(check.invalid(&at("name"), format!("{name:?} is used twice")));
+            }
+            let merged = f.or(&self.defaults);
+            let memory_mb = merged.memory_mb.unwrap_or(DEFAULT_MEMORY_MB);
+            if memory_mb == 0 || memory_mb > MAX_MEMORY_MB {
+                return Err(check.invalid(
+                    &at("memory_mb"),
+                    format!("must be between 1 and {MAX_MEMORY_MB} MB, got {memory_mb} (Lambda offers 128 to 10240)"),
+                ));
+            }
+            let missing = |k: &'static str| {
+                check.invalid(
+                    &at(k),
+                    format!("missing for function {name:?}: set it in the [[function]] or in [defaults]"),
+                )
+            };
+            let arrival = merged.arrival.clone().ok_or_else(|| missing("arrival"))?;
+            arrival
+                .validate(&mut crate::rng::Streams::new(0).stream())
+                .map_err(|m| check.invalid(&at("arrival"), m))?;
+            let dist = |k: &'static str, spec: &TimeDistSpec| {
+                spec.validate().map_err(|m| check.invalid(&at(k), m))
+            };
+            let init = dist("init", merged.init.as_ref().ok_or_else(|| missing("init"))?)?;
+            let exec = dist("exec", merged.exec.as_ref().ok_or_else(|| missing("exec"))?)?;
+            let cold_exec = match &merged.cold_exec {
+                Some(spec) => Some(dist("cold_exec", spec)?),
+                None => None,
+            };
+            let keep_alive = merged.keep_alive.clone().unwrap_or_default();
+            keep_alive
+                .validate()
+                .map_err(|m| check.invalid(&at("keep_alive"), m))?;
+            if let Some(r) = merged.reserved_concurrency {
+                if r == 0 || r > account_concurrency {
+                    return Err(check.invalid(
+                        &at("reserved_concurrency"),
+                        format!("must be between 1 and account_concurrency ({account_concurrency}), got {r}"),
+                    ));
+                }
+                reserved_total += u64::from(r);
+                if reserved_total > u64::from(account_concurrency) {
+                    return Err(check.invalid(
+                        &at("reserved_concurrency"),
+                        format!("reservations add up to {reserved_total}, more than account_concurrency ({account_concurrency})"),
+                    ));
+                }
+            }
+            functions.push(Function {
+                name,
+                memory_mb,
+                arch: merged.arch.unwrap_or_default(),
+                arrival,
+                init,
+                exec,
+                cold_exec,
+                keep_alive,
+                reserved_concurrency: merged.reserved_concurrency,
+            });
+        }
+        Ok(Scenario {
+            name,
+            seed: self.seed.unwrap_or(0),
+            duration,
+            warmup,
+            platform,
+            functions,
+        })
+    }
+}
+
+impl RawFunction {
+    /// This function's settings, each missing one taken from `defaults`.
+    fn or(&self, defaults: &RawFunction) -> RawFunction {
+        RawFunction {
+            name: self.name.clone(),
+            memory_mb: self.memory_mb.or(defaults.memory_mb),
+            arch: self.arch.or(defaults.arch),
+            arrival: self.arrival.clone().or_else(|| defaults.arrival.clone()),
+            init: self.init.clone().or_else(|| defaults.init.clone()),
+            exec: self.exec.clone().or_else(|| defaults.exec.clone()),
+            cold_exec: self.cold_exec.clone().or_else(|| defaults.cold_exec.clone()),
+            keep_alive: self.keep_alive.clone().or_else(|| defaults.keep_alive.clone()),
+            reserved_concurrency: self.reserved_concurrency.or(defaults.reserved_concurrency),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+name = "checkout"
+seed = 7
+duration = "6h"          # arrivals are generated in [0, duration)
+warmup = "10m"           # optional: statistics ignore this prefix
+
+[platform]
+account_concurrency = 1000
+routing = "mru"
+
+[[function]]
+name = "checkout-api"
+memory_mb = 1024
+arch = "arm64"
+arrival = { process = "poisson", rate_per_s = 25.0 }
+exec = { dist = "lognormal", mean_ms = 120, stddev_ms = 60 }
+init = { dist = "constant", ms = 350 }
+keep_alive = { policy = "fixed", idle = "10m" }
+"#;
+
+    fn parse(text: &str) -> Result<Scenario, String> {
+        Scenario::from_toml(text, Path::new("s.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_documented_example_parses() {
+        let s = parse(EXAMPLE).expect("valid");
+        assert_eq!(s.name, "checkout");
+        assert_eq!(s.seed, 7);
+        assert_eq!(s.duration, SimDuration::from_secs(6 * 3600));
+        assert_eq!(s.warmup, SimDuration::from_secs(600));
+        let f = &s.functions[0];
+        assert_eq!((f.memory_mb, f.arch), (1024, Arch::Arm64));
+        assert_eq!(
+            f.keep_alive,
+            KeepAliveSpec::Fixed {
+                idle: SimDuration::from_secs(600)
+            }
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_names_its_line_and_path() {
+        let text = EXAMPLE.replace("rate_per_s = 25.0", "rate_per_sec = 25.0");
+        let err = parse(&text).expect_err("unknown key");
+        assert!(err.starts_with("s.toml:15: function[0].arrival: "), "{err}");
+        assert!(err.contains("rate_per_sec"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn a_negative_rate_names_its_line_and_key() {
+        let text = EXAMPLE.replace("rate_per_s = 25.0", "rate_per_s = -3.0");
+        let err = parse(&text).expect_err("negative");
+        assert_eq!(
+            err,
+            "s.toml:15: function[0].arrival: rate_per_s must be positive, got -3"
+        );
+    }
+
+    #[test]
+    fn defaults_fill_what_a_function_leaves_out() {
+        let text = r#"
+duration = "1h"
+[defaults]
+memory_mb = 512
+init = { dist = "constant", ms = 100 }
+exec = { dist = "constant", ms = 10 }
+[[function]]
+name = "a"
+arrival = { process = "poisson", rate_per_s = 1 }
+[[function]]
+name = "b"
+memory_mb = 256
+arrival = { process = "poisson", rate_per_s = 1 }
+"#;
+        let s = parse(text).expect("valid");
+        assert_eq!(s.name, "s");
+        assert_eq!(s.functions[0].memory_mb, 512);
+        assert_eq!(s.functions[1].memory_mb, 256);
+    }
+
+    #[test]
+    fn reservations_may_not_exceed_the_account() {
+        let text = r#"
+duration = "1h"
+platform = { account_concurrency = 10 }
+[defaults]
+init = { dist = "constant", ms = 100 }
+exec = { dist = "constant", ms = 10 }
+arrival = { process = "poisson", rate_per_s = 1 }
+[[function]]
+name = "a"
+reserved_concurrency = 6
+[[function]]
+name = "b"
+reserved_concurrency = 5
+"#;
+        let err = parse(text).expect_err("over");
+        assert!(
+            err.starts_with("s.toml:13: function[1].reserved_concurrency: reservations add up to 11"),
+            "{err}"
+        );
+    }
+}

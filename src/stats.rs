@@ -1,0 +1,281 @@
+//! Statistics gathered while a run goes: counts, latency histograms, exact time averages and the time series.
+
+use hdrhistogram::Histogram;
+
+use crate::time::{SimDuration, SimTime};
+
+/// Counts and latencies of one function over the statistics window.
+#[derive(Clone, Debug)]
+pub struct FunctionStats {
+    /// Arrivals in the window, throttled ones included.
+    pub invocations: u64,
+    /// Arrivals served by a new container.
+    pub cold_starts: u64,
+    /// Arrivals served by an idle container.
+    pub warm_starts: u64,
+    /// Arrivals refused by a concurrency limit.
+    pub throttled: u64,
+    /// Latencies of served invocations.
+    pub latency: Latency,
+    /// Containers alive and busy over time.
+    pub levels: Levels,
+}
+
+impl FunctionStats {
+    /// Empty statistics for a window starting at `warmup`.
+    pub fn new(warmup: SimTime) -> FunctionStats {
+        FunctionStats {
+            invocations: 0,
+            cold_starts: 0,
+            warm_starts: 0,
+            throttled: 0,
+            latency: Latency::new(),
+            levels: Levels::new(warmup),
+        }
+    }
+}
+
+/// Latencies [µs]: an HDR histogram with three significant digits (relative error at most 0.1 %), plus the exact count, sum, minimum and maximum.
+#[derive(Clone, Debug)]
+pub struct Latency {
+    hist: Histogram<u64>,
+    count: u64,
+    sum_us: u128,
+    min_us: u64,
+    max_us: u64,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency::new()
+    }
+}
+
+impl Latency {
+    /// An empty record.
+    pub fn new() -> Latency {
+        Latency {
+            // Three significant digits, auto-resizing: cannot fail for these arguments.
+            hist: Histogram::new(3).unwrap_or_else(|_| unreachable!("3 significant digits are valid")),
+            count: 0,
+            sum_us: 0,
+            min_us: u64::MAX,
+            max_us: 0,
+        }
+    }
+
+    /// Records one latency.
+    #[inline]
+    pub fn record(&mut self, latency: SimDuration) {
+        let us = latency.as_micros();
+        // An auto-resizing histogram only refuses values beyond u64 range: cannot happen.
+        let _ = self.hist.record(us);
+        self.count += 1;
+        self.sum_us += u128::from(us);
+        self.min_us = self.min_us.min(us);
+        self.max_us = self.max_us.max(us);
+    }
+
+    /// Adds another record to this one.
+    pub fn merge(&mut self, other: &Latency) {
+        // Both histograms auto-resize, so adding cannot fail.
+        let _ = self.hist.add(&other.hist);
+        self.count += other.count;
+        self.sum_us += other.sum_us;
+        self.min_us = self.min_us.min(other.min_us);
+        self.max_us = self.max_us.max(other.max_us);
+    }
+
+    /// Latencies recorded.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The exact mean [ms], `None` when empty.
+    pub fn mean_ms(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum_us as f64 / self.count as f64 / 1_000.0)
+    }
+
+    /// The exact maximum [ms], `None` when empty.
+    pub fn max_ms(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.max_us as f64 / 1_000.0)
+    }
+
+    /// A quantile `q` in [0, 1] [ms] from the histogram, clamped to the exact minimum and
+    /// maximum (so a constant latency reads exactly); `None` when empty.
+    pub fn quantile_ms(&self, q: f64) -> Option<f64> {
+        (self.count > 0).then(|| {
+            let v = self.hist.value_at_quantile(q).clamp(self.min_us, self.max_us);
+            v as f64 / 1_000.0
+        })
+    }
+}
+
+/// Exact time integrals of a function's busy and alive container counts over `[warmup, end)`, and the peak alive count.
+#[derive(Clone, Debug)]
+pub struct Levels {
+    warmup: u64,
+    last: u64,
+    /// Integral of busy containers [container·µs].
+    pub busy_area: u128,
+    /// Integral of alive containers [container·µs].
+    pub alive_area: u128,
+    /// Most containers alive for a positive time in the window.
+    pub peak_alive: u32,
+}
+
+impl Levels {
+    /// Zero integrals for a window starting at `warmup`.
+    pub fn new(warmup: SimTime) -> Levels {
+        Levels {
+            warmup: warmup.0,
+            last: 0,
+            busy_area: 0,
+            alive_area: 0,
+            peak_alive: 0,
+        }
+    }
+
+    /// Accounts for the levels held since the last call, up to `now`; call before they change.
+    #[inline]
+    pub fn advance(&mut self, now: SimTime, busy: u32, alive: u32) {
+        let from = self.last.max(self.warmup);
+        if now.0 > from {
+            let dt = u128::from(now.0 - from);
+            self.busy_area += u128::from(busy) * dt;
+            self.alive_area += u128::from(alive) * dt;
+            self.peak_alive = self.peak_alive.max(alive);
+        }
+        self.last = now.0;
+    }
+}
+
+/// One bucket of the time series.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Bucket {
+    /// Integral of busy containers over the bucket [container·µs].
+    pub busy_area: u128,
+    /// Integral of alive containers over the bucket [container·µs].
+    pub alive_area: u128,
+    /// Most containers alive at once for a positive time.
+    pub peak_alive: u32,
+    /// Arrivals, throttled ones included.
+    pub arrivals: u64,
+    /// Cold starts.
+    pub cold_starts: u64,
+    /// Throttled arrivals.
+    pub throttled: u64,
+}
+
+/// All functions' containers over the whole run, in buckets of equal width.
+#[derive(Clone, Debug)]
+pub struct TimeSeries {
+    /// Bucket width [µs].
+    pub width: SimDuration,
+    /// The buckets, from time 0; the last may be cut short by the end of the run.
+    pub buckets: Vec<Bucket>,
+    last: u64,
+}
+
+impl TimeSeries {
+    /// Buckets of `width` covering `[0, end)`.
+    pub fn new(end: SimTime, width: SimDuration) -> TimeSeries {
+        let w = width.as_micros().max(1);
+        let n = end.0.div_ceil(w).max(1);
+        TimeSeries {
+            width: SimDuration(w),
+            buckets: vec![Bucket::default(); n as usize],
+            last: 0,
+        }
+    }
+
+    /// A width of 1, 2 or 5 times a power of ten seconds (or milliseconds) giving at most `max_rows` buckets over `duration`.
+    pub fn auto_width(duration: SimDuration, max_rows: u64) -> SimDuration {
+        let min_us = duration.as_micros().div_ceil(max_rows.max(1)).max(1);
+        let mut unit = 1u64;
+        loop {
+            for m in [1, 2, 5] {
+                let w = unit.saturating_mul(m);
+                if w >= min_us {
+                    return SimDuration(w);
+                }
+            }
+            unit = unit.saturating_mul(10);
+        }
+    }
+
+    #[inline]
+    fn bucket(&mut self, t: SimTime) -> &mut Bucket {
+        let i = ((t.0 / self.width.0) as usize).min(self.buckets.len() - 1);
+        &mut self.buckets[i]
+    }
+
+    /// Accounts for the levels held since the last call, up to `now`; call before they change.
+    #[inline]
+    pub fn advance(&mut self, now: SimTime, busy: u32, alive: u32) {
+        let w = self.width.0;
+        while self.last < now.0 {
+            let i = (self.last / w) as usize;
+            let seg_end = ((i as u64 + 1) * w).min(now.0);
+            let dt = u128::from(seg_end - self.last);
+            if let Some(b) = self.buckets.get_mut(i) {
+                b.busy_area += u128::from(busy) * dt;
+                b.alive_area += u128::from(alive) * dt;
+                b.peak_alive = b.peak_alive.max(alive);
+            }
+            self.last = seg_end;
+        }
+    }
+
+    /// Counts an arrival and how it went.
+    #[inline]
+    pub fn arrival(&mut self, t: SimTime, cold: bool, throttled: bool) {
+        let b = self.bucket(t);
+        b.arrivals += 1;
+        b.cold_starts += u64::from(cold);
+        b.throttled += u64::from(throttled);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_integrate_only_inside_the_window() {
+        let mut l = Levels::new(SimTime(10));
+        l.advance(SimTime(5), 0, 0);
+        // Two alive, one busy from 5 to 20: only 10..20 counts.
+        l.advance(SimTime(20), 1, 2);
+        assert_eq!((l.busy_area, l.alive_area, l.peak_alive), (10, 20, 2));
+    }
+
+    #[test]
+    fn the_series_splits_levels_across_buckets() {
+        let mut s = TimeSeries::new(SimTime(30), SimDuration(10));
+        s.advance(SimTime(25), 2, 3);
+        let busy: Vec<u128> = s.buckets.iter().map(|b| b.busy_area).collect();
+        assert_eq!(busy, vec![20, 20, 10]);
+    }
+
+    #[test]
+    fn auto_width_is_a_round_number() {
+        let day = SimDuration::from_secs(86_400);
+        assert_eq!(TimeSeries::auto_width(day, 2_000), SimDuration::from_secs(50));
+        assert_eq!(
+            TimeSeries::auto_width(SimDuration::from_secs(60), 2_000),
+            SimDuration::from_millis(50)
+        );
+    }
+
+    #[test]
+    fn quantiles_are_clamped_to_the_exact_extremes() {
+        let mut l = Latency::new();
+        for _ in 0..10 {
+            l.record(SimDuration(350_000));
+        }
+        assert_eq!(l.quantile_ms(0.99), Some(350.0));
+        assert_eq!(l.quantile_ms(0.5), Some(350.0));
+        assert_eq!(Latency::new().quantile_ms(0.5), None);
+    }
+}

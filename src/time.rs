@@ -1,0 +1,198 @@
+//! Simulated time: integer microseconds, as instants (`SimTime`) and spans (`SimDuration`), and their text form ("250ms", "10m", "3650d").
+
+use std::fmt;
+use std::ops::{Add, Sub};
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Microseconds in one millisecond.
+pub const MICROS_PER_MS: u64 = 1_000;
+/// Microseconds in one second.
+pub const MICROS_PER_S: u64 = 1_000_000;
+
+/// An instant of simulated time [µs since the start of the run].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SimTime(pub u64);
+
+/// A span of simulated time [µs].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SimDuration(pub u64);
+
+impl SimTime {
+    /// The start of every run.
+    pub const ZERO: SimTime = SimTime(0);
+    /// The instant that never comes: used for "no deadline".
+    pub const NEVER: SimTime = SimTime(u64::MAX);
+
+    /// Microseconds since the start.
+    pub fn as_micros(self) -> u64 {
+        self.0
+    }
+
+    /// Seconds since the start, for reports.
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / MICROS_PER_S as f64
+    }
+
+    /// Adds a span, saturating at [`SimTime::NEVER`] instead of overflowing.
+    pub fn saturating_add(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+
+    /// The span from `earlier` to `self`, or zero if `earlier` is later.
+    pub fn saturating_since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl SimDuration {
+    /// The empty span.
+    pub const ZERO: SimDuration = SimDuration(0);
+
+    /// A span of whole milliseconds.
+    pub const fn from_millis(ms: u64) -> SimDuration {
+        SimDuration(ms * MICROS_PER_MS)
+    }
+
+    /// A span of whole seconds.
+    pub const fn from_secs(s: u64) -> SimDuration {
+        SimDuration(s * MICROS_PER_S)
+    }
+
+    /// A span from fractional milliseconds, rounded to the nearest microsecond; negative
+    /// and non-finite inputs give zero (callers validate their inputs first).
+    pub fn from_millis_f64(ms: f64) -> SimDuration {
+        let us = (ms * MICROS_PER_MS as f64).round();
+        if us.is_finite() && us > 0.0 {
+            // `as` saturates at u64::MAX for huge values.
+            SimDuration(us as u64)
+        } else {
+            SimDuration(0)
+        }
+    }
+
+    /// A span from fractional seconds, rounded to the nearest microsecond.
+    pub fn from_secs_f64(s: f64) -> SimDuration {
+        SimDuration::from_millis_f64(s * 1_000.0)
+    }
+
+    /// Microseconds in this span.
+    pub fn as_micros(self) -> u64 {
+        self.0
+    }
+
+    /// Milliseconds in this span, for reports.
+    pub fn as_millis_f64(self) -> f64 {
+        self.0 as f64 / MICROS_PER_MS as f64
+    }
+
+    /// Seconds in this span, for reports.
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / MICROS_PER_S as f64
+    }
+
+    /// Parses the scenario form of a span: a number and a unit, several may follow one
+    /// another ("250ms", "90s", "10m", "2h", "1d", "1h 30m"). Finer than a microsecond is refused.
+    pub fn parse(text: &str) -> Result<SimDuration, String> {
+        let d = humantime::parse_duration(text.trim()).map_err(|e| {
+            format!("invalid duration {text:?} ({e}); write a number and a unit, like \"250ms\", \"90s\", \"10m\", \"2h\" or \"1d\"")
+        })?;
+        if d.subsec_nanos() % 1_000 != 0 {
+            return Err(format!(
+                "invalid duration {text:?}: simulated time counts whole microseconds"
+            ));
+        }
+        let us = u64::try_from(d.as_micros())
+            .map_err(|_| format!("invalid duration {text:?}: too long"))?;
+        Ok(SimDuration(us))
+    }
+}
+
+impl Add<SimDuration> for SimDuration {
+    type Output = SimDuration;
+    fn add(self, rhs: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(rhs.0))
+    }
+}
+
+impl Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    fn add(self, rhs: SimDuration) -> SimTime {
+        self.saturating_add(rhs)
+    }
+}
+
+impl Sub<SimTime> for SimTime {
+    type Output = SimDuration;
+    fn sub(self, rhs: SimTime) -> SimDuration {
+        self.saturating_since(rhs)
+    }
+}
+
+impl fmt::Display for SimDuration {
+    /// Writes the span in the scenario's own notation ("10m", "1h 30m", "250ms").
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("0s");
+        }
+        let d = std::time::Duration::from_micros(self.0);
+        write!(f, "{}", humantime::format_duration(d))
+    }
+}
+
+impl fmt::Display for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "t={}", SimDuration(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for SimDuration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        SimDuration::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_unit_of_the_scenario_format() {
+        assert_eq!(SimDuration::parse("250ms"), Ok(SimDuration(250_000)));
+        assert_eq!(SimDuration::parse("90s"), Ok(SimDuration(90_000_000)));
+        assert_eq!(SimDuration::parse("10m"), Ok(SimDuration(600_000_000)));
+        assert_eq!(SimDuration::parse("2h"), Ok(SimDuration(7_200_000_000)));
+        assert_eq!(SimDuration::parse("1d"), Ok(SimDuration(86_400_000_000)));
+        assert_eq!(SimDuration::parse("1h 30m"), Ok(SimDuration(5_400_000_000)));
+        assert_eq!(SimDuration::parse("0ms"), Ok(SimDuration(0)));
+        assert_eq!(
+            SimDuration::parse("3650d"),
+            Ok(SimDuration(3650 * 86_400_000_000))
+        );
+    }
+
+    #[test]
+    fn refuses_malformed_and_sub_microsecond_spans() {
+        assert!(SimDuration::parse("10").is_err());
+        assert!(SimDuration::parse("10x").is_err());
+        assert!(SimDuration::parse("-5m").is_err());
+        assert!(SimDuration::parse("").is_err());
+        assert!(SimDuration::parse("1ns").is_err());
+    }
+
+    #[test]
+    fn rounds_fractional_milliseconds_to_the_nearest_microsecond() {
+        assert_eq!(SimDuration::from_millis_f64(1.0004), SimDuration(1_000));
+        assert_eq!(SimDuration::from_millis_f64(1.0006), SimDuration(1_001));
+        assert_eq!(SimDuration::from_millis_f64(-3.0), SimDuration(0));
+        assert_eq!(SimDuration::from_millis_f64(f64::NAN), SimDuration(0));
+    }
+
+    #[test]
+    fn time_arithmetic_saturates() {
+        assert_eq!(SimTime(5) + SimDuration(u64::MAX), SimTime::NEVER);
+        assert_eq!(SimTime(5) - SimTime(9), SimDuration::ZERO);
+        assert_eq!(SimDuration::from_secs(600).to_string(), "10m");
+    }
+}
