@@ -130,13 +130,32 @@ impl Sub<SimTime> for SimTime {
 }
 
 impl fmt::Display for SimDuration {
-    /// Writes the span in the scenario's own notation ("10m", "1h 30m", "250ms").
+    /// Writes the span in the scenario's own notation ("10m", "1h 30m", "2d", "250ms").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [(u64, &str); 6] = [
+            (86_400 * MICROS_PER_S, "d"),
+            (3_600 * MICROS_PER_S, "h"),
+            (60 * MICROS_PER_S, "m"),
+            (MICROS_PER_S, "s"),
+            (MICROS_PER_MS, "ms"),
+            (1, "us"),
+        ];
         if self.0 == 0 {
             return f.write_str("0s");
         }
-        let d = std::time::Duration::from_micros(self.0);
-        write!(f, "{}", humantime::format_duration(d))
+        let mut left = self.0;
+        let mut first = true;
+        for (size, unit) in UNITS {
+            if left >= size {
+                if !first {
+                    f.write_str(" ")?;
+                }
+                write!(f, "{}{unit}", left / size)?;
+                left %= size;
+                first = false;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -194,5 +213,11 @@ mod tests {
         assert_eq!(SimTime(5) + SimDuration(u64::MAX), SimTime::NEVER);
         assert_eq!(SimTime(5) - SimTime(9), SimDuration::ZERO);
         assert_eq!(SimDuration::from_secs(600).to_string(), "10m");
+        assert_eq!(SimDuration::from_secs(2 * 86_400).to_string(), "2d");
+        assert_eq!(SimDuration(5_400_000_250).to_string(), "1h 30m 250us");
+        for text in ["250ms", "1h 30m", "3650d", "1d 2h 3m 4s 5ms 6us"] {
+            let d = SimDuration::parse(text).expect("valid");
+            assert_eq!(SimDuration::parse(&d.to_string()), Ok(d));
+        }
     }
 }
