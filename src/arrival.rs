@@ -7,7 +7,7 @@ use rand_distr::{Distribution, Exp1};
 use serde::Deserialize;
 
 use crate::rng::SimRng;
-use crate::time::{MICROS_PER_S, SimDuration, SimTime};
+use crate::time::{MICROS_PER_S, SimDuration, SimTime, round_non_negative};
 
 /// An arrival process as written in a scenario, e.g. `{ process = "poisson", rate_per_s = 25.0 }`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -117,8 +117,11 @@ fn rate(field: &str, v: f64, allow_zero: bool) -> Result<f64, String> {
 
 fn exp_us(rng: &mut SimRng, mean_us: f64) -> u64 {
     let x: f64 = Exp1.sample(rng);
-    let us = (x * mean_us).round();
-    if us.is_finite() { us as u64 } else { u64::MAX }
+    if mean_us.is_finite() {
+        round_non_negative(x * mean_us)
+    } else {
+        u64::MAX
+    }
 }
 
 impl ArrivalSpec {
