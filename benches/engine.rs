@@ -30,7 +30,9 @@ fn single_function(c: &mut Criterion) {
     // Count the invocations once, so that throughput reads in invocations per second.
     let mut sim = Simulation::new(&scenario);
     sim.run(&mut ());
-    let invocations = Summary::new(&scenario, scenario.seed, &sim).totals.invocations;
+    let invocations = Summary::new(&scenario, scenario.seed, &sim)
+        .totals
+        .invocations;
 
     let mut group = c.benchmark_group("engine");
     group.throughput(Throughput::Elements(invocations));

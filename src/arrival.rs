@@ -172,7 +172,9 @@ impl ArrivalSpec {
                 }
                 let peak = peak_at.unwrap_or(SimDuration::from_secs(14 * 3_600));
                 if peak > period {
-                    return Err(format!("peak_at ({peak}) must lie within the period ({period})"));
+                    return Err(format!(
+                        "peak_at ({peak}) must lie within the period ({period})"
+                    ));
                 }
                 // (1 + a) / (1 - a) = ratio.
                 let amplitude = (ratio - 1.0) / (ratio + 1.0);

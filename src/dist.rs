@@ -86,9 +86,9 @@ impl TimeDistSpec {
     /// Checks the parameters and builds the sampler; the error names the offending field.
     pub fn validate(&self) -> Result<TimeDist, String> {
         Ok(match self {
-            TimeDistSpec::Constant { ms } => {
-                TimeDist::Constant(SimDuration::from_millis_f64(finite_non_negative("ms", *ms)?))
-            }
+            TimeDistSpec::Constant { ms } => TimeDist::Constant(SimDuration::from_millis_f64(
+                finite_non_negative("ms", *ms)?,
+            )),
             TimeDistSpec::Exponential { mean_ms } => {
                 let mean = positive("mean_ms", *mean_ms)?;
                 TimeDist::Exponential(

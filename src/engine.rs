@@ -173,11 +173,7 @@ impl Simulation {
     }
 
     /// Prepares a run with this seed and, optionally, a time-series bucket width.
-    pub fn with_options(
-        scenario: &Scenario,
-        seed: u64,
-        bucket: Option<SimDuration>,
-    ) -> Simulation {
+    pub fn with_options(scenario: &Scenario, seed: u64, bucket: Option<SimDuration>) -> Simulation {
         let end = SimTime(scenario.duration.as_micros());
         let warmup = SimTime(scenario.warmup.as_micros());
         let mut streams = Streams::new(seed);
@@ -211,8 +207,8 @@ impl Simulation {
                 stats: FunctionStats::new(warmup),
             });
         }
-        let width = bucket
-            .unwrap_or_else(|| TimeSeries::auto_width(scenario.duration, SERIES_ROWS));
+        let width =
+            bucket.unwrap_or_else(|| TimeSeries::auto_width(scenario.duration, SERIES_ROWS));
         let mut sim = Simulation {
             now: SimTime::ZERO,
             end,

@@ -116,7 +116,13 @@ fn latency_figures(l: &Latency) -> LatencyFigures {
     }
 }
 
-fn figures(stats: &CountSums, latency: &Latency, levels: &Levels, gb_s: GbSeconds, window_us: u64) -> Figures {
+fn figures(
+    stats: &CountSums,
+    latency: &Latency,
+    levels: &Levels,
+    gb_s: GbSeconds,
+    window_us: u64,
+) -> Figures {
     let w = window_us as f64;
     let mean_alive = levels.alive_area as f64 / w;
     let mean_busy = levels.busy_area as f64 / w;

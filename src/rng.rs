@@ -64,6 +64,9 @@ mod tests {
         assert_eq!(r.next_u64(), 41_943_041);
         assert_eq!(r.next_u64(), 58_720_359);
         // Seeding through SplitMix64: if this changes, every published result changes with it.
-        assert_eq!(Streams::new(0).stream().next_u64(), 5_987_356_902_031_041_503);
+        assert_eq!(
+            Streams::new(0).stream().next_u64(),
+            5_987_356_902_031_041_503
+        );
     }
 }

@@ -302,7 +302,10 @@ impl RawScenario {
             ));
         }
         let duration = self.duration.ok_or_else(|| {
-            check.invalid(&[Key("duration")], "missing: say how long to simulate, like duration = \"6h\"")
+            check.invalid(
+                &[Key("duration")],
+                "missing: say how long to simulate, like duration = \"6h\"",
+            )
         })?;
         if duration.as_micros() == 0 {
             return Err(check.invalid(&[Key("duration")], "must be longer than 0s"));
@@ -377,7 +380,9 @@ impl RawScenario {
             let missing = |k: &'static str| {
                 check.invalid(
                     &at(k),
-                    format!("missing for function {name:?}: set it in the [[function]] or in [defaults]"),
+                    format!(
+                        "missing for function {name:?}: set it in the [[function]] or in [defaults]"
+                    ),
                 )
             };
             let arrival = merged.arrival.clone().ok_or_else(|| missing("arrival"))?;
@@ -445,8 +450,14 @@ impl RawFunction {
             arrival: self.arrival.clone().or_else(|| defaults.arrival.clone()),
             init: self.init.clone().or_else(|| defaults.init.clone()),
             exec: self.exec.clone().or_else(|| defaults.exec.clone()),
-            cold_exec: self.cold_exec.clone().or_else(|| defaults.cold_exec.clone()),
-            keep_alive: self.keep_alive.clone().or_else(|| defaults.keep_alive.clone()),
+            cold_exec: self
+                .cold_exec
+                .clone()
+                .or_else(|| defaults.cold_exec.clone()),
+            keep_alive: self
+                .keep_alive
+                .clone()
+                .or_else(|| defaults.keep_alive.clone()),
             reserved_concurrency: self.reserved_concurrency.or(defaults.reserved_concurrency),
         }
     }
@@ -556,7 +567,9 @@ reserved_concurrency = 5
 "#;
         let err = parse(text).expect_err("over");
         assert!(
-            err.starts_with("s.toml:13: function[1].reserved_concurrency: reservations add up to 11"),
+            err.starts_with(
+                "s.toml:13: function[1].reserved_concurrency: reservations add up to 11"
+            ),
             "{err}"
         );
     }

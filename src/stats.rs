@@ -56,7 +56,8 @@ impl Latency {
     pub fn new() -> Latency {
         Latency {
             // Three significant digits, auto-resizing: cannot fail for these arguments.
-            hist: Histogram::new(3).unwrap_or_else(|_| unreachable!("3 significant digits are valid")),
+            hist: Histogram::new(3)
+                .unwrap_or_else(|_| unreachable!("3 significant digits are valid")),
             count: 0,
             sum_us: 0,
             min_us: u64::MAX,
@@ -105,7 +106,10 @@ impl Latency {
     /// maximum (so a constant latency reads exactly); `None` when empty.
     pub fn quantile_ms(&self, q: f64) -> Option<f64> {
         (self.count > 0).then(|| {
-            let v = self.hist.value_at_quantile(q).clamp(self.min_us, self.max_us);
+            let v = self
+                .hist
+                .value_at_quantile(q)
+                .clamp(self.min_us, self.max_us);
             v as f64 / 1_000.0
         })
     }
@@ -261,7 +265,10 @@ mod tests {
     #[test]
     fn auto_width_is_a_round_number() {
         let day = SimDuration::from_secs(86_400);
-        assert_eq!(TimeSeries::auto_width(day, 2_000), SimDuration::from_secs(50));
+        assert_eq!(
+            TimeSeries::auto_width(day, 2_000),
+            SimDuration::from_secs(50)
+        );
         assert_eq!(
             TimeSeries::auto_width(SimDuration::from_secs(60), 2_000),
             SimDuration::from_millis(50)
