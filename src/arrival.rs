@@ -105,12 +105,20 @@ enum Kind {
     },
 }
 
+/// The highest rate a process may have: one arrival per microsecond, the clock's resolution.
+pub const MAX_RATE_PER_S: f64 = 1e6;
+
 fn rate(field: &str, v: f64, allow_zero: bool) -> Result<f64, String> {
     if !v.is_finite() {
         return Err(format!("{field} must be a finite number, got {v}"));
     }
     if v < 0.0 || (v == 0.0 && !allow_zero) {
         return Err(format!("{field} must be positive, got {v}"));
+    }
+    if v > MAX_RATE_PER_S {
+        return Err(format!(
+            "{field} must be at most {MAX_RATE_PER_S:e} per second (one arrival per microsecond, the clock's resolution), got {v:e}"
+        ));
     }
     Ok(v)
 }

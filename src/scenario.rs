@@ -17,7 +17,7 @@ use crate::time::SimDuration;
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{path}: cannot read the scenario: {source}")]
+    #[error("{path}: cannot read the scenario")]
     Read {
         /// The file.
         path: PathBuf,
