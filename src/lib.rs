@@ -9,6 +9,7 @@
 
 pub mod arrival;
 pub mod cli;
+pub mod cost;
 pub mod dist;
 pub mod engine;
 pub mod keep_alive;
