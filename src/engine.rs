@@ -138,6 +138,8 @@ struct Func {
     alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
     reserved: Option<u32>,
+    /// Configured memory [MB], for billing.
+    memory_mb: u32,
     stats: FunctionStats,
 }
 
@@ -155,6 +157,8 @@ pub struct Simulation {
     shared_busy: u32,
     shared_capacity: u32,
     max_lifetime: Option<SimDuration>,
+    /// Billed durations are rounded up to this [ms].
+    rounding_ms: u64,
     router_rng: SimRng,
     total_busy: u32,
     total_alive: u32,
@@ -204,6 +208,7 @@ impl Simulation {
                 busy: 0,
                 alive: 0,
                 reserved: f.reserved_concurrency,
+                memory_mb: f.memory_mb,
                 stats: FunctionStats::new(warmup),
             });
         }
@@ -220,6 +225,7 @@ impl Simulation {
             shared_busy: 0,
             shared_capacity: scenario.platform.account_concurrency - reserved_total,
             max_lifetime: scenario.platform.max_lifetime,
+            rounding_ms: scenario.cost.sheet.duration.rounding_ms,
             router_rng,
             total_busy: 0,
             total_alive: 0,
@@ -359,6 +365,12 @@ impl Simulation {
                 func.stats.warm_starts += 1;
             }
             func.stats.latency.record(inv.latency());
+            func.stats.usage.on_demand(
+                func.memory_mb,
+                inv.init.as_micros(),
+                inv.exec.as_micros(),
+                self.rounding_ms,
+            );
         }
         self.series.arrival(now, cold, false);
         observer.invocation(&inv);

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::cost::{Billed, Cost, bill};
 use crate::engine::Simulation;
 use crate::scenario::{Arch, Scenario};
 use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
@@ -20,6 +21,8 @@ pub struct Summary {
     pub warmup_s: f64,
     /// The statistics window, horizon minus warm-up [s].
     pub window_s: f64,
+    /// The price sheet the costs come from: "built-in" (AWS Lambda us-east-1) or its path.
+    pub prices: String,
     /// All functions together.
     pub totals: Figures,
     /// Each function, in scenario order.
@@ -59,6 +62,10 @@ pub struct Figures {
     pub containers: ContainerFigures,
     /// Memory held by containers [GB·s].
     pub gb_s: GbSeconds,
+    /// What the window's served invocations cost [USD], billed as one month.
+    pub cost_usd: f64,
+    /// That cost, broken down.
+    pub cost: Cost,
 }
 
 /// Latency statistics [ms]; each is null when nothing was served.
@@ -121,6 +128,7 @@ fn figures(
     latency: &Latency,
     levels: &Levels,
     gb_s: GbSeconds,
+    cost: Cost,
     window_us: u64,
 ) -> Figures {
     let w = window_us as f64;
@@ -142,6 +150,8 @@ fn figures(
             mean_idle: (levels.alive_area - levels.busy_area) as f64 / w,
         },
         gb_s,
+        cost_usd: cost.total_usd,
+        cost,
     }
 }
 
@@ -179,7 +189,26 @@ impl Summary {
         let mut busy_gb_s = 0.0;
         let mut idle_gb_s = 0.0;
         let mut functions = Vec::with_capacity(scenario.functions.len());
-        for (f, stats) in scenario.functions.iter().zip(sim.function_stats()) {
+        let usage: Vec<(Billed, _)> = scenario
+            .functions
+            .iter()
+            .zip(sim.function_stats())
+            .map(|(f, stats)| {
+                let billed = Billed {
+                    arch: f.arch,
+                    package: f.package,
+                    ephemeral_storage_mb: f.ephemeral_storage_mb,
+                };
+                (billed, stats.usage)
+            })
+            .collect();
+        let (costs, total_cost) = bill(&scenario.cost.sheet, scenario.cost.options, &usage);
+        for ((f, stats), cost) in scenario
+            .functions
+            .iter()
+            .zip(sim.function_stats())
+            .zip(costs)
+        {
             let mut own = CountSums::default();
             own.add(stats);
             sums.add(stats);
@@ -191,7 +220,7 @@ impl Summary {
                 name: f.name.clone(),
                 memory_mb: f.memory_mb,
                 arch: f.arch,
-                figures: figures(&own, &stats.latency, &stats.levels, g, window_us),
+                figures: figures(&own, &stats.latency, &stats.levels, g, cost, window_us),
             });
         }
         let totals = figures(
@@ -202,6 +231,7 @@ impl Summary {
                 busy: busy_gb_s,
                 idle: idle_gb_s,
             },
+            total_cost,
             window_us,
         );
         Summary {
@@ -210,6 +240,7 @@ impl Summary {
             horizon_s: scenario.duration.as_secs_f64(),
             warmup_s: scenario.warmup.as_secs_f64(),
             window_s: window_us as f64 / MICROS_PER_S as f64,
+            prices: scenario.cost.source.clone(),
             totals,
             functions,
         }
@@ -251,6 +282,10 @@ impl Summary {
                 format!("{:.6}", c.mean_idle),
                 format!("{:.3}", g.gb_s.busy),
                 format!("{:.3}", g.gb_s.idle),
+                format!("{:.9}", g.cost.total_usd),
+                format!("{:.9}", g.cost.requests_usd),
+                format!("{:.9}", g.cost.compute_usd),
+                format!("{:.9}", g.cost.init_usd),
             ]);
             w.write_record(&rec)
         };
@@ -262,7 +297,7 @@ impl Summary {
 }
 
 /// The columns of `functions.csv`, in order.
-pub const FUNCTION_COLUMNS: [&str; 22] = [
+pub const FUNCTION_COLUMNS: [&str; 26] = [
     "function",
     "memory_mb",
     "arch",
@@ -285,6 +320,10 @@ pub const FUNCTION_COLUMNS: [&str; 22] = [
     "containers_mean_idle",
     "busy_gb_s",
     "idle_gb_s",
+    "cost_usd",
+    "requests_usd",
+    "compute_usd",
+    "init_usd",
 ];
 
 /// The columns of `timeseries.csv`, in order.
@@ -367,6 +406,7 @@ pub fn table(summary: &Summary) -> String {
         "mean alive",
         "busy GB-s",
         "idle GB-s",
+        "cost USD",
     ]);
     let row = |name: &str, g: &Figures| {
         vec![
@@ -384,6 +424,7 @@ pub fn table(summary: &Summary) -> String {
             format!("{:.2}", g.containers.mean_alive),
             format!("{:.1}", g.gb_s.busy),
             format!("{:.1}", g.gb_s.idle),
+            format!("{:.2}", g.cost_usd),
         ]
     };
     for f in &summary.functions {
@@ -392,7 +433,7 @@ pub fn table(summary: &Summary) -> String {
     if summary.functions.len() > 1 {
         t.add_row(row("total", &summary.totals));
     }
-    for i in 1..12 {
+    for i in 1..13 {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
         }

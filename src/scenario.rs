@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::arrival::ArrivalSpec;
+use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::keep_alive::KeepAliveSpec;
 use crate::time::SimDuration;
@@ -111,6 +112,31 @@ pub struct Function {
     pub keep_alive: KeepAliveSpec,
     /// A reserved share of the account's concurrency, which is also its cap.
     pub reserved_concurrency: Option<u32>,
+    /// Zip archive or container image, for the legacy INIT billing rule.
+    pub package: Package,
+    /// Ephemeral storage [MB]; 512 is included in the price.
+    pub ephemeral_storage_mb: u32,
+}
+
+/// How runs are priced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostConfig {
+    /// The price sheet.
+    pub sheet: PriceSheet,
+    /// Where the sheet came from: "built-in" or its path.
+    pub source: String,
+    /// Billing options.
+    pub options: CostOptions,
+}
+
+impl Default for CostConfig {
+    fn default() -> Self {
+        CostConfig {
+            sheet: PriceSheet::aws_us_east_1(),
+            source: "built-in".into(),
+            options: CostOptions::default(),
+        }
+    }
 }
 
 /// A validated scenario: what the engine runs.
@@ -128,6 +154,8 @@ pub struct Scenario {
     pub platform: Platform,
     /// The functions, in file order.
     pub functions: Vec<Function>,
+    /// Prices and billing rules.
+    pub cost: CostConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,6 +171,16 @@ struct RawScenario {
     defaults: RawFunction,
     #[serde(default, rename = "function")]
     functions: Vec<RawFunction>,
+    #[serde(default)]
+    cost: RawCost,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCost {
+    prices: Option<PathBuf>,
+    init_billing: Option<InitBilling>,
+    free_tier: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,6 +203,8 @@ struct RawFunction {
     cold_exec: Option<TimeDistSpec>,
     keep_alive: Option<KeepAliveSpec>,
     reserved_concurrency: Option<u32>,
+    package: Option<Package>,
+    ephemeral_storage_mb: Option<u32>,
 }
 
 /// The default memory size [MB]: Lambda's own default.
@@ -417,6 +457,13 @@ impl RawScenario {
                     ));
                 }
             }
+            let ephemeral_storage_mb = merged.ephemeral_storage_mb.unwrap_or(512);
+            if !(512..=10_240).contains(&ephemeral_storage_mb) {
+                return Err(check.invalid(
+                    &at("ephemeral_storage_mb"),
+                    format!("must be between 512 and 10240 MB, got {ephemeral_storage_mb}"),
+                ));
+            }
             functions.push(Function {
                 name,
                 memory_mb,
@@ -427,8 +474,31 @@ impl RawScenario {
                 cold_exec,
                 keep_alive,
                 reserved_concurrency: merged.reserved_concurrency,
+                package: merged.package.unwrap_or_default(),
+                ephemeral_storage_mb,
             });
         }
+        let sheet = match &self.cost.prices {
+            None => PriceSheet::aws_us_east_1(),
+            Some(p) => {
+                // Relative to the scenario file.
+                let full = check.path.parent().unwrap_or(Path::new("")).join(p);
+                PriceSheet::load(&full)
+                    .map_err(|m| check.invalid(&[Key("cost"), Key("prices")], m))?
+            }
+        };
+        let cost = CostConfig {
+            sheet,
+            source: self
+                .cost
+                .prices
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "built-in".into()),
+            options: CostOptions {
+                init_billing: self.cost.init_billing.unwrap_or_default(),
+                free_tier: self.cost.free_tier.unwrap_or(false),
+            },
+        };
         Ok(Scenario {
             name,
             seed: self.seed.unwrap_or(0),
@@ -436,6 +506,7 @@ impl RawScenario {
             warmup,
             platform,
             functions,
+            cost,
         })
     }
 }
@@ -459,6 +530,8 @@ impl RawFunction {
                 .clone()
                 .or_else(|| defaults.keep_alive.clone()),
             reserved_concurrency: self.reserved_concurrency.or(defaults.reserved_concurrency),
+            package: self.package.or(defaults.package),
+            ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use hdrhistogram::Histogram;
 
+use crate::cost::Usage;
 use crate::time::{SimDuration, SimTime};
 
 /// Counts and latencies of one function over the statistics window.
@@ -19,6 +20,8 @@ pub struct FunctionStats {
     pub latency: Latency,
     /// Containers alive and busy over time.
     pub levels: Levels,
+    /// What the served invocations bill.
+    pub usage: Usage,
 }
 
 impl FunctionStats {
@@ -31,6 +34,7 @@ impl FunctionStats {
             throttled: 0,
             latency: Latency::new(),
             levels: Levels::new(warmup),
+            usage: Usage::default(),
         }
     }
 }
