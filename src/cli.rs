@@ -98,13 +98,10 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&scenario.name));
     check_out_dir(&out)?;
-    if let Some(b) = args.bucket {
-        let rows = scenario.duration.as_micros().div_ceil(b.as_micros());
+    if let (Some(b), Some(d)) = (args.bucket, scenario.duration) {
+        let rows = d.as_micros().div_ceil(b.as_micros());
         if rows > 10_000_000 {
-            bail!(
-                "--bucket {b}: would write {rows} rows over {}; choose a wider bucket",
-                scenario.duration
-            );
+            bail!("--bucket {b}: would write {rows} rows over {d}; choose a wider bucket");
         }
     }
 
@@ -137,7 +134,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
             stdout,
             "{}: {} of simulated time, seed {seed}, {} invocations in {:.2} s ({:.1} M events/s)",
             scenario.name,
-            scenario.duration,
+            SimDuration(sim.end().as_micros()),
             t.invocations,
             elapsed.as_secs_f64(),
             sim.events() as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,

@@ -15,22 +15,24 @@
 //! timer; a timer whose generation no longer matches its container is stale and skipped.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use crate::arrival::ArrivalProcess;
 use crate::dist::TimeDist;
 use crate::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
-use crate::scenario::Scenario;
+use crate::scenario::{Function, Routing, Scenario};
 use crate::stats::{FunctionStats, Levels, TimeSeries};
 use crate::time::{SimDuration, SimTime};
 
 /// Something that happens at an instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// An invocation of a function arrived.
+    /// An invocation of a function arrived from its own arrival process.
     InvocationArrived(FunctionId),
+    /// The pending arrival of the trace came due.
+    TraceArrived,
     /// The container in this slot finished its invocation (init included, on a cold start).
     ExecutionFinished(u32),
     /// The keep-alive timer of the container in this slot fired, if its generation still matches.
@@ -119,17 +121,49 @@ impl Observer for Vec<Invocation> {
     }
 }
 
+/// An arrival from outside the scenario's own processes: a row of a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExternalArrival {
+    /// When it arrives; never earlier than the source's previous arrival.
+    pub at: SimTime,
+    /// The source's own index of its function (see [`ArrivalSource::function`]).
+    pub function: u32,
+    /// Its handler time, replacing the function's exec distribution.
+    pub exec: Option<SimDuration>,
+    /// Its memory for billing [MB], replacing the function's.
+    pub memory_mb: Option<u32>,
+}
+
+/// What a source knows of one of its functions.
+#[derive(Clone, Debug)]
+pub struct SourceFunction {
+    /// The function's name, matched against the scenario's `[[function]]` entries.
+    pub name: String,
+    /// Its handler time distribution, when the source has one.
+    pub exec: Option<TimeDist>,
+    /// Its memory [MB], when the source has one.
+    pub memory_mb: Option<u32>,
+}
+
+/// Arrivals from outside the scenario, in time order: a trace. The engine pulls one at a
+/// time, so a source can stream. A source that fails keeps its error for its owner and
+/// returns `None`, which ends its arrivals.
+pub trait ArrivalSource {
+    /// The next arrival, or `None` when there are no more.
+    fn next_arrival(&mut self) -> Option<ExternalArrival>;
+    /// What the source knows of function `index`; asked once, when its first arrival comes due.
+    fn function(&self, index: u32) -> SourceFunction;
+}
+
 /// One function's live state during a run.
 #[derive(Debug)]
 struct Func {
-    arrivals: ArrivalProcess,
+    def: Function,
+    arrivals: Option<ArrivalProcess>,
     arrival_rng: SimRng,
     exec_rng: SimRng,
     cold_rng: SimRng,
     policy_rng: SimRng,
-    init: TimeDist,
-    exec: TimeDist,
-    cold_exec: Option<TimeDist>,
     policy: Box<dyn KeepAlive>,
     idle: IdleSet,
     /// Containers initializing or executing.
@@ -138,9 +172,31 @@ struct Func {
     alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
     reserved: Option<u32>,
-    /// Configured memory [MB], for billing.
-    memory_mb: u32,
     stats: FunctionStats,
+}
+
+impl Func {
+    fn new(def: Function, streams: &mut Streams, routing: Routing, warmup: SimTime) -> Func {
+        let mut arrival_rng = streams.stream();
+        let arrivals = def.arrival.as_ref().map(|a| {
+            a.validate(&mut arrival_rng)
+                .unwrap_or_else(|e| unreachable!("validated scenario: {e}"))
+        });
+        Func {
+            arrivals,
+            arrival_rng,
+            exec_rng: streams.stream(),
+            cold_rng: streams.stream(),
+            policy_rng: streams.stream(),
+            policy: def.keep_alive.build(),
+            idle: IdleSet::new(routing),
+            busy: 0,
+            alive: 0,
+            reserved: def.reserved_concurrency,
+            stats: FunctionStats::new(warmup),
+            def,
+        }
+    }
 }
 
 /// A run of one scenario: build it, [`Simulation::run`] it, read its statistics.
@@ -165,6 +221,27 @@ pub struct Simulation {
     total_levels: Levels,
     series: TimeSeries,
     events: u64,
+    /// Arrival events in the queue, of processes and of the trace.
+    arrivals_pending: u32,
+    /// The run ends when arrivals and executions are over, not at a set instant.
+    open_end: bool,
+    streams: Streams,
+    routing: Routing,
+    /// The scenario, for functions that first appear in the trace.
+    scenario: Scenario,
+    by_name: HashMap<String, u32>,
+    source: Option<Box<dyn ArrivalSource>>,
+    /// The trace's arrival that is in the queue.
+    pending: Option<ExternalArrival>,
+    /// Engine function of each source function index; `u32::MAX` until first seen.
+    source_map: Vec<u32>,
+    failure: Option<String>,
+}
+
+impl std::fmt::Debug for dyn ArrivalSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ArrivalSource")
+    }
 }
 
 /// The default number of rows of the time series.
@@ -178,42 +255,51 @@ impl Simulation {
 
     /// Prepares a run with this seed and, optionally, a time-series bucket width.
     pub fn with_options(scenario: &Scenario, seed: u64, bucket: Option<SimDuration>) -> Simulation {
-        let end = SimTime(scenario.duration.as_micros());
+        Simulation::with_source(scenario, seed, bucket, None)
+    }
+
+    /// Prepares a run with this seed, an optional time-series bucket width, and optionally a
+    /// trace whose arrivals join those of the scenario's own processes.
+    pub fn with_source(
+        scenario: &Scenario,
+        seed: u64,
+        bucket: Option<SimDuration>,
+        source: Option<Box<dyn ArrivalSource>>,
+    ) -> Simulation {
+        let open_end = scenario.duration.is_none();
+        let end = scenario
+            .duration
+            .map_or(SimTime::NEVER, |d| SimTime(d.as_micros()));
         let warmup = SimTime(scenario.warmup.as_micros());
         let mut streams = Streams::new(seed);
         let router_rng = streams.stream();
+        let routing = scenario.platform.routing;
         let reserved_total: u32 = scenario
             .functions
             .iter()
             .filter_map(|f| f.reserved_concurrency)
             .sum();
-        let mut funcs = Vec::with_capacity(scenario.functions.len());
-        for f in &scenario.functions {
-            let mut arrival_rng = streams.stream();
-            let arrivals = f
-                .arrival
-                .validate(&mut arrival_rng)
-                .unwrap_or_else(|e| unreachable!("validated scenario: {e}"));
-            funcs.push(Func {
-                arrivals,
-                arrival_rng,
-                exec_rng: streams.stream(),
-                cold_rng: streams.stream(),
-                policy_rng: streams.stream(),
-                init: f.init.clone(),
-                exec: f.exec.clone(),
-                cold_exec: f.cold_exec.clone(),
-                policy: f.keep_alive.build(),
-                idle: IdleSet::new(scenario.platform.routing),
-                busy: 0,
-                alive: 0,
-                reserved: f.reserved_concurrency,
-                memory_mb: f.memory_mb,
-                stats: FunctionStats::new(warmup),
-            });
-        }
-        let width =
-            bucket.unwrap_or_else(|| TimeSeries::auto_width(scenario.duration, SERIES_ROWS));
+        let funcs: Vec<Func> = scenario
+            .functions
+            .iter()
+            .map(|f| Func::new(f.clone(), &mut streams, routing, warmup))
+            .collect();
+        let by_name = scenario
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i as u32))
+            .collect();
+        let series = match (scenario.duration, bucket) {
+            (Some(d), b) => TimeSeries::new(
+                end,
+                b.unwrap_or_else(|| TimeSeries::auto_width(d, SERIES_ROWS)),
+            ),
+            (None, Some(b)) => TimeSeries::open(b, None),
+            (None, None) => {
+                TimeSeries::open(SimDuration::from_secs(1), Some(2 * SERIES_ROWS as usize))
+            }
+        };
         let mut sim = Simulation {
             now: SimTime::ZERO,
             end,
@@ -230,12 +316,23 @@ impl Simulation {
             total_busy: 0,
             total_alive: 0,
             total_levels: Levels::new(warmup),
-            series: TimeSeries::new(end, width),
+            series,
             events: 0,
+            arrivals_pending: 0,
+            open_end,
+            streams,
+            routing,
+            scenario: scenario.clone(),
+            by_name,
+            source,
+            pending: None,
+            source_map: Vec::new(),
+            failure: None,
         };
         for i in 0..sim.funcs.len() {
             sim.schedule_next_arrival(FunctionId(i as u32));
         }
+        sim.schedule_trace_arrival();
         sim
     }
 
@@ -252,9 +349,67 @@ impl Simulation {
     #[inline]
     fn schedule_next_arrival(&mut self, f: FunctionId) {
         let func = &mut self.funcs[f.0 as usize];
-        if let Some(t) = func.arrivals.next_arrival(&mut func.arrival_rng) {
-            self.schedule(t, Event::InvocationArrived(f));
+        let Some(process) = &mut func.arrivals else {
+            return;
+        };
+        if let Some(t) = process.next_arrival(&mut func.arrival_rng) {
+            if t < self.end {
+                self.arrivals_pending += 1;
+                self.schedule(t, Event::InvocationArrived(f));
+            }
         }
+    }
+
+    /// Pulls the trace's next arrival into the queue.
+    fn schedule_trace_arrival(&mut self) {
+        let Some(source) = &mut self.source else {
+            return;
+        };
+        match source.next_arrival() {
+            Some(a) if a.at < self.end => {
+                debug_assert!(a.at >= self.now, "a trace went back in time");
+                self.pending = Some(a);
+                self.arrivals_pending += 1;
+                self.schedule(a.at.max(self.now), Event::TraceArrived);
+            }
+            _ => self.source = None,
+        }
+    }
+
+    /// The engine function of a trace's function, registered on first sight.
+    fn trace_function(&mut self, index: u32) -> Option<FunctionId> {
+        let i = index as usize;
+        if let Some(&f) = self.source_map.get(i) {
+            if f != u32::MAX {
+                return Some(FunctionId(f));
+            }
+        }
+        let meta = self.source.as_ref().map(|s| s.function(index))?;
+        let f = match self.by_name.get(&meta.name) {
+            Some(&f) => f,
+            None => {
+                let def = match self
+                    .scenario
+                    .trace_function(&meta.name, meta.exec, meta.memory_mb)
+                {
+                    Ok(def) => def,
+                    Err(e) => {
+                        self.failure = Some(e);
+                        return None;
+                    }
+                };
+                let f = self.funcs.len() as u32;
+                let func = Func::new(def, &mut self.streams, self.routing, self.warmup);
+                self.funcs.push(func);
+                self.by_name.insert(meta.name, f);
+                f
+            }
+        };
+        if self.source_map.len() <= i {
+            self.source_map.resize(i + 1, u32::MAX);
+        }
+        self.source_map[i] = f;
+        Some(FunctionId(f))
     }
 
     /// Runs to the end, telling `observer` of every invocation.
@@ -267,6 +422,12 @@ impl Simulation {
     pub fn step<O: Observer>(&mut self, max_events: u64, observer: &mut O) -> bool {
         let mut left = max_events;
         while left > 0 {
+            if self.failure.is_some()
+                || (self.open_end && self.arrivals_pending == 0 && self.total_busy == 0)
+            {
+                self.finish();
+                return true;
+            }
             let Some(Queued { key, event }) = self.queue.pop() else {
                 self.finish();
                 return true;
@@ -277,7 +438,21 @@ impl Simulation {
             self.events += 1;
             left -= 1;
             match event {
-                Event::InvocationArrived(f) => self.arrived(f, observer),
+                Event::InvocationArrived(f) => {
+                    self.arrivals_pending -= 1;
+                    self.schedule_next_arrival(f);
+                    self.arrived(f, None, observer);
+                }
+                Event::TraceArrived => {
+                    self.arrivals_pending -= 1;
+                    let Some(a) = self.pending.take() else {
+                        unreachable!("a trace event always has its arrival")
+                    };
+                    self.schedule_trace_arrival();
+                    if let Some(f) = self.trace_function(a.function) {
+                        self.arrived(f, Some(a), observer);
+                    }
+                }
                 Event::ExecutionFinished(slot) => self.finished(slot),
                 Event::KeepAliveExpired { slot, timer } => self.expired(slot, timer),
             }
@@ -296,8 +471,12 @@ impl Simulation {
             .advance(self.now, self.total_busy, self.total_alive);
     }
 
-    fn arrived<O: Observer>(&mut self, f: FunctionId, observer: &mut O) {
-        self.schedule_next_arrival(f);
+    fn arrived<O: Observer>(
+        &mut self,
+        f: FunctionId,
+        traced: Option<ExternalArrival>,
+        observer: &mut O,
+    ) {
         let now = self.now;
         let fi = f.0 as usize;
         self.touch(fi);
@@ -305,7 +484,20 @@ impl Simulation {
         func.policy.on_arrival(now);
         // Drawn for every arrival, served or not, so that the k-th arrival of a function gets
         // the same handler time whatever the policy (common random numbers).
-        let exec = func.exec.sample(&mut func.exec_rng);
+        let exec = match (traced.and_then(|a| a.exec), &func.def.exec) {
+            (Some(e), _) => e,
+            (None, Some(d)) => d.sample(&mut func.exec_rng),
+            (None, None) => {
+                self.failure = Some(format!(
+                    "function {:?}: an invocation of the trace has no handler time and the function has no exec; give it exec in [[function]] or [defaults]",
+                    func.def.name
+                ));
+                return;
+            }
+        };
+        let memory_mb = traced
+            .and_then(|a| a.memory_mb)
+            .unwrap_or(func.def.memory_mb);
         let counted = now >= self.warmup;
         if counted {
             func.stats.invocations += 1;
@@ -340,8 +532,8 @@ impl Simulation {
             None => {
                 let func = &mut self.funcs[fi];
                 inv.start = Start::Cold;
-                inv.init = func.init.sample(&mut func.cold_rng);
-                inv.exec = match &func.cold_exec {
+                inv.init = func.def.init.sample(&mut func.cold_rng);
+                inv.exec = match &func.def.cold_exec {
                     Some(d) => d.sample(&mut func.cold_rng),
                     None => exec,
                 };
@@ -366,7 +558,7 @@ impl Simulation {
             }
             func.stats.latency.record(inv.latency());
             func.stats.usage.on_demand(
-                func.memory_mb,
+                memory_mb,
                 inv.init.as_micros(),
                 inv.exec.as_micros(),
                 self.rounding_ms,
@@ -473,6 +665,9 @@ impl Simulation {
     }
 
     fn finish(&mut self) {
+        if self.open_end {
+            self.end = self.now;
+        }
         self.now = self.end;
         for f in 0..self.funcs.len() {
             self.touch(f);
@@ -497,6 +692,17 @@ impl Simulation {
     /// Each function's statistics, in scenario order.
     pub fn function_stats(&self) -> impl Iterator<Item = &FunctionStats> {
         self.funcs.iter().map(|f| &f.stats)
+    }
+
+    /// Each function with its statistics: the scenario's first, in file order, then those
+    /// that first appeared in the trace, in order of first arrival.
+    pub fn functions(&self) -> impl Iterator<Item = (&Function, &FunctionStats)> {
+        self.funcs.iter().map(|f| (&f.def, &f.stats))
+    }
+
+    /// Why the run stopped early, if it did: a trace function that cannot be configured.
+    pub fn failure(&self) -> Option<&str> {
+        self.failure.as_deref()
     }
 
     /// Busy and alive containers of all functions together over the window.

@@ -131,7 +131,8 @@ fn figures(
     cost: Cost,
     window_us: u64,
 ) -> Figures {
-    let w = window_us as f64;
+    // An empty window (a trace shorter than its warm-up) gives zero means, not NaN.
+    let w = window_us.max(1) as f64;
     let mean_alive = levels.alive_area as f64 / w;
     let mean_busy = levels.busy_area as f64 / w;
     Figures {
@@ -183,16 +184,15 @@ fn gb_s(levels: &Levels, memory_mb: u32) -> GbSeconds {
 impl Summary {
     /// Gathers the figures of a finished run.
     pub fn new(scenario: &Scenario, seed: u64, sim: &Simulation) -> Summary {
-        let window_us = scenario.duration.as_micros() - scenario.warmup.as_micros();
+        let end_us = sim.end().as_micros();
+        let window_us = end_us.saturating_sub(scenario.warmup.as_micros());
         let mut sums = CountSums::default();
         let mut latency = Latency::new();
         let mut busy_gb_s = 0.0;
         let mut idle_gb_s = 0.0;
         let mut functions = Vec::with_capacity(scenario.functions.len());
-        let usage: Vec<(Billed, _)> = scenario
-            .functions
-            .iter()
-            .zip(sim.function_stats())
+        let usage: Vec<(Billed, _)> = sim
+            .functions()
             .map(|(f, stats)| {
                 let billed = Billed {
                     arch: f.arch,
@@ -203,12 +203,7 @@ impl Summary {
             })
             .collect();
         let (costs, total_cost) = bill(&scenario.cost.sheet, scenario.cost.options, &usage);
-        for ((f, stats), cost) in scenario
-            .functions
-            .iter()
-            .zip(sim.function_stats())
-            .zip(costs)
-        {
+        for ((f, stats), cost) in sim.functions().zip(costs) {
             let mut own = CountSums::default();
             own.add(stats);
             sums.add(stats);
@@ -237,7 +232,7 @@ impl Summary {
         Summary {
             scenario: scenario.name.clone(),
             seed,
-            horizon_s: scenario.duration.as_secs_f64(),
+            horizon_s: end_us as f64 / MICROS_PER_S as f64,
             warmup_s: scenario.warmup.as_secs_f64(),
             window_s: window_us as f64 / MICROS_PER_S as f64,
             prices: scenario.cost.source.clone(),

@@ -100,12 +100,12 @@ pub struct Function {
     pub memory_mb: u32,
     /// Architecture.
     pub arch: Arch,
-    /// Where its invocations come from.
-    pub arrival: ArrivalSpec,
+    /// Its own arrival process; `None` for a function whose invocations come from a trace only.
+    pub arrival: Option<ArrivalSpec>,
     /// Runtime start plus the code outside the handler, once per container.
     pub init: TimeDist,
-    /// The handler's time.
-    pub exec: TimeDist,
+    /// The handler's time; `None` only when a trace gives every invocation's time.
+    pub exec: Option<TimeDist>,
     /// The handler's time on a container's first invocation; `None` means `exec`.
     pub cold_exec: Option<TimeDist>,
     /// What happens to its idle containers.
@@ -116,6 +116,64 @@ pub struct Function {
     pub package: Package,
     /// Ephemeral storage [MB]; 512 is included in the price.
     pub ephemeral_storage_mb: u32,
+}
+
+/// The settings a function takes when it appears only in a trace: `[defaults]`, validated.
+#[derive(Clone, Debug, Default)]
+pub struct Template {
+    /// Memory [MB], when set.
+    pub memory_mb: Option<u32>,
+    /// Architecture.
+    pub arch: Arch,
+    /// Init time, when set.
+    pub init: Option<TimeDist>,
+    /// Handler time, when set.
+    pub exec: Option<TimeDist>,
+    /// First-invocation handler time, when set.
+    pub cold_exec: Option<TimeDist>,
+    /// Keep-alive policy.
+    pub keep_alive: KeepAliveSpec,
+    /// Package type.
+    pub package: Package,
+    /// Ephemeral storage [MB].
+    pub ephemeral_storage_mb: u32,
+}
+
+impl Scenario {
+    /// The function a trace names: its `[[function]]` entry if there is one (which wins over
+    /// what the trace says of it), else `[defaults]` with the trace's own handler time and
+    /// memory where it gives them.
+    pub fn trace_function(
+        &self,
+        name: &str,
+        exec: Option<TimeDist>,
+        memory_mb: Option<u32>,
+    ) -> Result<Function, String> {
+        if let Some(f) = self.functions.iter().find(|f| f.name == name) {
+            let mut f = f.clone();
+            if f.exec.is_none() {
+                f.exec = exec;
+            }
+            return Ok(f);
+        }
+        let d = &self.defaults;
+        let init = d.init.clone().ok_or_else(|| {
+            format!("function {name:?} of the trace has no init time: set init in [defaults]")
+        })?;
+        Ok(Function {
+            name: name.to_string(),
+            memory_mb: memory_mb.or(d.memory_mb).unwrap_or(DEFAULT_MEMORY_MB),
+            arch: d.arch,
+            arrival: None,
+            init,
+            exec: exec.or_else(|| d.exec.clone()),
+            cold_exec: d.cold_exec.clone(),
+            keep_alive: d.keep_alive.clone(),
+            reserved_concurrency: None,
+            package: d.package,
+            ephemeral_storage_mb: d.ephemeral_storage_mb,
+        })
+    }
 }
 
 /// How runs are priced.
@@ -146,14 +204,17 @@ pub struct Scenario {
     pub name: String,
     /// Seed of the run's generator.
     pub seed: u64,
-    /// Arrivals are generated in `[0, duration)`; the run ends at `duration`.
-    pub duration: SimDuration,
+    /// Arrivals are generated in `[0, duration)`; the run ends at `duration`. `None` only with a
+    /// trace: the run then ends when the trace's last invocation has finished.
+    pub duration: Option<SimDuration>,
     /// Statistics ignore `[0, warmup)`.
     pub warmup: SimDuration,
     /// Platform settings.
     pub platform: Platform,
     /// The functions, in file order.
     pub functions: Vec<Function>,
+    /// `[defaults]`, resolved: the settings of functions that appear only in a trace.
+    pub defaults: Template,
     /// Prices and billing rules.
     pub cost: CostConfig,
 }
@@ -325,9 +386,15 @@ fn syntax(path: &Path, text: &str, key: &str, e: &toml::de::Error) -> ScenarioEr
 }
 
 impl RawScenario {
+    /// Whether a trace drives the run.
+    fn traced(&self) -> bool {
+        false
+    }
+
     fn validate(self, check: &Checker<'_>) -> Result<Scenario, ScenarioError> {
         use Seg::*;
-        let name = match self.name {
+        let traced = self.traced();
+        let name = match self.name.clone() {
             Some(n) => n,
             None => check
                 .path
@@ -341,21 +408,23 @@ impl RawScenario {
                 format!("{name:?} must be 1 to 140 letters, digits, '-', '_' or '.', since it names the output folder"),
             ));
         }
-        let duration = self.duration.ok_or_else(|| {
-            check.invalid(
+        if self.duration.is_none() && !traced {
+            return Err(check.invalid(
                 &[Key("duration")],
                 "missing: say how long to simulate, like duration = \"6h\"",
-            )
-        })?;
-        if duration.as_micros() == 0 {
+            ));
+        }
+        if self.duration.is_some_and(|d| d.as_micros() == 0) {
             return Err(check.invalid(&[Key("duration")], "must be longer than 0s"));
         }
         let warmup = self.warmup.unwrap_or_default();
-        if warmup >= duration {
-            return Err(check.invalid(
-                &[Key("warmup")],
-                format!("({warmup}) must be shorter than duration ({duration})"),
-            ));
+        if let Some(duration) = self.duration {
+            if warmup >= duration {
+                return Err(check.invalid(
+                    &[Key("warmup")],
+                    format!("({warmup}) must be shorter than duration ({duration})"),
+                ));
+            }
         }
         let account_concurrency = self
             .platform
@@ -386,7 +455,14 @@ impl RawScenario {
                 "a name belongs to one [[function]], not to [defaults]",
             ));
         }
-        if self.functions.is_empty() {
+        let defaults = self.defaults.template(check)?;
+        if traced && defaults.init.is_none() {
+            return Err(check.invalid(
+                &[Key("defaults"), Key("init")],
+                "missing: functions that appear only in the trace take their init time from [defaults]",
+            ));
+        }
+        if self.functions.is_empty() && !traced {
             return Err(check.invalid(
                 &[Key("function")],
                 "missing: add at least one [[function]] with a name, an arrival process, init and exec",
@@ -425,15 +501,30 @@ impl RawScenario {
                     ),
                 )
             };
-            let arrival = merged.arrival.clone().ok_or_else(|| missing("arrival"))?;
-            arrival
-                .validate(&mut crate::rng::Streams::new(0).stream())
-                .map_err(|m| check.invalid(&at("arrival"), m))?;
+            let arrival = match merged.arrival.clone() {
+                Some(a) => Some(a),
+                None if traced => None,
+                None => return Err(missing("arrival")),
+            };
+            if let Some(a) = &arrival {
+                if traced && self.duration.is_none() {
+                    return Err(check.invalid(
+                        &at("arrival"),
+                        "a synthetic arrival process next to a trace needs duration = \"...\": without it the run would never end",
+                    ));
+                }
+                a.validate(&mut crate::rng::Streams::new(0).stream())
+                    .map_err(|m| check.invalid(&at("arrival"), m))?;
+            }
             let dist = |k: &'static str, spec: &TimeDistSpec| {
                 spec.validate().map_err(|m| check.invalid(&at(k), m))
             };
             let init = dist("init", merged.init.as_ref().ok_or_else(|| missing("init"))?)?;
-            let exec = dist("exec", merged.exec.as_ref().ok_or_else(|| missing("exec"))?)?;
+            let exec = match &merged.exec {
+                Some(spec) => Some(dist("exec", spec)?),
+                None if traced => None,
+                None => return Err(missing("exec")),
+            };
             let cold_exec = match &merged.cold_exec {
                 Some(spec) => Some(dist("cold_exec", spec)?),
                 None => None,
@@ -502,16 +593,59 @@ impl RawScenario {
         Ok(Scenario {
             name,
             seed: self.seed.unwrap_or(0),
-            duration,
+            duration: self.duration,
             warmup,
             platform,
             functions,
+            defaults,
             cost,
         })
     }
 }
 
 impl RawFunction {
+    /// `[defaults]` checked and resolved, for functions that appear only in a trace.
+    fn template(&self, check: &Checker<'_>) -> Result<Template, ScenarioError> {
+        use Seg::*;
+        let at = |k: &'static str| [Key("defaults"), Key(k)];
+        let dist = |k: &'static str, spec: &Option<TimeDistSpec>| match spec {
+            Some(spec) => spec
+                .validate()
+                .map(Some)
+                .map_err(|m| check.invalid(&at(k), m)),
+            None => Ok(None),
+        };
+        if let Some(m) = self.memory_mb {
+            if m == 0 || m > MAX_MEMORY_MB {
+                return Err(check.invalid(
+                    &at("memory_mb"),
+                    format!("must be between 1 and {MAX_MEMORY_MB} MB, got {m} (Lambda offers 128 to 10240)"),
+                ));
+            }
+        }
+        let keep_alive = self.keep_alive.clone().unwrap_or_default();
+        keep_alive
+            .validate()
+            .map_err(|m| check.invalid(&at("keep_alive"), m))?;
+        let ephemeral_storage_mb = self.ephemeral_storage_mb.unwrap_or(512);
+        if !(512..=10_240).contains(&ephemeral_storage_mb) {
+            return Err(check.invalid(
+                &at("ephemeral_storage_mb"),
+                format!("must be between 512 and 10240 MB, got {ephemeral_storage_mb}"),
+            ));
+        }
+        Ok(Template {
+            memory_mb: self.memory_mb,
+            arch: self.arch.unwrap_or_default(),
+            init: dist("init", &self.init)?,
+            exec: dist("exec", &self.exec)?,
+            cold_exec: dist("cold_exec", &self.cold_exec)?,
+            keep_alive,
+            package: self.package.unwrap_or_default(),
+            ephemeral_storage_mb,
+        })
+    }
+
     /// This function's settings, each missing one taken from `defaults`.
     fn or(&self, defaults: &RawFunction) -> RawFunction {
         RawFunction {
@@ -569,7 +703,7 @@ keep_alive = { policy = "fixed", idle = "10m" }
         let s = parse(EXAMPLE).expect("valid");
         assert_eq!(s.name, "checkout");
         assert_eq!(s.seed, 7);
-        assert_eq!(s.duration, SimDuration::from_secs(6 * 3600));
+        assert_eq!(s.duration, Some(SimDuration::from_secs(6 * 3600)));
         assert_eq!(s.warmup, SimDuration::from_secs(600));
         let f = &s.functions[0];
         assert_eq!((f.memory_mb, f.arch), (1024, Arch::Arm64));

@@ -183,6 +183,10 @@ pub struct TimeSeries {
     /// The buckets, from time 0; the last may be cut short by the end of the run.
     pub buckets: Vec<Bucket>,
     last: u64,
+    /// Whether buckets are added as time goes (the end of the run is not known in advance).
+    growing: bool,
+    /// A growing series with more rows than this merges pairs of buckets, doubling the width.
+    max_rows: Option<usize>,
 }
 
 impl TimeSeries {
@@ -194,7 +198,62 @@ impl TimeSeries {
             width: SimDuration(w),
             buckets: vec![Bucket::default(); n as usize],
             last: 0,
+            growing: false,
+            max_rows: None,
         }
+    }
+
+    /// A series for a run whose end is not known in advance: buckets of `width` are added as
+    /// time goes; with `max_rows`, pairs of buckets merge whenever there are more, doubling the width.
+    pub fn open(width: SimDuration, max_rows: Option<usize>) -> TimeSeries {
+        TimeSeries {
+            width: SimDuration(width.as_micros().max(1)),
+            buckets: vec![Bucket::default()],
+            last: 0,
+            growing: true,
+            max_rows: max_rows.map(|m| m.max(2)),
+        }
+    }
+
+    /// The index of the bucket holding `t`, adding buckets (and merging) in a growing series.
+    #[inline]
+    fn index(&mut self, t: u64) -> usize {
+        let mut i = (t / self.width.0) as usize;
+        if i >= self.buckets.len() {
+            if !self.growing {
+                return self.buckets.len() - 1;
+            }
+            self.buckets.resize(i + 1, Bucket::default());
+            if let Some(max) = self.max_rows {
+                while self.buckets.len() > max {
+                    self.coarsen();
+                }
+                i = (t / self.width.0) as usize;
+            }
+        }
+        i
+    }
+
+    /// Merges pairs of buckets, doubling the width.
+    fn coarsen(&mut self) {
+        let merged = self
+            .buckets
+            .chunks(2)
+            .map(|pair| {
+                let mut b = pair[0];
+                if let Some(o) = pair.get(1) {
+                    b.busy_area += o.busy_area;
+                    b.alive_area += o.alive_area;
+                    b.peak_alive = b.peak_alive.max(o.peak_alive);
+                    b.arrivals += o.arrivals;
+                    b.cold_starts += o.cold_starts;
+                    b.throttled += o.throttled;
+                }
+                b
+            })
+            .collect();
+        self.buckets = merged;
+        self.width = SimDuration(self.width.0.saturating_mul(2));
     }
 
     /// A width of 1, 2 or 5 times a power of ten seconds (or milliseconds) giving at most `max_rows` buckets over `duration`.
@@ -214,16 +273,16 @@ impl TimeSeries {
 
     #[inline]
     fn bucket(&mut self, t: SimTime) -> &mut Bucket {
-        let i = ((t.0 / self.width.0) as usize).min(self.buckets.len() - 1);
+        let i = self.index(t.0);
         &mut self.buckets[i]
     }
 
     /// Accounts for the levels held since the last call, up to `now`; call before they change.
     #[inline]
     pub fn advance(&mut self, now: SimTime, busy: u32, alive: u32) {
-        let w = self.width.0;
         while self.last < now.0 {
-            let i = (self.last / w) as usize;
+            let i = self.index(self.last);
+            let w = self.width.0;
             let seg_end = ((i as u64 + 1) * w).min(now.0);
             let dt = u128::from(seg_end - self.last);
             if let Some(b) = self.buckets.get_mut(i) {
@@ -264,6 +323,20 @@ mod tests {
         s.advance(SimTime(25), 2, 3);
         let busy: Vec<u128> = s.buckets.iter().map(|b| b.busy_area).collect();
         assert_eq!(busy, vec![20, 20, 10]);
+    }
+
+    #[test]
+    fn an_open_series_grows_and_merges() {
+        let mut s = TimeSeries::open(SimDuration(10), Some(4));
+        s.arrival(SimTime(5), true, false);
+        s.advance(SimTime(45), 1, 1);
+        s.arrival(SimTime(44), false, false);
+        // Five buckets of 10 would exceed four rows: merged into three of 20.
+        assert_eq!(s.width, SimDuration(20));
+        let alive: Vec<u128> = s.buckets.iter().map(|b| b.alive_area).collect();
+        assert_eq!(alive, vec![20, 20, 5]);
+        let arrivals: Vec<u64> = s.buckets.iter().map(|b| b.arrivals).collect();
+        assert_eq!(arrivals, vec![1, 0, 1]);
     }
 
     #[test]

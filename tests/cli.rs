@@ -626,12 +626,13 @@ fn invalid_value_in_defaults() {
         "[[function]]\n",
         "[defaults]\nmemory_mb = 0\n\n[[function]]\n",
     );
-    // The function sets its own memory, so make a second one that takes the default.
+    // [defaults] is checked on its own, so the error points at the bad value itself, even
+    // though only the second function would take it.
     let text = format!(
         "{text}\n[[function]]\nname = \"b\"\narrival = {{ process = \"poisson\", rate_per_s = 1.0 }}\ninit = {{ dist = \"constant\", ms = 1 }}\nexec = {{ dist = \"constant\", ms = 1 }}\n"
     );
     let r = run(&text, &[]);
-    assert_user_error(&r, &["function[1].memory_mb"]);
+    assert_user_error(&r, &["defaults.memory_mb", ":11:"]);
 }
 
 #[test]

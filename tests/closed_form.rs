@@ -41,7 +41,7 @@ fn run(s: &Scenario, seed: u64) -> Summary {
 
 /// Statistics window [s].
 fn window_s(s: &Scenario) -> f64 {
-    (s.duration.as_micros() - s.warmup.as_micros()) as f64 / 1e6
+    (s.duration.expect("synthetic scenario").as_micros() - s.warmup.as_micros()) as f64 / 1e6
 }
 
 /// The mean of replications and the half-width of its two-sided 99.9 % Student-t interval:
@@ -85,7 +85,7 @@ impl BusyInWindow {
     fn new(s: &Scenario) -> BusyInWindow {
         BusyInWindow {
             warmup: s.warmup.as_micros(),
-            end: s.duration.as_micros(),
+            end: s.duration.expect("synthetic scenario").as_micros(),
             area_us: 0,
         }
     }
