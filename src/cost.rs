@@ -327,6 +327,15 @@ impl Usage {
         self.init_mb_ms += mb * u128::from(init_ms);
     }
 
+    /// Counts one invocation served by a provisioned container, with its exec [µs].
+    #[inline]
+    pub fn on_provisioned(&mut self, memory_mb: u32, exec_us: u64, rounding_ms: u64) {
+        let ms = billed_ms(exec_us, rounding_ms);
+        self.provisioned_requests += 1;
+        self.provisioned_ms += ms;
+        self.provisioned_mb_ms += u128::from(memory_mb) * u128::from(ms);
+    }
+
     /// Adds another function's or period's usage.
     pub fn add(&mut self, o: &Usage) {
         self.requests += o.requests;

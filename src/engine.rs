@@ -166,6 +166,8 @@ struct Func {
     policy_rng: SimRng,
     policy: Box<dyn KeepAlive>,
     idle: IdleSet,
+    /// Idle provisioned containers, taken before on-demand ones.
+    provisioned_idle: IdleSet,
     /// Containers initializing or executing.
     busy: u32,
     /// Containers alive (busy or idle).
@@ -190,6 +192,7 @@ impl Func {
             policy_rng: streams.stream(),
             policy: def.keep_alive.build(),
             idle: IdleSet::new(routing),
+            provisioned_idle: IdleSet::new(routing),
             busy: 0,
             alive: 0,
             reserved: def.reserved_concurrency,
@@ -330,6 +333,7 @@ impl Simulation {
             failure: None,
         };
         for i in 0..sim.funcs.len() {
+            sim.provision(i);
             sim.schedule_next_arrival(FunctionId(i as u32));
         }
         sim.schedule_trace_arrival();
@@ -357,6 +361,21 @@ impl Simulation {
                 self.arrivals_pending += 1;
                 self.schedule(t, Event::InvocationArrived(f));
             }
+        }
+    }
+
+    /// Creates a function's provisioned containers, initialized and idle, at time 0.
+    fn provision(&mut self, f: usize) {
+        for _ in 0..self.funcs[f].def.provisioned_concurrency {
+            let slot = self.pool.create(FunctionId(f as u32), self.now);
+            let c = self.pool.get_mut(slot);
+            c.provisioned = true;
+            c.state = State::Idle;
+            c.deadline = SimTime::NEVER;
+            let func = &mut self.funcs[f];
+            func.provisioned_idle.insert(&mut self.pool, slot);
+            func.alive += 1;
+            self.total_alive += 1;
         }
     }
 
@@ -522,7 +541,15 @@ impl Simulation {
             observer.invocation(&inv);
             return;
         }
-        let slot = match self.take_idle(fi) {
+        let provisioned = {
+            let func = &mut self.funcs[fi];
+            let slot = func.provisioned_idle.pick(&mut self.router_rng);
+            if let Some(slot) = slot {
+                func.provisioned_idle.remove(&mut self.pool, slot);
+            }
+            slot
+        };
+        let slot = match provisioned.or_else(|| self.take_idle(fi)) {
             Some(slot) => {
                 inv.start = Start::Warm;
                 inv.exec = exec;
@@ -557,12 +584,18 @@ impl Simulation {
                 func.stats.warm_starts += 1;
             }
             func.stats.latency.record(inv.latency());
-            func.stats.usage.on_demand(
-                memory_mb,
-                inv.init.as_micros(),
-                inv.exec.as_micros(),
-                self.rounding_ms,
-            );
+            if provisioned.is_some() {
+                func.stats
+                    .usage
+                    .on_provisioned(memory_mb, inv.exec.as_micros(), self.rounding_ms);
+            } else {
+                func.stats.usage.on_demand(
+                    memory_mb,
+                    inv.init.as_micros(),
+                    inv.exec.as_micros(),
+                    self.rounding_ms,
+                );
+            }
         }
         self.series.arrival(now, cold, false);
         observer.invocation(&inv);
@@ -604,6 +637,11 @@ impl Simulation {
         self.total_busy -= 1;
         if func.reserved.is_none() {
             self.shared_busy -= 1;
+        }
+        if self.pool.get(slot).provisioned {
+            func.provisioned_idle.insert(&mut self.pool, slot);
+            self.pool.get_mut(slot).state = State::Idle;
+            return;
         }
         let retire_at = self.max_lifetime.map(|l| created + l);
         if retire_at.is_some_and(|r| now >= r) {

@@ -50,6 +50,8 @@ pub struct Container {
     pub timer_at: SimTime,
     /// Invocations it has served to the end.
     pub served: u64,
+    /// Kept initialized by provisioned concurrency: never reclaimed, billed as configured.
+    pub provisioned: bool,
     // Links of the idle list (MRU/LRU), or `prev` as the position in the random idle vector.
     prev: u32,
     next: u32,
@@ -123,6 +125,7 @@ impl Container {
             timer: 0,
             timer_at: SimTime::NEVER,
             served: 0,
+            provisioned: false,
             prev: NIL,
             next: NIL,
         }

@@ -181,6 +181,14 @@ fn gb_s(levels: &Levels, memory_mb: u32) -> GbSeconds {
     }
 }
 
+/// Provisioned concurrency configured over the window, billed from enable to disable rounded
+/// up to 5 minutes as AWS does [MB·s].
+fn provisioned_mb_s(f: &crate::scenario::Function, window_us: u64) -> u128 {
+    const UNIT_S: u64 = 300;
+    let seconds = window_us.div_ceil(UNIT_S * MICROS_PER_S) * UNIT_S;
+    u128::from(f.provisioned_concurrency) * u128::from(f.memory_mb) * u128::from(seconds)
+}
+
 impl Summary {
     /// Gathers the figures of a finished run.
     pub fn new(scenario: &Scenario, seed: u64, sim: &Simulation) -> Summary {
@@ -199,7 +207,9 @@ impl Summary {
                     package: f.package,
                     ephemeral_storage_mb: f.ephemeral_storage_mb,
                 };
-                (billed, stats.usage)
+                let mut usage = stats.usage;
+                usage.provisioned_configured_mb_s = provisioned_mb_s(f, window_us);
+                (billed, usage)
             })
             .collect();
         let (costs, total_cost) = bill(&scenario.cost.sheet, scenario.cost.options, &usage);

@@ -116,6 +116,8 @@ pub struct Function {
     pub package: Package,
     /// Ephemeral storage [MB]; 512 is included in the price.
     pub ephemeral_storage_mb: u32,
+    /// Containers kept initialized from the start of the run to its end.
+    pub provisioned_concurrency: u32,
 }
 
 /// The settings a function takes when it appears only in a trace: `[defaults]`, validated.
@@ -172,6 +174,7 @@ impl Scenario {
             reserved_concurrency: None,
             package: d.package,
             ephemeral_storage_mb: d.ephemeral_storage_mb,
+            provisioned_concurrency: 0,
         })
     }
 }
@@ -266,6 +269,7 @@ struct RawFunction {
     reserved_concurrency: Option<u32>,
     package: Option<Package>,
     ephemeral_storage_mb: Option<u32>,
+    provisioned_concurrency: Option<u32>,
 }
 
 /// The default memory size [MB]: Lambda's own default.
@@ -456,6 +460,12 @@ impl RawScenario {
             ));
         }
         let defaults = self.defaults.template(check)?;
+        if self.defaults.provisioned_concurrency.is_some() {
+            return Err(check.invalid(
+                &[Key("defaults"), Key("provisioned_concurrency")],
+                "provisioned concurrency is set per [[function]], not in [defaults]",
+            ));
+        }
         if traced && defaults.init.is_none() {
             return Err(check.invalid(
                 &[Key("defaults"), Key("init")],
@@ -555,6 +565,14 @@ impl RawScenario {
                     format!("must be between 512 and 10240 MB, got {ephemeral_storage_mb}"),
                 ));
             }
+            let provisioned_concurrency = merged.provisioned_concurrency.unwrap_or(0);
+            let cap = merged.reserved_concurrency.unwrap_or(account_concurrency);
+            if provisioned_concurrency > cap {
+                return Err(check.invalid(
+                    &at("provisioned_concurrency"),
+                    format!("must not exceed the function's concurrency limit ({cap}), got {provisioned_concurrency}"),
+                ));
+            }
             functions.push(Function {
                 name,
                 memory_mb,
@@ -567,6 +585,7 @@ impl RawScenario {
                 reserved_concurrency: merged.reserved_concurrency,
                 package: merged.package.unwrap_or_default(),
                 ephemeral_storage_mb,
+                provisioned_concurrency,
             });
         }
         let sheet = match &self.cost.prices {
@@ -665,6 +684,7 @@ impl RawFunction {
                 .or_else(|| defaults.keep_alive.clone()),
             reserved_concurrency: self.reserved_concurrency.or(defaults.reserved_concurrency),
             package: self.package.or(defaults.package),
+            provisioned_concurrency: self.provisioned_concurrency,
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }

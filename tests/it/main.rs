@@ -1,0 +1,5 @@
+//! The one integration-test binary: hand-computed scenarios, closed-form checks and the command line.
+
+mod cli;
+mod closed_form;
+mod exact;
