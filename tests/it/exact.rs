@@ -857,3 +857,71 @@ arrival = { process = "explicit", at = ["2s", "3s"] }
         ],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Provisioned concurrency.
+
+#[test]
+fn provisioned_containers_take_arrivals_first_and_never_expire() {
+    // Two provisioned containers (c0, c1) exist from time 0, initialized and idle. The first
+    // two simultaneous arrivals take them warm; the third finds both busy and starts cold
+    // (c2). At 2h, long after a 10-minute window, the provisioned ones are still warm, and they
+    // are taken before the on-demand c2, which went idle at 450 ms and expired at 10m 450ms.
+    let r = check(
+        &one(
+            &["0s", "0s", "0s", "1s", "2h"],
+            "provisioned_concurrency = 2",
+            "duration = \"3h\"",
+        )
+        .replacen("duration = \"1h\"\n", "", 1),
+        &[
+            ("0s", 'W', 100, Some(1)),
+            ("0s", 'W', 100, Some(0)),
+            ("0s", 'C', 450, Some(2)),
+            ("1s", 'W', 100, Some(0)),
+            ("2h", 'W', 100, Some(0)),
+        ],
+    );
+    let s = r.summary();
+    let f = &s.functions[0].figures;
+    assert_eq!((f.cold_starts, f.warm_starts), (1, 4));
+    // Alive: two provisioned containers for 3 h plus c2 from 0 to 10m 450ms.
+    let alive_us = 2 * micros("3h") + micros("10m 450ms");
+    assert_eq!(
+        f.containers.mean_alive,
+        alive_us as f64 / micros("3h") as f64
+    );
+    // Billing: four requests on provisioned containers (100 ms each), one on demand (450 ms,
+    // of which 350 ms INIT), 128 MB. Configured: 2 × 128 MB × 3 h (a multiple of 5 minutes).
+    let u = &r.sim.function_stats().next().expect("one function").usage;
+    assert_eq!((u.provisioned_requests, u.provisioned_ms), (4, 400));
+    assert_eq!((u.requests, u.exec_ms, u.init_ms), (1, 100, 350));
+    let sheet = &r.scenario.cost.sheet;
+    let gb = 128.0 / 1024.0;
+    let expected = 5.0 * 2e-7
+        + 2.0 * gb * 3.0 * 3600.0 * sheet.provisioned.concurrency_usd_per_gb_s.x86_64
+        + gb * 0.4 * sheet.provisioned.duration_usd_per_gb_s.x86_64
+        + gb * 0.45 * 1.66667e-5;
+    assert!(
+        (f.cost.total_usd - expected).abs() < 1e-12,
+        "{} != {expected}",
+        f.cost.total_usd
+    );
+}
+
+#[test]
+fn provisioned_concurrency_counts_against_the_limits() {
+    // Reserved concurrency 2 with both provisioned: a third simultaneous arrival is throttled.
+    check(
+        &one(
+            &["0s", "0s", "0s"],
+            "provisioned_concurrency = 2\nreserved_concurrency = 2",
+            "",
+        ),
+        &[
+            ("0s", 'W', 100, Some(1)),
+            ("0s", 'W', 100, Some(0)),
+            ("0s", 'T', 0, None),
+        ],
+    );
+}
