@@ -409,20 +409,31 @@ pub fn bill(
     options: CostOptions,
     functions: &[(Billed, Usage)],
 ) -> (Vec<Cost>, Cost) {
+    bill_scaled(sheet, options, functions, 1.0)
+}
+
+/// Bills `scale` times the usage as one month: `scale = 30 days / window` projects a shorter
+/// window to a 30-day month, with the tiers and the free tier applied to the projected volume.
+pub fn bill_scaled(
+    sheet: &PriceSheet,
+    options: CostOptions,
+    functions: &[(Billed, Usage)],
+    scale: f64,
+) -> (Vec<Cost>, Cost) {
     let init_billed = |b: &Billed| match options.init_billing {
         InitBilling::All => true,
         InitBilling::Legacy => b.package == Package::Image,
     };
     let gb_s_of = |b: &Billed, u: &Usage| {
         let mb_ms = u.exec_mb_ms + if init_billed(b) { u.init_mb_ms } else { 0 };
-        mb_ms as f64 / MB_MS_PER_GB_S
+        mb_ms as f64 / MB_MS_PER_GB_S * scale
     };
     // Each architecture's month of on-demand GB-seconds and requests.
     let mut volume = [0.0f64; 2];
-    let mut requests_total: u64 = 0;
+    let mut requests_total = 0.0f64;
     for (b, u) in functions {
         volume[arch_index(b.arch)] += gb_s_of(b, u);
-        requests_total += u.requests + u.provisioned_requests;
+        requests_total += (u.requests + u.provisioned_requests) as f64 * scale;
     }
     let all_gb_s = volume[0] + volume[1];
     // The free tier takes GB-seconds from each architecture in proportion to its volume, and
@@ -430,10 +441,10 @@ pub fn bill(
     let (free_gb_s, free_requests) = if options.free_tier {
         (
             sheet.free_tier.gb_s.min(all_gb_s),
-            sheet.free_tier.requests.min(requests_total),
+            (sheet.free_tier.requests as f64).min(requests_total),
         )
     } else {
-        (0.0, 0)
+        (0.0, 0.0)
     };
     let mut rate = [0.0f64; 2];
     for arch in [Arch::X86_64, Arch::Arm64] {
@@ -448,8 +459,8 @@ pub fn bill(
             rate[i] = sheet.tiered(arch, 0.0, billed) / volume[i];
         }
     }
-    let request_share = if requests_total > 0 {
-        1.0 - free_requests as f64 / requests_total as f64
+    let request_share = if requests_total > 0.0 {
+        1.0 - free_requests / requests_total
     } else {
         0.0
     };
@@ -459,21 +470,24 @@ pub fn bill(
         let r = rate[arch_index(b.arch)];
         let gb_s = gb_s_of(b, u);
         let init_gb_s = if init_billed(b) {
-            u.init_mb_ms as f64 / MB_MS_PER_GB_S
+            u.init_mb_ms as f64 / MB_MS_PER_GB_S * scale
         } else {
             0.0
         };
         let requests = (u.requests + u.provisioned_requests) as f64
+            * scale
             * sheet.requests.usd_per_request.get(b.arch)
             * request_share;
-        let provisioned = u.provisioned_configured_mb_s as f64 / 1024.0
-            * sheet.provisioned.concurrency_usd_per_gb_s.get(b.arch)
-            + u.provisioned_mb_ms as f64 / MB_MS_PER_GB_S
-                * sheet.provisioned.duration_usd_per_gb_s.get(b.arch);
+        let provisioned = scale
+            * (u.provisioned_configured_mb_s as f64 / 1024.0
+                * sheet.provisioned.concurrency_usd_per_gb_s.get(b.arch)
+                + u.provisioned_mb_ms as f64 / MB_MS_PER_GB_S
+                    * sheet.provisioned.duration_usd_per_gb_s.get(b.arch));
         let extra_gb = f64::from(b.ephemeral_storage_mb.saturating_sub(512)) / 1024.0;
         let billed_ms = u.exec_ms + u.provisioned_ms + if init_billed(b) { u.init_ms } else { 0 };
         let ephemeral = extra_gb
             * billed_ms as f64
+            * scale
             * 1e-3
             * sheet.ephemeral_storage.usd_per_gb_s_above_512mb.get(b.arch);
         let c = Cost {
@@ -661,6 +675,21 @@ mod tests {
         close(c[0].provisioned_usd, 3600.0 * 4.1667e-6 + 50.0 * 9.7222e-6);
         close(c[0].compute_usd, 0.5 * 1.66667e-5);
         close(c[0].requests_usd, 1010.0 * 2e-7);
+    }
+
+    #[test]
+    fn a_projection_scales_volume_before_the_tiers() {
+        // 4e9 GB-s in the window, projected ×2: 8e9 GB-s crosses the first x86_64 tier at 6e9.
+        let sheet = PriceSheet::aws_us_east_1();
+        let u = Usage {
+            requests: 1000,
+            exec_mb_ms: 4e9 as u128 * 1024 * 1000,
+            ..Default::default()
+        };
+        let (_, t) = bill_scaled(&sheet, CostOptions::default(), &[(Billed::default(), u)], 2.0);
+        let expected = 2000.0 * 2e-7 + 6e9 * 1.66667e-5 + 2e9 * 1.5e-5;
+        assert!((t.total_usd - expected).abs() < 1e-3, "{} != {expected}", t.total_usd);
+        close(t.billed_gb_s, 8e9);
     }
 
     #[test]

@@ -130,6 +130,8 @@ pub struct Levels {
     pub alive_area: u128,
     /// Most containers alive for a positive time in the window.
     pub peak_alive: u32,
+    /// Most containers busy for a positive time in the window.
+    pub peak_busy: u32,
 }
 
 impl Levels {
@@ -141,6 +143,7 @@ impl Levels {
             busy_area: 0,
             alive_area: 0,
             peak_alive: 0,
+            peak_busy: 0,
         }
     }
 
@@ -153,6 +156,7 @@ impl Levels {
             self.busy_area += u128::from(busy) * dt;
             self.alive_area += u128::from(alive) * dt;
             self.peak_alive = self.peak_alive.max(alive);
+            self.peak_busy = self.peak_busy.max(busy);
         }
         self.last = now.0;
     }
