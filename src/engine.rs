@@ -717,9 +717,14 @@ impl Simulation {
         self.now
     }
 
-    /// The end of the run.
+    /// The end of the run (once it is over, for a run without a set duration).
     pub fn end(&self) -> SimTime {
         self.end
+    }
+
+    /// The start of the statistics window.
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
     }
 
     /// Events handled so far.

@@ -183,7 +183,7 @@ fn gb_s(levels: &Levels, memory_mb: u32) -> GbSeconds {
 
 /// Provisioned concurrency configured over the window, billed from enable to disable rounded
 /// up to 5 minutes as AWS does [MB·s].
-fn provisioned_mb_s(f: &crate::scenario::Function, window_us: u64) -> u128 {
+pub(crate) fn provisioned_mb_s(f: &crate::scenario::Function, window_us: u64) -> u128 {
     const UNIT_S: u64 = 300;
     let seconds = window_us.div_ceil(UNIT_S * MICROS_PER_S) * UNIT_S;
     u128::from(f.provisioned_concurrency) * u128::from(f.memory_mb) * u128::from(seconds)
@@ -269,7 +269,7 @@ impl Summary {
             let mut rec = vec![
                 f.name.clone(),
                 f.memory_mb.to_string(),
-                arch_name(f.arch).to_string(),
+                f.arch.as_str().to_string(),
                 g.invocations.to_string(),
                 g.cold_starts.to_string(),
                 g.warm_starts.to_string(),
@@ -386,12 +386,6 @@ fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
 }
 
-fn arch_name(a: Arch) -> &'static str {
-    match a {
-        Arch::X86_64 => "x86_64",
-        Arch::Arm64 => "arm64",
-    }
-}
 
 /// The table `coldsim run` prints: one row per function and a total row.
 pub fn table(summary: &Summary) -> String {

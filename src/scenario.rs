@@ -63,6 +63,16 @@ pub enum Arch {
     Arm64,
 }
 
+impl Arch {
+    /// The name a scenario and the reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Arm64 => "arm64",
+        }
+    }
+}
+
 /// Which idle container takes an arrival when several are idle.
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]

@@ -1,0 +1,375 @@
+//! The cost report of a trace (`coldsim cost`): the bill per function, its 30-day projection and where provisioned concurrency pays, as JSON, CSV and Markdown.
+
+use serde::Serialize;
+
+use crate::cost::{Billed, Cost, InitBilling, Usage, bill, bill_scaled};
+use crate::engine::Simulation;
+use crate::scenario::{Arch, Function, Scenario};
+use crate::stats::FunctionStats;
+use crate::time::MICROS_PER_S;
+
+/// Seconds in the month a projection is scaled to: 30 days.
+pub const MONTH_S: f64 = 30.0 * 86_400.0;
+
+/// The cost report, as `cost.json` holds it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Invoice {
+    /// The traffic file.
+    pub trace: String,
+    /// The price sheet: "built-in" (AWS Lambda us-east-1) or its path.
+    pub prices: String,
+    /// Whether INIT was billed for every configuration or by the legacy rule.
+    pub init_billing: InitBilling,
+    /// Whether the monthly free tier was taken off.
+    pub free_tier: bool,
+    /// The billed window of the trace [s].
+    pub window_s: f64,
+    /// 30 days over the window: what the projection multiplies the traffic by.
+    pub month_factor: f64,
+    /// All functions together, as the keys of each function.
+    #[serde(flatten)]
+    pub total: Line,
+    /// Each function, in order of first appearance.
+    pub functions: Vec<Line>,
+}
+
+/// One function's bill, or the total's.
+#[derive(Clone, Debug, Serialize)]
+pub struct Line {
+    /// The function ("total" for the sum).
+    pub name: String,
+    /// Memory [MB] (0 for the total).
+    pub memory_mb: u32,
+    /// Architecture (none for the total).
+    pub arch: Option<Arch>,
+    /// Arrivals, throttled ones included.
+    pub invocations: u64,
+    /// Cold starts.
+    pub cold_starts: u64,
+    /// Throttled arrivals (not billed).
+    pub throttled: u64,
+    /// Everything [USD].
+    pub total_usd: f64,
+    /// Requests [USD].
+    pub requests_usd: f64,
+    /// On-demand duration, INIT included [USD].
+    pub compute_usd: f64,
+    /// The part of `compute_usd` spent in INIT [USD].
+    pub init_usd: f64,
+    /// Provisioned concurrency [USD].
+    pub provisioned_usd: f64,
+    /// Ephemeral storage above 512 MB [USD].
+    pub ephemeral_storage_usd: f64,
+    /// Billed on-demand duration, INIT included [GB·s].
+    pub billed_gb_s: f64,
+    /// Memory held by idle containers, which the provider carries [GB·s].
+    pub idle_gb_s: f64,
+    /// The same traffic for 30 days.
+    pub month: Month,
+    /// On demand against the cheapest provisioned level examined (not for the total).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned: Option<BreakEven>,
+}
+
+/// A bill projected to 30 days.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Month {
+    /// Everything [USD].
+    pub total_usd: f64,
+    /// Requests [USD].
+    pub requests_usd: f64,
+    /// On-demand duration, INIT included [USD].
+    pub compute_usd: f64,
+    /// INIT's part of compute [USD].
+    pub init_usd: f64,
+    /// Provisioned concurrency [USD].
+    pub provisioned_usd: f64,
+    /// Cold starts in 30 days.
+    pub cold_starts: f64,
+}
+
+/// One provisioned-concurrency level, projected to 30 days.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Level {
+    /// Containers provisioned.
+    pub provisioned_concurrency: u32,
+    /// The month's bill [USD].
+    pub month_usd: f64,
+    /// The month's cold starts.
+    pub month_cold_starts: f64,
+}
+
+/// Where provisioned concurrency pays for one function.
+#[derive(Clone, Debug, Serialize)]
+pub struct BreakEven {
+    /// Most containers busy at once on demand.
+    pub peak_busy: u32,
+    /// Every level examined, on demand (0) first.
+    pub levels: Vec<Level>,
+    /// The cheapest level (0 when on demand is cheapest).
+    pub cheapest: u32,
+    /// What the cheapest level saves against on demand in 30 days [USD]; 0 when it is on demand.
+    pub month_saving_usd: f64,
+}
+
+fn billed(f: &Function) -> Billed {
+    Billed {
+        arch: f.arch,
+        package: f.package,
+        ephemeral_storage_mb: f.ephemeral_storage_mb,
+    }
+}
+
+/// The usage of each function of a finished run, with its configured provisioned concurrency
+/// billed over the window.
+pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
+    let window_us = window_us(sim);
+    sim.functions()
+        .map(|(f, s)| {
+            let mut u = s.usage;
+            u.provisioned_configured_mb_s = crate::report::provisioned_mb_s(f, window_us);
+            (billed(f), u)
+        })
+        .collect()
+}
+
+fn window_us(sim: &Simulation) -> u64 {
+    sim.end().as_micros().saturating_sub(sim.warmup().as_micros())
+}
+
+/// The 30-day factor of a run: 30 days over its window.
+pub fn month_factor(sim: &Simulation) -> f64 {
+    MONTH_S / (window_us(sim).max(1) as f64 / MICROS_PER_S as f64)
+}
+
+/// Each function's 30-day bill and cold starts in a finished run, in function order.
+pub fn month_of(scenario: &Scenario, sim: &Simulation) -> Vec<(f64, f64)> {
+    let factor = month_factor(sim);
+    let (costs, _) = bill_scaled(
+        &scenario.cost.sheet,
+        scenario.cost.options,
+        &usage(sim),
+        factor,
+    );
+    sim.functions()
+        .zip(costs)
+        .map(|((_, s), c)| (c.total_usd, s.cold_starts as f64 * factor))
+        .collect()
+}
+
+fn line(name: &str, f: Option<&Function>, s: &CountsOf, cost: Cost, month: Cost, factor: f64) -> Line {
+    Line {
+        name: name.to_string(),
+        memory_mb: f.map_or(0, |f| f.memory_mb),
+        arch: f.map(|f| f.arch),
+        invocations: s.invocations,
+        cold_starts: s.cold_starts,
+        throttled: s.throttled,
+        total_usd: cost.total_usd,
+        requests_usd: cost.requests_usd,
+        compute_usd: cost.compute_usd,
+        init_usd: cost.init_usd,
+        provisioned_usd: cost.provisioned_usd,
+        ephemeral_storage_usd: cost.ephemeral_storage_usd,
+        billed_gb_s: cost.billed_gb_s,
+        idle_gb_s: s.idle_gb_s,
+        month: Month {
+            total_usd: month.total_usd,
+            requests_usd: month.requests_usd,
+            compute_usd: month.compute_usd,
+            init_usd: month.init_usd,
+            provisioned_usd: month.provisioned_usd,
+            cold_starts: s.cold_starts as f64 * factor,
+        },
+        provisioned: None,
+    }
+}
+
+#[derive(Default)]
+struct CountsOf {
+    invocations: u64,
+    cold_starts: u64,
+    throttled: u64,
+    idle_gb_s: f64,
+}
+
+impl CountsOf {
+    fn of(f: &Function, s: &FunctionStats) -> CountsOf {
+        CountsOf {
+            invocations: s.invocations,
+            cold_starts: s.cold_starts,
+            throttled: s.throttled,
+            idle_gb_s: (s.levels.alive_area - s.levels.busy_area) as f64
+                * (f64::from(f.memory_mb) / 1024.0)
+                / MICROS_PER_S as f64,
+        }
+    }
+}
+
+impl Invoice {
+    /// The bill of a finished run over a trace.
+    pub fn new(scenario: &Scenario, sim: &Simulation, trace: &str) -> Invoice {
+        let usage = usage(sim);
+        let factor = month_factor(sim);
+        let (costs, total_cost) = bill(&scenario.cost.sheet, scenario.cost.options, &usage);
+        let (month_costs, month_total) =
+            bill_scaled(&scenario.cost.sheet, scenario.cost.options, &usage, factor);
+        let mut sums = CountsOf::default();
+        let mut functions = Vec::new();
+        for (((f, s), c), m) in sim.functions().zip(costs).zip(month_costs) {
+            let counts = CountsOf::of(f, s);
+            sums.invocations += counts.invocations;
+            sums.cold_starts += counts.cold_starts;
+            sums.throttled += counts.throttled;
+            sums.idle_gb_s += counts.idle_gb_s;
+            functions.push(line(&f.name, Some(f), &counts, c, m, factor));
+        }
+        Invoice {
+            trace: trace.to_string(),
+            prices: scenario.cost.source.clone(),
+            init_billing: scenario.cost.options.init_billing,
+            free_tier: scenario.cost.options.free_tier,
+            window_s: window_us(sim) as f64 / MICROS_PER_S as f64,
+            month_factor: factor,
+            total: line("total", None, &sums, total_cost, month_total, factor),
+            functions,
+        }
+    }
+
+    /// Records, per function, the provisioned levels examined (`levels[f]`, on demand first).
+    pub fn set_break_even(&mut self, peaks: &[u32], levels: Vec<Vec<Level>>) {
+        for ((line, peak), levels) in self.functions.iter_mut().zip(peaks).zip(levels) {
+            let Some(on_demand) = levels.first().copied() else {
+                continue;
+            };
+            let best = levels
+                .iter()
+                .copied()
+                .fold(on_demand, |b, l| if l.month_usd < b.month_usd { l } else { b });
+            line.provisioned = Some(BreakEven {
+                peak_busy: *peak,
+                cheapest: best.provisioned_concurrency,
+                month_saving_usd: on_demand.month_usd - best.month_usd,
+                levels,
+            });
+        }
+    }
+
+    /// `cost.json`: pretty-printed, ending in a newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self)
+            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
+        out.push(b'\n');
+        out
+    }
+
+    /// `cost.csv`: one row per function, then the total; columns in [`COST_COLUMNS`].
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let written = w.write_record(COST_COLUMNS).and_then(|_| {
+            self.functions
+                .iter()
+                .chain(std::iter::once(&self.total))
+                .try_for_each(|l| {
+                    let pc = l.provisioned.as_ref();
+                    w.write_record([
+                        l.name.clone(),
+                        if l.memory_mb > 0 { l.memory_mb.to_string() } else { String::new() },
+                        l.arch.map(Arch::as_str).unwrap_or_default().to_string(),
+                        l.invocations.to_string(),
+                        l.cold_starts.to_string(),
+                        l.throttled.to_string(),
+                        format!("{:.9}", l.total_usd),
+                        format!("{:.9}", l.requests_usd),
+                        format!("{:.9}", l.compute_usd),
+                        format!("{:.9}", l.init_usd),
+                        format!("{:.9}", l.provisioned_usd),
+                        format!("{:.9}", l.ephemeral_storage_usd),
+                        format!("{:.6}", l.billed_gb_s),
+                        format!("{:.6}", l.idle_gb_s),
+                        format!("{:.6}", l.month.total_usd),
+                        format!("{:.1}", l.month.cold_starts),
+                        pc.map(|b| b.cheapest.to_string()).unwrap_or_default(),
+                        pc.map(|b| format!("{:.6}", b.month_saving_usd)).unwrap_or_default(),
+                    ])
+                })
+        });
+        written.unwrap_or_else(|e| unreachable!("csv into memory: {e}"));
+        w.into_inner()
+            .unwrap_or_else(|e| unreachable!("csv into memory: {e}"))
+    }
+
+    /// `cost.md`, also printed: a Markdown table a person can read.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "# Cost of {}\n\nPrices: {}. INIT billing: {}. Free tier: {}. Window: {:.1} s; the 30-day columns scale the traffic by {:.2}.\n\n",
+            self.trace,
+            self.prices,
+            match self.init_billing {
+                InitBilling::All => "all configurations (AWS since 2025-08-01)",
+                InitBilling::Legacy => "legacy (zip on managed runtimes unbilled)",
+            },
+            if self.free_tier { "taken off" } else { "not applied" },
+            self.window_s,
+            self.month_factor,
+        );
+        out.push_str("| function | memory MB | invocations | cold starts | cost USD | INIT USD | idle GB-s | 30-day USD | 30-day cold starts | cheapest provisioned | 30-day saving USD |\n");
+        out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for l in self.functions.iter().chain(std::iter::once(&self.total)) {
+            let pc = l.provisioned.as_ref();
+            let bold = |s: String| {
+                if l.arch.is_none() {
+                    format!("**{s}**")
+                } else {
+                    s
+                }
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                bold(l.name.clone()),
+                if l.memory_mb > 0 { l.memory_mb.to_string() } else { String::new() },
+                l.invocations,
+                l.cold_starts,
+                bold(money(l.total_usd)),
+                money(l.init_usd),
+                format!("{:.1}", l.idle_gb_s),
+                bold(money(l.month.total_usd)),
+                format!("{:.0}", l.month.cold_starts),
+                pc.map(|b| b.cheapest.to_string()).unwrap_or_default(),
+                pc.map(|b| money(b.month_saving_usd)).unwrap_or_default(),
+            ));
+        }
+        out
+    }
+}
+
+/// The columns of `cost.csv`, in order.
+pub const COST_COLUMNS: [&str; 18] = [
+    "function",
+    "memory_mb",
+    "arch",
+    "invocations",
+    "cold_starts",
+    "throttled",
+    "total_usd",
+    "requests_usd",
+    "compute_usd",
+    "init_usd",
+    "provisioned_usd",
+    "ephemeral_storage_usd",
+    "billed_gb_s",
+    "idle_gb_s",
+    "month_total_usd",
+    "month_cold_starts",
+    "cheapest_provisioned_concurrency",
+    "month_saving_usd",
+];
+
+fn money(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.01 {
+        format!("{v:.6}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
