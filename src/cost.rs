@@ -272,10 +272,10 @@ pub enum InitBilling {
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Package {
-    /// A zip archive on a managed runtime.
+    /// A zip archive.
     #[default]
     Zip,
-    /// A container image, or a custom runtime (`provided.*`).
+    /// A container image.
     Image,
 }
 
@@ -359,6 +359,8 @@ pub struct Billed {
     pub package: Package,
     /// Ephemeral storage configured [MB]; 512 is free.
     pub ephemeral_storage_mb: u32,
+    /// A custom runtime (`provided.*`), whose INIT the legacy rule billed even from a zip.
+    pub custom_runtime: bool,
 }
 
 impl Default for Billed {
@@ -367,6 +369,7 @@ impl Default for Billed {
             arch: Arch::X86_64,
             package: Package::Zip,
             ephemeral_storage_mb: 512,
+            custom_runtime: false,
         }
     }
 }
@@ -422,7 +425,7 @@ pub fn bill_scaled(
 ) -> (Vec<Cost>, Cost) {
     let init_billed = |b: &Billed| match options.init_billing {
         InitBilling::All => true,
-        InitBilling::Legacy => b.package == Package::Image,
+        InitBilling::Legacy => b.package == Package::Image || b.custom_runtime,
     };
     let gb_s_of = |b: &Billed, u: &Usage| {
         let mb_ms = u.exec_mb_ms + if init_billed(b) { u.init_mb_ms } else { 0 };
@@ -686,9 +689,18 @@ mod tests {
             exec_mb_ms: 4e9 as u128 * 1024 * 1000,
             ..Default::default()
         };
-        let (_, t) = bill_scaled(&sheet, CostOptions::default(), &[(Billed::default(), u)], 2.0);
+        let (_, t) = bill_scaled(
+            &sheet,
+            CostOptions::default(),
+            &[(Billed::default(), u)],
+            2.0,
+        );
         let expected = 2000.0 * 2e-7 + 6e9 * 1.66667e-5 + 2e9 * 1.5e-5;
-        assert!((t.total_usd - expected).abs() < 1e-3, "{} != {expected}", t.total_usd);
+        assert!(
+            (t.total_usd - expected).abs() < 1e-3,
+            "{} != {expected}",
+            t.total_usd
+        );
         close(t.billed_gb_s, 8e9);
     }
 

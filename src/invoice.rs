@@ -117,6 +117,7 @@ fn billed(f: &Function) -> Billed {
         arch: f.arch,
         package: f.package,
         ephemeral_storage_mb: f.ephemeral_storage_mb,
+        custom_runtime: f.custom_runtime,
     }
 }
 
@@ -134,7 +135,9 @@ pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
 }
 
 fn window_us(sim: &Simulation) -> u64 {
-    sim.end().as_micros().saturating_sub(sim.warmup().as_micros())
+    sim.end()
+        .as_micros()
+        .saturating_sub(sim.warmup().as_micros())
 }
 
 /// The 30-day factor of a run: 30 days over its window.
@@ -157,7 +160,14 @@ pub fn month_of(scenario: &Scenario, sim: &Simulation) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn line(name: &str, f: Option<&Function>, s: &CountsOf, cost: Cost, month: Cost, factor: f64) -> Line {
+fn line(
+    name: &str,
+    f: Option<&Function>,
+    s: &CountsOf,
+    cost: Cost,
+    month: Cost,
+    factor: f64,
+) -> Line {
     Line {
         name: name.to_string(),
         memory_mb: f.map_or(0, |f| f.memory_mb),
@@ -242,10 +252,9 @@ impl Invoice {
             let Some(on_demand) = levels.first().copied() else {
                 continue;
             };
-            let best = levels
-                .iter()
-                .copied()
-                .fold(on_demand, |b, l| if l.month_usd < b.month_usd { l } else { b });
+            let best = levels.iter().copied().fold(on_demand, |b, l| {
+                if l.month_usd < b.month_usd { l } else { b }
+            });
             line.provisioned = Some(BreakEven {
                 peak_busy: *peak,
                 cheapest: best.provisioned_concurrency,
@@ -274,7 +283,11 @@ impl Invoice {
                     let pc = l.provisioned.as_ref();
                     w.write_record([
                         l.name.clone(),
-                        if l.memory_mb > 0 { l.memory_mb.to_string() } else { String::new() },
+                        if l.memory_mb > 0 {
+                            l.memory_mb.to_string()
+                        } else {
+                            String::new()
+                        },
                         l.arch.map(Arch::as_str).unwrap_or_default().to_string(),
                         l.invocations.to_string(),
                         l.cold_starts.to_string(),
@@ -290,7 +303,8 @@ impl Invoice {
                         format!("{:.6}", l.month.total_usd),
                         format!("{:.1}", l.month.cold_starts),
                         pc.map(|b| b.cheapest.to_string()).unwrap_or_default(),
-                        pc.map(|b| format!("{:.6}", b.month_saving_usd)).unwrap_or_default(),
+                        pc.map(|b| format!("{:.6}", b.month_saving_usd))
+                            .unwrap_or_default(),
                     ])
                 })
         });
@@ -309,7 +323,11 @@ impl Invoice {
                 InitBilling::All => "all configurations (AWS since 2025-08-01)",
                 InitBilling::Legacy => "legacy (zip on managed runtimes unbilled)",
             },
-            if self.free_tier { "taken off" } else { "not applied" },
+            if self.free_tier {
+                "taken off"
+            } else {
+                "not applied"
+            },
             self.window_s,
             self.month_factor,
         );
@@ -327,7 +345,11 @@ impl Invoice {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 bold(l.name.clone()),
-                if l.memory_mb > 0 { l.memory_mb.to_string() } else { String::new() },
+                if l.memory_mb > 0 {
+                    l.memory_mb.to_string()
+                } else {
+                    String::new()
+                },
                 l.invocations,
                 l.cold_starts,
                 bold(money(l.total_usd)),
@@ -372,4 +394,3 @@ fn money(v: f64) -> String {
         format!("{v:.2}")
     }
 }
-

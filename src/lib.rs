@@ -15,6 +15,7 @@ pub mod engine;
 pub mod invoice;
 pub mod keep_alive;
 pub mod pool;
+pub mod preset;
 pub mod report;
 pub mod rng;
 pub mod scenario;

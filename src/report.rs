@@ -206,6 +206,7 @@ impl Summary {
                     arch: f.arch,
                     package: f.package,
                     ephemeral_storage_mb: f.ephemeral_storage_mb,
+                    custom_runtime: f.custom_runtime,
                 };
                 let mut usage = stats.usage;
                 usage.provisioned_configured_mb_s = provisioned_mb_s(f, window_us);
@@ -385,7 +386,6 @@ fn secs(us: u64) -> String {
 fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
 }
-
 
 /// The table `coldsim run` prints: one row per function and a total row.
 pub fn table(summary: &Summary) -> String {

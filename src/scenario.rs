@@ -122,8 +122,10 @@ pub struct Function {
     pub keep_alive: KeepAliveSpec,
     /// A reserved share of the account's concurrency, which is also its cap.
     pub reserved_concurrency: Option<u32>,
-    /// Zip archive or container image, for the legacy INIT billing rule.
+    /// Zip archive or container image, for the legacy INIT billing rule and runtime presets.
     pub package: Package,
+    /// Whether its init preset is a custom runtime (`provided.*`), for the legacy INIT rule.
+    pub custom_runtime: bool,
     /// Ephemeral storage [MB]; 512 is included in the price.
     pub ephemeral_storage_mb: u32,
     /// Containers kept initialized from the start of the run to its end.
@@ -137,8 +139,8 @@ pub struct Template {
     pub memory_mb: Option<u32>,
     /// Architecture.
     pub arch: Arch,
-    /// Init time, when set.
-    pub init: Option<TimeDist>,
+    /// Init time, when set (resolved per function, since a runtime's depends on its memory).
+    pub init: Option<InitSpec>,
     /// Handler time, when set.
     pub exec: Option<TimeDist>,
     /// First-invocation handler time, when set.
@@ -169,12 +171,17 @@ impl Scenario {
             return Ok(f);
         }
         let d = &self.defaults;
-        let init = d.init.clone().ok_or_else(|| {
+        let spec = d.init.as_ref().ok_or_else(|| {
             format!("function {name:?} of the trace has no init time: set init in [defaults]")
         })?;
+        let memory_mb = memory_mb.or(d.memory_mb).unwrap_or(DEFAULT_MEMORY_MB);
+        let init = spec
+            .resolve(d.arch, memory_mb, d.package)
+            .map_err(|e| format!("function {name:?} of the trace: init: {e}"))?;
         Ok(Function {
             name: name.to_string(),
-            memory_mb: memory_mb.or(d.memory_mb).unwrap_or(DEFAULT_MEMORY_MB),
+            custom_runtime: spec.is_custom_runtime(),
+            memory_mb,
             arch: d.arch,
             arrival: None,
             init,
@@ -272,7 +279,7 @@ struct RawFunction {
     memory_mb: Option<u32>,
     arch: Option<Arch>,
     arrival: Option<ArrivalSpec>,
-    init: Option<TimeDistSpec>,
+    init: Option<InitSpec>,
     exec: Option<TimeDistSpec>,
     cold_exec: Option<TimeDistSpec>,
     keep_alive: Option<KeepAliveSpec>,
@@ -280,6 +287,59 @@ struct RawFunction {
     package: Option<Package>,
     ephemeral_storage_mb: Option<u32>,
     provisioned_concurrency: Option<u32>,
+}
+
+/// An init time as written in a scenario: a distribution, or `{ runtime = "python3.12" }` for
+/// the measured INIT times of a runtime at the function's arch, memory and package.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InitSpec {
+    /// A time distribution.
+    Dist(TimeDistSpec),
+    /// A runtime's measured INIT times (see `preset`).
+    Runtime(String),
+}
+
+impl<'de> Deserialize<'de> for InitSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let table = toml::Table::deserialize(deserializer)?;
+        if table.contains_key("runtime") {
+            if let Some(extra) = table.keys().find(|k| *k != "runtime") {
+                return Err(D::Error::custom(format!(
+                    "unknown field `{extra}` next to `runtime`: write {{ runtime = \"python3.12\" }} alone"
+                )));
+            }
+            return match &table["runtime"] {
+                toml::Value::String(r) => Ok(InitSpec::Runtime(r.clone())),
+                other => Err(D::Error::custom(format!(
+                    "runtime must be a string like \"python3.12\", got {other}"
+                ))),
+            };
+        }
+        TimeDistSpec::deserialize(toml::Value::Table(table))
+            .map(InitSpec::Dist)
+            .map_err(|e| D::Error::custom(e.message().trim()))
+    }
+}
+
+impl InitSpec {
+    /// The init distribution of a function with this arch, memory and package.
+    pub fn resolve(
+        &self,
+        arch: Arch,
+        memory_mb: u32,
+        package: Package,
+    ) -> Result<TimeDist, String> {
+        match self {
+            InitSpec::Dist(d) => d.validate(),
+            InitSpec::Runtime(r) => crate::preset::init_preset(r, arch, memory_mb, package),
+        }
+    }
+
+    /// Whether it names a custom runtime (`provided.*`), whose INIT the legacy rule billed.
+    pub fn is_custom_runtime(&self) -> bool {
+        matches!(self, InitSpec::Runtime(r) if r.contains("provided"))
+    }
 }
 
 /// The default memory size [MB]: Lambda's own default.
@@ -539,7 +599,12 @@ impl RawScenario {
             let dist = |k: &'static str, spec: &TimeDistSpec| {
                 spec.validate().map_err(|m| check.invalid(&at(k), m))
             };
-            let init = dist("init", merged.init.as_ref().ok_or_else(|| missing("init"))?)?;
+            let arch = merged.arch.unwrap_or_default();
+            let package = merged.package.unwrap_or_default();
+            let init_spec = merged.init.as_ref().ok_or_else(|| missing("init"))?;
+            let init = init_spec
+                .resolve(arch, memory_mb, package)
+                .map_err(|m| check.invalid(&at("init"), m))?;
             let exec = match &merged.exec {
                 Some(spec) => Some(dist("exec", spec)?),
                 None if traced => None,
@@ -586,14 +651,15 @@ impl RawScenario {
             functions.push(Function {
                 name,
                 memory_mb,
-                arch: merged.arch.unwrap_or_default(),
+                arch,
+                custom_runtime: init_spec.is_custom_runtime(),
                 arrival,
                 init,
                 exec,
                 cold_exec,
                 keep_alive,
                 reserved_concurrency: merged.reserved_concurrency,
-                package: merged.package.unwrap_or_default(),
+                package,
                 ephemeral_storage_mb,
                 provisioned_concurrency,
             });
@@ -666,7 +732,24 @@ impl RawFunction {
         Ok(Template {
             memory_mb: self.memory_mb,
             arch: self.arch.unwrap_or_default(),
-            init: dist("init", &self.init)?,
+            init: match &self.init {
+                Some(InitSpec::Dist(d)) => {
+                    d.validate().map_err(|m| check.invalid(&at("init"), m))?;
+                    self.init.clone()
+                }
+                Some(InitSpec::Runtime(r)) => {
+                    // Checked at any measured size: each function resolves its own.
+                    crate::preset::init_preset(
+                        r,
+                        self.arch.unwrap_or_default(),
+                        self.memory_mb.unwrap_or(DEFAULT_MEMORY_MB),
+                        self.package.unwrap_or_default(),
+                    )
+                    .map_err(|m| check.invalid(&at("init"), m))?;
+                    self.init.clone()
+                }
+                None => None,
+            },
             exec: dist("exec", &self.exec)?,
             cold_exec: dist("cold_exec", &self.cold_exec)?,
             keep_alive,
@@ -762,6 +845,25 @@ keep_alive = { policy = "fixed", idle = "10m" }
             err,
             "s.toml:15: function[0].arrival: rate_per_s must be positive, got -3"
         );
+    }
+
+    #[test]
+    fn an_init_preset_samples_the_runtime_measured_at_the_function_size() {
+        let text = EXAMPLE.replace(
+            r#"init = { dist = "constant", ms = 350 }"#,
+            r#"init = { runtime = "python3.12" }"#,
+        );
+        let s = parse(&text).expect("valid");
+        let f = &s.functions[0];
+        let want = crate::preset::init_preset("python3.12", Arch::Arm64, 1024, Package::Zip)
+            .expect("measured");
+        assert_eq!(format!("{:?}", f.init), format!("{want:?}"));
+        assert!(!f.custom_runtime);
+        let text = EXAMPLE.replace(
+            r#"init = { dist = "constant", ms = 350 }"#,
+            r#"init = { runtime = "rust-provided.al2023" }"#,
+        );
+        assert!(parse(&text).expect("valid").functions[0].custom_runtime);
     }
 
     #[test]
