@@ -9,10 +9,22 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::engine::Simulation;
+use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
+use crate::dist::{TimeDist, TimeDistSpec};
+use crate::engine::{ArrivalSource, Simulation};
+use crate::invoice::{Invoice, Level, month_of};
+use crate::keep_alive::KeepAliveSpec;
 use crate::report::{Summary, series_csv, table};
-use crate::scenario::Scenario;
+use crate::rng::Streams;
+use crate::scenario::{
+    Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_MEMORY_MB, Platform, Routing,
+    Scenario, Template, TraceSpec,
+};
 use crate::time::SimDuration;
+use crate::trace::{
+    MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions, TraceReader,
+    TraceSource,
+};
 
 /// A fast, exact, deterministic simulator of serverless cold and warm starts.
 #[derive(Debug, Parser)]
@@ -26,6 +38,141 @@ pub struct Cli {
 enum Command {
     /// Simulate a scenario and write summary.json, functions.csv and timeseries.csv.
     Run(RunArgs),
+    /// Price a traffic file as AWS Lambda would bill it: cost.json, cost.csv and cost.md.
+    Cost(CostArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CostArgs {
+    /// The traffic file (CSV).
+    trace: PathBuf,
+    /// Layout of the file.
+    #[arg(long, value_enum, default_value = "invocations")]
+    format: FormatArg,
+    /// Unit of numeric timestamps in an `invocations` file.
+    #[arg(long, value_enum, default_value = "s")]
+    time_unit: UnitArg,
+    /// Sort the rows by time in memory, instead of stopping at the first row that goes back.
+    #[arg(long)]
+    sort: bool,
+    /// azure2019: the durations-percentiles file.
+    #[arg(long, value_name = "FILE")]
+    durations: Option<PathBuf>,
+    /// azure2019: the app-memory-percentiles file.
+    #[arg(long = "memory", value_name = "FILE")]
+    memory_file: Option<PathBuf>,
+    /// azure2019: how a minute's invocations are placed inside it.
+    #[arg(long, value_enum, default_value = "poisson")]
+    spread: SpreadArg,
+    /// azure2019: how an app's memory goes to its functions.
+    #[arg(long, value_enum, default_value = "app-average")]
+    memory_assignment: AssignArg,
+    /// Memory of functions whose rows give none [MB].
+    #[arg(long, value_name = "N", default_value_t = 128)]
+    memory_mb: u32,
+    /// Architecture of every function.
+    #[arg(long, value_enum, default_value = "x86-64")]
+    arch: ArchArg,
+    /// Package type, for runtime presets and the legacy INIT rule.
+    #[arg(long, value_enum, default_value = "zip")]
+    package: PackageArg,
+    /// Init time of a cold start: a duration ("250ms") or a runtime whose measured INIT times
+    /// to sample ("python3.12", "nodejs22.x", "java21", "rust-provided.al2023").
+    #[arg(long, value_name = "DURATION|RUNTIME", default_value = "python3.12")]
+    init: String,
+    /// Handler time of rows that give none, like "100ms" [default: rows must give one].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero)]
+    exec: Option<SimDuration>,
+    /// Keep-alive: an idle window ("10m"), "none", or a uniform range ("5m-7m").
+    #[arg(long, value_name = "POLICY", default_value = "10m", value_parser = parse_keep_alive)]
+    keep_alive: KeepAliveSpec,
+    /// Concurrent executions allowed over all functions.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ACCOUNT_CONCURRENCY)]
+    account_concurrency: u32,
+    /// A price sheet (TOML, or JSON with the same keys) [default: AWS Lambda us-east-1].
+    #[arg(long, value_name = "FILE")]
+    prices: Option<PathBuf>,
+    /// Bill INIT for every configuration (AWS since 2025-08-01) or by the earlier rule.
+    #[arg(long, value_enum, default_value = "all")]
+    init_billing: InitBillingArg,
+    /// Take the monthly free tier off.
+    #[arg(long)]
+    free_tier: bool,
+    /// Skip the provisioned-concurrency break-even, which runs the trace again per level.
+    #[arg(long)]
+    no_break_even: bool,
+    /// Seed of the random number generator (init samples, azure2019 spreading).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
+    /// Where to write the outputs [default: output/<trace name>-cost/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum FormatArg {
+    Invocations,
+    Azure2021,
+    Azure2019,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum UnitArg {
+    S,
+    Ms,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum SpreadArg {
+    Even,
+    Poisson,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum AssignArg {
+    AppAverage,
+    Split,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ArchArg {
+    #[value(name = "x86_64", alias = "x86-64")]
+    X86_64,
+    Arm64,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum PackageArg {
+    Zip,
+    Image,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum InitBillingArg {
+    All,
+    Legacy,
+}
+
+fn parse_duration_or_zero(text: &str) -> Result<SimDuration, String> {
+    SimDuration::parse(text)
+}
+
+fn parse_keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
+    if text == "none" {
+        return Ok(KeepAliveSpec::None);
+    }
+    if let Some((a, b)) = text.split_once('-') {
+        let (min, max) = (SimDuration::parse(a)?, SimDuration::parse(b)?);
+        let spec = KeepAliveSpec::Uniform { min, max };
+        spec.validate()?;
+        return Ok(spec);
+    }
+    Ok(KeepAliveSpec::Fixed {
+        idle: SimDuration::parse(text)?,
+    })
 }
 
 #[derive(Debug, clap::Args)]
@@ -87,6 +234,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_scenario(args),
+        Command::Cost(args) => cost(args),
     }
 }
 
@@ -106,12 +254,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     }
 
     let started = Instant::now();
-    let mut sim = Simulation::with_options(&scenario, seed, args.bucket);
-    let bar = Progress::new(&sim, args.quiet);
-    while !sim.step(1 << 18, &mut ()) {
-        bar.update(&sim);
-    }
-    bar.finish();
+    let (sim, _) = simulate(&scenario, seed, args.bucket, args.quiet)?;
     let elapsed = started.elapsed();
 
     let summary = Summary::new(&scenario, seed, &sim);
@@ -143,6 +286,255 @@ fn run_scenario(args: RunArgs) -> Result<()> {
         writeln!(stdout, "wrote {}", out.display())?;
     }
     Ok(())
+}
+
+/// Opens a scenario's trace, if it has one, for the engine.
+fn open_trace(
+    scenario: &Scenario,
+    seed: u64,
+) -> Result<Option<(Box<dyn ArrivalSource>, TraceHandle)>> {
+    let Some(spec) = &scenario.trace else {
+        return Ok(None);
+    };
+    let reader = TraceReader::open(&spec.path, &spec.options, Streams::trace_stream(seed))?;
+    let (source, handle) = TraceSource::new(reader);
+    Ok(Some((Box::new(source), handle)))
+}
+
+/// Runs a scenario (and its trace) to the end with a progress bar; fails on a trace error.
+fn simulate(
+    scenario: &Scenario,
+    seed: u64,
+    bucket: Option<SimDuration>,
+    quiet: bool,
+) -> Result<(Simulation, Option<TraceHandle>)> {
+    let (source, handle) = match open_trace(scenario, seed)? {
+        Some((s, h)) => (Some(s), Some(h)),
+        None => (None, None),
+    };
+    let mut sim = Simulation::with_source(scenario, seed, bucket, source);
+    let bar = Progress::new(&sim, quiet);
+    while !sim.step(1 << 18, &mut ()) {
+        bar.update(&sim);
+    }
+    bar.finish();
+    if let Some(e) = handle.as_ref().and_then(TraceHandle::error) {
+        return Err(e.into());
+    }
+    if let Some(f) = sim.failure() {
+        bail!("{f}");
+    }
+    if scenario.duration.is_none() && sim.end() <= sim.warmup() {
+        bail!(
+            "warmup ({}) is not shorter than the trace ({}); shorten warmup",
+            scenario.warmup,
+            SimDuration(sim.end().as_micros())
+        );
+    }
+    Ok((sim, handle))
+}
+
+fn cost(args: CostArgs) -> Result<()> {
+    let scenario = cost_scenario(&args)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-cost", scenario.name)));
+    check_out_dir(&out)?;
+    let trace = args.trace.display().to_string();
+    let (sim, _) = simulate(&scenario, args.seed, None, args.quiet)?;
+    let mut invoice = Invoice::new(&scenario, &sim, &trace);
+    if !args.no_break_even {
+        let (peaks, levels) = break_even(&scenario, &sim, args.seed, args.quiet)?;
+        invoice.set_break_even(&peaks, levels);
+    }
+    let markdown = invoice.to_markdown();
+    write_outputs(
+        &out,
+        &[
+            ("cost.json", invoice.to_json()),
+            ("cost.csv", invoice.to_csv()),
+            ("cost.md", markdown.clone().into_bytes()),
+        ],
+    )?;
+    if !args.quiet {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{markdown}")?;
+        writeln!(stdout, "wrote {}", out.display())?;
+    }
+    Ok(())
+}
+
+/// Runs the trace again with provisioned concurrency at up to four levels per function, a
+/// quarter, a half, three quarters and all of its peak of busy containers on demand; returns
+/// the peaks and, per function, each level's 30-day cost and cold starts, on demand first.
+fn break_even(
+    scenario: &Scenario,
+    on_demand: &Simulation,
+    seed: u64,
+    quiet: bool,
+) -> Result<(Vec<u32>, Vec<Vec<Level>>)> {
+    let peaks: Vec<u32> = on_demand
+        .functions()
+        .map(|(_, s)| s.levels.peak_busy)
+        .collect();
+    let candidates: Vec<Vec<u32>> = peaks
+        .iter()
+        .map(|&p| {
+            let mut c: Vec<u32> = [1, 2, 3, 4]
+                .iter()
+                .map(|q| (p * q).div_ceil(4))
+                .filter(|&n| n > 0)
+                .collect();
+            c.dedup();
+            c
+        })
+        .collect();
+    let mut levels: Vec<Vec<Level>> = month_of(scenario, on_demand)
+        .into_iter()
+        .map(|(usd, cold)| {
+            vec![Level {
+                provisioned_concurrency: 0,
+                month_usd: usd,
+                month_cold_starts: cold,
+            }]
+        })
+        .collect();
+    let rounds = candidates.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..rounds {
+        let mut s = scenario.clone();
+        s.functions = on_demand
+            .functions()
+            .zip(&candidates)
+            .map(|((f, _), c)| {
+                let mut f = f.clone();
+                f.provisioned_concurrency = c.get(k).or(c.last()).copied().unwrap_or(0);
+                f
+            })
+            .collect();
+        let (sim, _) = simulate(&s, seed, None, quiet)?;
+        for ((f, (usd, cold)), list) in s.functions.iter().zip(month_of(&s, &sim)).zip(&mut levels)
+        {
+            let n = f.provisioned_concurrency;
+            if n > 0 && list.iter().all(|l| l.provisioned_concurrency != n) {
+                list.push(Level {
+                    provisioned_concurrency: n,
+                    month_usd: usd,
+                    month_cold_starts: cold,
+                });
+            }
+        }
+    }
+    Ok((peaks, levels))
+}
+
+/// The scenario `coldsim cost` runs: the trace, every function from the flags.
+fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
+    if args.memory_mb == 0 || args.memory_mb > MAX_MEMORY_MB {
+        bail!(
+            "--memory-mb: must be between 1 and {MAX_MEMORY_MB}, got {}",
+            args.memory_mb
+        );
+    }
+    if args.account_concurrency == 0 {
+        bail!("--account-concurrency: must be at least 1");
+    }
+    let arch = match args.arch {
+        ArchArg::X86_64 => Arch::X86_64,
+        ArchArg::Arm64 => Arch::Arm64,
+    };
+    let package = match args.package {
+        PackageArg::Zip => Package::Zip,
+        PackageArg::Image => Package::Image,
+    };
+    let init = match SimDuration::parse(&args.init) {
+        Ok(d) => InitSpec::Dist(TimeDistSpec::Constant {
+            ms: d.as_millis_f64(),
+        }),
+        Err(_) => InitSpec::Runtime(args.init.clone()),
+    };
+    // Checked once here, at the default size, so that a bad name fails before the run.
+    init.resolve(arch, args.memory_mb, package)
+        .map_err(|e| anyhow::anyhow!("--init {}: {e}", args.init))?;
+    let sheet = match &args.prices {
+        Some(p) => PriceSheet::load(p).map_err(|e| anyhow::anyhow!("--prices: {e}"))?,
+        None => PriceSheet::aws_us_east_1(),
+    };
+    let name: String = args
+        .trace
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "trace".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(Scenario {
+        name,
+        seed: args.seed,
+        duration: None,
+        warmup: SimDuration::ZERO,
+        platform: Platform {
+            account_concurrency: args.account_concurrency,
+            routing: Routing::default(),
+            max_lifetime: None,
+        },
+        functions: Vec::new(),
+        defaults: Template {
+            memory_mb: Some(args.memory_mb),
+            arch,
+            init: Some(init),
+            exec: args.exec.map(TimeDist::Constant),
+            cold_exec: None,
+            keep_alive: args.keep_alive.clone(),
+            package,
+            ephemeral_storage_mb: 512,
+        },
+        cost: CostConfig {
+            sheet,
+            source: args
+                .prices
+                .as_ref()
+                .map_or_else(|| "built-in".into(), |p| p.display().to_string()),
+            options: CostOptions {
+                init_billing: match args.init_billing {
+                    InitBillingArg::All => InitBilling::All,
+                    InitBillingArg::Legacy => InitBilling::Legacy,
+                },
+                free_tier: args.free_tier,
+            },
+        },
+        trace: Some(TraceSpec {
+            path: args.trace.clone(),
+            options: TraceOptions {
+                format: match args.format {
+                    FormatArg::Invocations => TraceFormat::Invocations,
+                    FormatArg::Azure2021 => TraceFormat::Azure2021,
+                    FormatArg::Azure2019 => TraceFormat::Azure2019,
+                },
+                time_unit: match args.time_unit {
+                    UnitArg::S => TimeUnit::Seconds,
+                    UnitArg::Ms => TimeUnit::Milliseconds,
+                },
+                sort: args.sort,
+                durations: args.durations.clone(),
+                memory: args.memory_file.clone(),
+                spread: match args.spread {
+                    SpreadArg::Even => Spread::Even,
+                    SpreadArg::Poisson => Spread::Poisson,
+                },
+                memory_assignment: match args.memory_assignment {
+                    AssignArg::AppAverage => MemoryAssignment::AppAverage,
+                    AssignArg::Split => MemoryAssignment::Split,
+                },
+            },
+        }),
+    })
 }
 
 /// Refuses an output path that is a file, before any work is done.
@@ -195,15 +587,17 @@ struct Progress {
 
 impl Progress {
     fn new(sim: &Simulation, quiet: bool) -> Progress {
-        let bar = ProgressBar::with_draw_target(
-            Some(sim.end().as_micros() / 1_000_000),
-            ProgressDrawTarget::hidden(),
-        );
+        // A run over a trace without a set duration has no known end: a spinner then.
+        let open = sim.end() == crate::time::SimTime::NEVER;
+        let len = (!open).then(|| sim.end().as_micros() / 1_000_000);
+        let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden());
+        let template = if open {
+            "{spinner} [{elapsed_precise}] {pos} simulated s"
+        } else {
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} simulated s ({eta} left)"
+        };
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} simulated s ({eta} left)",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         Progress {
             bar,

@@ -5,7 +5,7 @@ use rand_distr::{Distribution, Exp, LogNormal};
 use serde::Deserialize;
 
 use crate::rng::SimRng;
-use crate::time::SimDuration;
+use crate::time::{SimDuration, round_non_negative};
 
 /// A time distribution as written in a scenario, e.g. `{ dist = "lognormal", mean_ms = 120, stddev_ms = 60 }`.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -60,6 +60,11 @@ pub enum TimeDist {
     },
     /// One of these spans, uniformly.
     Empirical(Vec<SimDuration>),
+    /// Given by points of its quantile function: `(q, span)` with `q` [fraction] rising
+    /// strictly from 0 to 1 and spans non-decreasing. A draw takes `u` uniform in `[0, 1)` and
+    /// interpolates the span linearly between the two points around it. Built by
+    /// [`TimeDist::percentiles`], e.g. from the Azure 2019 duration percentiles.
+    Percentiles(Vec<(f64, SimDuration)>),
 }
 
 fn finite_non_negative(field: &str, v: f64) -> Result<f64, String> {
@@ -138,6 +143,48 @@ impl TimeDistSpec {
 }
 
 impl TimeDist {
+    /// The distribution whose quantile function runs through `points`, `(q, ms)` pairs:
+    /// quantiles [fraction] strictly increasing from exactly 0 to exactly 1, times [ms]
+    /// finite, non-negative and non-decreasing. At least two points. Callers with data that
+    /// breaks monotony repair it first (the trace reader takes the running maximum).
+    pub fn percentiles(points: &[(f64, f64)]) -> Result<TimeDist, String> {
+        if points.len() < 2 {
+            return Err(format!(
+                "percentiles need at least two points (quantiles 0 and 1), got {}",
+                points.len()
+            ));
+        }
+        let mut knots = Vec::with_capacity(points.len());
+        let mut prev: Option<(f64, f64)> = None;
+        for (i, &(q, ms)) in points.iter().enumerate() {
+            if !(0.0..=1.0).contains(&q) {
+                return Err(format!("quantile of point {i} must lie in [0, 1], got {q}"));
+            }
+            let ms = finite_non_negative(&format!("time of point {i} [ms]"), ms)?;
+            if let Some((pq, pms)) = prev {
+                if q <= pq {
+                    return Err(format!(
+                        "quantiles must increase strictly, but point {i} has {q} after {pq}"
+                    ));
+                }
+                if ms < pms {
+                    return Err(format!(
+                        "times must not decrease, but point {i} (quantile {q}) has {ms} ms after {pms} ms"
+                    ));
+                }
+            }
+            prev = Some((q, ms));
+            knots.push((q, SimDuration::from_millis_f64(ms)));
+        }
+        let (first, last) = (points[0].0, points[points.len() - 1].0);
+        if first != 0.0 || last != 1.0 {
+            return Err(format!(
+                "quantiles must run from 0 to 1, got {first} to {last}"
+            ));
+        }
+        Ok(TimeDist::Percentiles(knots))
+    }
+
     /// Draws one span. A constant draws nothing from the generator.
     #[inline]
     pub fn sample(&self, rng: &mut SimRng) -> SimDuration {
@@ -149,6 +196,120 @@ impl TimeDist {
                 SimDuration(rng.random_range(*min_us..=*max_us))
             }
             TimeDist::Empirical(samples) => samples[rng.random_range(0..samples.len())],
+            TimeDist::Percentiles(knots) => interpolate(knots, rng.random::<f64>()),
         }
+    }
+}
+
+/// The quantile function through `knots` at `u` [fraction in `[0, 1)`], linear between knots.
+fn interpolate(knots: &[(f64, SimDuration)], u: f64) -> SimDuration {
+    // The first knot with a quantile above `u`; knots run from 0 to 1 and u < 1, so 1 <= i < len.
+    let i = knots
+        .partition_point(|&(q, _)| q <= u)
+        .clamp(1, knots.len() - 1);
+    let (q0, v0) = knots[i - 1];
+    let (q1, v1) = knots[i];
+    let (v0, v1) = (v0.as_micros() as f64, v1.as_micros() as f64);
+    let us = v0 + (u - q0) / (q1 - q0) * (v1 - v0);
+    // Rounding keeps the draw inside [v0, v1]: both ends are whole microseconds.
+    SimDuration(round_non_negative(us))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    const AZURE_LIKE: [(f64, f64); 7] = [
+        (0.0, 10.0),
+        (0.01, 20.0),
+        (0.25, 100.0),
+        (0.5, 200.0),
+        (0.75, 400.0),
+        (0.99, 1_000.0),
+        (1.0, 5_000.0),
+    ];
+
+    #[test]
+    fn percentiles_interpolate_linearly_between_knots() {
+        let TimeDist::Percentiles(knots) = TimeDist::percentiles(&AZURE_LIKE).expect("valid")
+        else {
+            panic!("not a percentiles distribution");
+        };
+        // Hand-computed: u = 0.375 lies halfway from 0.25 (100 ms) to 0.5 (200 ms): 150 ms.
+        assert_eq!(interpolate(&knots, 0.375), SimDuration(150_000));
+        // u = 0.005 is halfway from 0 (10 ms) to 0.01 (20 ms): 15 ms.
+        assert_eq!(interpolate(&knots, 0.005), SimDuration(15_000));
+        // u = 0.995: halfway from 0.99 (1 s) to 1 (5 s): 3 s.
+        assert_eq!(interpolate(&knots, 0.995), SimDuration(3_000_000));
+        assert_eq!(interpolate(&knots, 0.0), SimDuration(10_000));
+        assert_eq!(interpolate(&knots, 0.5), SimDuration(200_000));
+        assert_eq!(interpolate(&knots, 0.75), SimDuration(400_000));
+    }
+
+    #[test]
+    fn percentile_draws_respect_bounds_and_median() {
+        let dist = TimeDist::percentiles(&AZURE_LIKE).expect("valid");
+        let mut rng = SimRng::seed_from_u64(11);
+        let n = 100_000;
+        let mut draws: Vec<SimDuration> = (0..n).map(|_| dist.sample(&mut rng)).collect();
+        assert!(
+            draws
+                .iter()
+                .all(|d| (10_000..=5_000_000).contains(&d.as_micros()))
+        );
+        draws.sort();
+        // The sample median's quantile is within 0.5 +- 3 * sqrt(0.25 / n) = 0.5 +- 0.0047
+        // with overwhelming probability; the quantile function has slope 400 ms per unit
+        // there, so the median lies within 200 ms +- 1.9 ms.
+        let median = draws[n / 2].as_millis_f64();
+        assert!((median - 200.0).abs() < 1.9, "median {median} ms");
+        // A quarter of the draws fall below 100 ms, within the same tolerance in quantile.
+        let below = draws.iter().filter(|d| d.as_micros() < 100_000).count() as f64 / n as f64;
+        assert!((below - 0.25).abs() < 3.0 * (0.25f64 * 0.75 / n as f64).sqrt());
+    }
+
+    #[test]
+    fn a_degenerate_segment_is_allowed() {
+        let dist = TimeDist::percentiles(&[(0.0, 5.0), (0.5, 5.0), (1.0, 5.0)]).expect("valid");
+        let mut rng = SimRng::seed_from_u64(1);
+        assert!((0..100).all(|_| dist.sample(&mut rng) == SimDuration(5_000)));
+    }
+
+    #[test]
+    fn percentiles_refuse_malformed_points() {
+        let err = |p: &[(f64, f64)]| TimeDist::percentiles(p).expect_err("invalid");
+        assert_eq!(
+            err(&[(0.0, 1.0)]),
+            "percentiles need at least two points (quantiles 0 and 1), got 1"
+        );
+        assert_eq!(
+            err(&[(0.1, 1.0), (1.0, 2.0)]),
+            "quantiles must run from 0 to 1, got 0.1 to 1"
+        );
+        assert_eq!(
+            err(&[(0.0, 1.0), (0.9, 2.0)]),
+            "quantiles must run from 0 to 1, got 0 to 0.9"
+        );
+        assert_eq!(
+            err(&[(0.0, 1.0), (0.5, 2.0), (0.5, 3.0), (1.0, 4.0)]),
+            "quantiles must increase strictly, but point 2 has 0.5 after 0.5"
+        );
+        assert_eq!(
+            err(&[(0.0, 3.0), (1.0, 2.0)]),
+            "times must not decrease, but point 1 (quantile 1) has 2 ms after 3 ms"
+        );
+        assert_eq!(
+            err(&[(0.0, -1.0), (1.0, 2.0)]),
+            "time of point 0 [ms] must not be negative, got -1"
+        );
+        assert_eq!(
+            err(&[(0.0, f64::NAN), (1.0, 2.0)]),
+            "time of point 0 [ms] must be a finite number, got NaN"
+        );
+        assert_eq!(
+            err(&[(0.0, 1.0), (1.5, 2.0)]),
+            "quantile of point 1 must lie in [0, 1], got 1.5"
+        );
     }
 }

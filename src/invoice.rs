@@ -354,9 +354,9 @@ impl Invoice {
                 l.cold_starts,
                 bold(money(l.total_usd)),
                 money(l.init_usd),
-                format!("{:.1}", l.idle_gb_s),
+                (l.idle_gb_s * 10.0).round() / 10.0,
                 bold(money(l.month.total_usd)),
-                format!("{:.0}", l.month.cold_starts),
+                l.month.cold_starts.round(),
                 pc.map(|b| b.cheapest.to_string()).unwrap_or_default(),
                 pc.map(|b| money(b.month_saving_usd)).unwrap_or_default(),
             ));

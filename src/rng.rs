@@ -26,6 +26,15 @@ impl Streams {
         }
     }
 
+    /// A stream for a trace reader, apart from every stream of [`Streams::stream`]: the
+    /// seeded generator advanced `2^192` draws with the long-jump function, further than
+    /// `2^64` streams of `2^128` reach.
+    pub fn trace_stream(seed: u64) -> SimRng {
+        let mut r = SimRng::seed_from_u64(seed);
+        r.long_jump();
+        r
+    }
+
     /// The next stream: the current state, after which the source jumps `2^128` draws ahead.
     pub fn stream(&mut self) -> SimRng {
         let s = self.next.clone();

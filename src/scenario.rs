@@ -13,6 +13,7 @@ use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::keep_alive::KeepAliveSpec;
 use crate::time::SimDuration;
+use crate::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 
 /// Something wrong with a scenario, naming where.
 #[derive(Debug, thiserror::Error)]
@@ -237,6 +238,17 @@ pub struct Scenario {
     pub defaults: Template,
     /// Prices and billing rules.
     pub cost: CostConfig,
+    /// The traffic file that drives the run, with or beside the functions' own processes.
+    pub trace: Option<TraceSpec>,
+}
+
+/// A trace to read: `[workload] trace = { path = "traffic.csv", format = "invocations" }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceSpec {
+    /// The file, relative paths resolved against the scenario's folder.
+    pub path: PathBuf,
+    /// How to read it (its side files resolved the same way).
+    pub options: TraceOptions,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -254,6 +266,27 @@ struct RawScenario {
     functions: Vec<RawFunction>,
     #[serde(default)]
     cost: RawCost,
+    #[serde(default)]
+    workload: RawWorkload,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkload {
+    trace: Option<RawTrace>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrace {
+    path: PathBuf,
+    format: Option<TraceFormat>,
+    time_unit: Option<TimeUnit>,
+    sort: Option<bool>,
+    durations: Option<PathBuf>,
+    memory: Option<PathBuf>,
+    spread: Option<Spread>,
+    memory_assignment: Option<MemoryAssignment>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -462,7 +495,7 @@ fn syntax(path: &Path, text: &str, key: &str, e: &toml::de::Error) -> ScenarioEr
 impl RawScenario {
     /// Whether a trace drives the run.
     fn traced(&self) -> bool {
-        false
+        self.workload.trace.is_some()
     }
 
     fn validate(self, check: &Checker<'_>) -> Result<Scenario, ScenarioError> {
@@ -685,6 +718,19 @@ impl RawScenario {
                 free_tier: self.cost.free_tier.unwrap_or(false),
             },
         };
+        let here = check.path.parent().unwrap_or(Path::new(""));
+        let trace = self.workload.trace.map(|t| TraceSpec {
+            path: here.join(&t.path),
+            options: TraceOptions {
+                format: t.format.unwrap_or_default(),
+                time_unit: t.time_unit.unwrap_or_default(),
+                sort: t.sort.unwrap_or(false),
+                durations: t.durations.map(|p| here.join(p)),
+                memory: t.memory.map(|p| here.join(p)),
+                spread: t.spread.unwrap_or_default(),
+                memory_assignment: t.memory_assignment.unwrap_or_default(),
+            },
+        });
         Ok(Scenario {
             name,
             seed: self.seed.unwrap_or(0),
@@ -694,6 +740,7 @@ impl RawScenario {
             functions,
             defaults,
             cost,
+            trace,
         })
     }
 }
