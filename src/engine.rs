@@ -23,7 +23,7 @@ use crate::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
 use crate::scenario::{Function, Routing, Scenario};
-use crate::stats::{FunctionStats, Levels, TimeSeries};
+use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::{SimDuration, SimTime};
 
 /// Something that happens at an instant.
@@ -222,6 +222,9 @@ pub struct Simulation {
     total_busy: u32,
     total_alive: u32,
     total_levels: Levels,
+    /// Latencies of all functions' cold starts and warm starts, apart.
+    cold_latency: Latency,
+    warm_latency: Latency,
     series: TimeSeries,
     events: u64,
     /// Arrival events in the queue, of processes and of the trace.
@@ -319,6 +322,8 @@ impl Simulation {
             total_busy: 0,
             total_alive: 0,
             total_levels: Levels::new(warmup),
+            cold_latency: Latency::new(),
+            warm_latency: Latency::new(),
             series,
             events: 0,
             arrivals_pending: 0,
@@ -584,6 +589,11 @@ impl Simulation {
                 func.stats.warm_starts += 1;
             }
             func.stats.latency.record(inv.latency());
+            if cold {
+                self.cold_latency.record(inv.latency());
+            } else {
+                self.warm_latency.record(inv.latency());
+            }
             if provisioned.is_some() {
                 func.stats
                     .usage
@@ -751,6 +761,11 @@ impl Simulation {
     /// Busy and alive containers of all functions together over the window.
     pub fn total_levels(&self) -> &Levels {
         &self.total_levels
+    }
+
+    /// Latencies of every function's cold starts and of its warm starts, over the window.
+    pub fn latency_by_start(&self) -> (&Latency, &Latency) {
+        (&self.cold_latency, &self.warm_latency)
     }
 
     /// The time series of all functions together.

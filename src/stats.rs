@@ -106,6 +106,24 @@ impl Latency {
         (self.count > 0).then(|| self.max_us as f64 / 1_000.0)
     }
 
+    /// The distribution as (latency [ms], fraction of latencies at or below it) points, one per
+    /// occupied histogram bucket, ascending: what a CDF chart draws.
+    pub fn cdf_ms(&self) -> Vec<(f64, f64)> {
+        if self.count == 0 {
+            return Vec::new();
+        }
+        let total = self.hist.len() as f64;
+        let mut seen = 0u64;
+        self.hist
+            .iter_recorded()
+            .map(|v| {
+                seen += v.count_at_value();
+                let ms = v.value_iterated_to().clamp(self.min_us, self.max_us) as f64 / 1_000.0;
+                (ms, seen as f64 / total)
+            })
+            .collect()
+    }
+
     /// A quantile `q` in [0, 1] [ms] from the histogram, clamped to the exact minimum and
     /// maximum (so a constant latency reads exactly); `None` when empty.
     pub fn quantile_ms(&self, q: f64) -> Option<f64> {
@@ -365,5 +383,11 @@ mod tests {
         assert_eq!(l.quantile_ms(0.99), Some(350.0));
         assert_eq!(l.quantile_ms(0.5), Some(350.0));
         assert_eq!(Latency::new().quantile_ms(0.5), None);
+        assert_eq!(l.cdf_ms(), vec![(350.0, 1.0)]);
+        l.record(SimDuration(1_000));
+        let cdf = l.cdf_ms();
+        assert_eq!(cdf.len(), 2);
+        assert_eq!(cdf[0].1, 1.0 / 11.0);
+        assert_eq!(cdf[1], (350.0, 1.0));
     }
 }
