@@ -160,19 +160,20 @@ fn parse_duration_or_zero(text: &str) -> Result<SimDuration, String> {
     SimDuration::parse(text)
 }
 
+/// A keep-alive flag: a window ("10m"), a range ("5m-7m"), or any compact policy spec
+/// ("none", "fixed-once:10m", "preset:aws-lambda-2019", "hybrid").
 fn parse_keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
-    if text == "none" {
-        return Ok(KeepAliveSpec::None);
+    if let Ok(idle) = SimDuration::parse(text) {
+        return Ok(KeepAliveSpec::Fixed { idle, extend: None });
     }
     if let Some((a, b)) = text.split_once('-') {
-        let (min, max) = (SimDuration::parse(a)?, SimDuration::parse(b)?);
-        let spec = KeepAliveSpec::Uniform { min, max };
-        spec.validate()?;
-        return Ok(spec);
+        if let (Ok(min), Ok(max)) = (SimDuration::parse(a), SimDuration::parse(b)) {
+            let spec = KeepAliveSpec::Uniform { min, max };
+            spec.validate()?;
+            return Ok(spec);
+        }
     }
-    Ok(KeepAliveSpec::Fixed {
-        idle: SimDuration::parse(text)?,
-    })
+    KeepAliveSpec::parse_compact(text)
 }
 
 #[derive(Debug, clap::Args)]

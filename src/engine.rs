@@ -35,6 +35,13 @@ pub enum Event {
     TraceArrived,
     /// The container in this slot finished its invocation (init included, on a cold start).
     ExecutionFinished(u32),
+    /// A pre-warmed container of this function is due, if no arrival has cancelled it.
+    PrewarmDue {
+        /// The function.
+        function: FunctionId,
+        /// The function's pre-warm generation when it was scheduled.
+        generation: u32,
+    },
     /// The keep-alive timer of the container in this slot fired, if its generation still matches.
     KeepAliveExpired {
         /// The container's slot.
@@ -174,6 +181,10 @@ struct Func {
     alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
     reserved: Option<u32>,
+    /// Generation of its pending pre-warm; an arrival bumps it, cancelling the pre-warm.
+    prewarm: u32,
+    /// How long a pre-warmed container stays idle once ready.
+    prewarm_keep: SimDuration,
     stats: FunctionStats,
 }
 
@@ -196,6 +207,8 @@ impl Func {
             busy: 0,
             alive: 0,
             reserved: def.reserved_concurrency,
+            prewarm: 0,
+            prewarm_keep: SimDuration::ZERO,
             stats: FunctionStats::new(warmup),
             def,
         }
@@ -479,6 +492,10 @@ impl Simulation {
                 }
                 Event::ExecutionFinished(slot) => self.finished(slot),
                 Event::KeepAliveExpired { slot, timer } => self.expired(slot, timer),
+                Event::PrewarmDue {
+                    function,
+                    generation,
+                } => self.prewarmed(function, generation),
             }
         }
         false
@@ -506,6 +523,7 @@ impl Simulation {
         self.touch(fi);
         let func = &mut self.funcs[fi];
         func.policy.on_arrival(now);
+        func.prewarm = func.prewarm.wrapping_add(1);
         // Drawn for every arrival, served or not, so that the k-th arrival of a function gets
         // the same handler time whatever the policy (common random numbers).
         let exec = match (traced.and_then(|a| a.exec), &func.def.exec) {
@@ -658,20 +676,44 @@ impl Simulation {
             self.reclaim(slot);
             return;
         }
+        let first_idle = {
+            let c = self.pool.get_mut(slot);
+            if c.first_idle == SimTime::NEVER {
+                c.first_idle = now;
+            }
+            c.first_idle
+        };
         let ctx = IdleContext {
             now,
             created,
+            first_idle,
             served,
+            busy: func.busy,
         };
         let deadline = match func.policy.on_idle(&ctx, &mut func.policy_rng) {
             Decision::Reclaim => now,
             Decision::KeepFor(d) => (now + d).min(retire_at.unwrap_or(SimTime::NEVER)),
+            Decision::Prewarm { after, keep } => {
+                func.prewarm = func.prewarm.wrapping_add(1);
+                func.prewarm_keep = keep;
+                let event = Event::PrewarmDue {
+                    function: FunctionId(f as u32),
+                    generation: func.prewarm,
+                };
+                self.schedule(now + after, event);
+                now
+            }
         };
         if deadline <= now {
             self.reclaim(slot);
             return;
         }
-        func.idle.insert(&mut self.pool, slot);
+        self.make_idle(f, slot, deadline);
+    }
+
+    /// Puts a container in its function's idle set until `deadline`, arming its timer.
+    fn make_idle(&mut self, f: usize, slot: u32, deadline: SimTime) {
+        self.funcs[f].idle.insert(&mut self.pool, slot);
         let c = self.pool.get_mut(slot);
         c.state = State::Idle;
         c.deadline = deadline;
@@ -683,6 +725,29 @@ impl Simulation {
             let timer = c.timer;
             self.schedule(deadline, Event::KeepAliveExpired { slot, timer });
         }
+    }
+
+    /// A pre-warm comes due: unless an arrival cancelled it, a warm container appears, idle
+    /// for the policy's window. Its init happened just before, at the provider's expense: it
+    /// is neither a cold start nor billed.
+    fn prewarmed(&mut self, f: FunctionId, generation: u32) {
+        let fi = f.0 as usize;
+        if self.funcs[fi].prewarm != generation {
+            return;
+        }
+        self.touch(fi);
+        let now = self.now;
+        let keep = self.funcs[fi].prewarm_keep;
+        let slot = self.pool.create(f, now);
+        self.pool.get_mut(slot).first_idle = now;
+        let func = &mut self.funcs[fi];
+        func.alive += 1;
+        self.total_alive += 1;
+        if now >= self.warmup {
+            func.stats.prewarms += 1;
+        }
+        let retire_at = self.max_lifetime.map_or(SimTime::NEVER, |l| now + l);
+        self.make_idle(fi, slot, (now + keep).min(retire_at));
     }
 
     fn expired(&mut self, slot: u32, timer: u32) {

@@ -3,6 +3,7 @@
 use rand::RngExt;
 use serde::Deserialize;
 
+use crate::hybrid::{Hybrid, HybridSpec};
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 
@@ -10,10 +11,15 @@ use crate::time::{SimDuration, SimTime};
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(tag = "policy", rename_all = "lowercase", deny_unknown_fields)]
 pub enum KeepAliveSpec {
-    /// Keep each idle container for `idle`; the timer restarts after every invocation.
+    /// Keep each idle container for `idle`. With `extend = true` (the default) the timer
+    /// restarts after every invocation; with `extend = false` the window runs from the
+    /// container's first idle moment and reuse does not extend it (set once).
     Fixed {
         /// The idle window; may be longer than the run (`"3650d"`: never reclaimed).
         idle: SimDuration,
+        /// Whether every invocation restarts the window (default true).
+        #[serde(default)]
+        extend: Option<bool>,
     },
     /// Reclaim a container as soon as it goes idle.
     None,
@@ -24,13 +30,93 @@ pub enum KeepAliveSpec {
         /// The longest window.
         max: SimDuration,
     },
+    /// A platform's measured behaviour, by name (see [`PRESETS`]).
+    Preset {
+        /// The preset's name, like `"aws-lambda-2019"`.
+        name: String,
+    },
+    /// The hybrid histogram policy of Shahrad et al., "Serverless in the Wild" (ATC 2020).
+    Hybrid(HybridSpec),
+}
+
+/// Platform presets: (name, policy, source). Each is a fixed or uniform window calibrated to a
+/// public measurement of idle lifetimes before reclaim.
+pub const PRESETS: [(&str, &str, &str); 6] = [
+    (
+        "aws-lambda-2017",
+        "uniform 45m to 60m",
+        "Yan Cui, \"How long does AWS Lambda keep your idle functions around before a cold start?\", 2017: generally 45 to 60 minutes",
+    ),
+    (
+        "aws-lambda-2019-early",
+        "uniform 22m to 65m",
+        "Kevin Lin, \"Benchmarking Lambda's idle timeout before a cold start\", January to February 2019: 22 to 65 minutes in us-east-1 (26 in us-west-2)",
+    ),
+    (
+        "aws-lambda-2019",
+        "fixed 10m",
+        "Mikhail Shilkov, \"AWS Lambda cold starts after 10 minutes\", 2019: a fixed 10 minutes after the last request, from July 2019",
+    ),
+    (
+        "aws-lambda-recent",
+        "uniform 5m to 7m",
+        "Mikhail Shilkov, \"When does cold start happen on AWS Lambda?\" (current revision): 5 to 7 minutes",
+    ),
+    (
+        "azure-functions-2019",
+        "fixed 20m",
+        "Shahrad et al., \"Serverless in the Wild\", USENIX ATC 2020: Azure Functions kept idle instances for a fixed 20 minutes",
+    ),
+    (
+        "none",
+        "none",
+        "no keep-alive at all: every start is cold (a lower bound)",
+    ),
+];
+
+impl KeepAliveSpec {
+    /// The concrete policy behind a preset name.
+    pub fn preset(name: &str) -> Result<KeepAliveSpec, String> {
+        let m = |s: u64| SimDuration::from_secs(60 * s);
+        Ok(match name {
+            "aws-lambda-2017" => KeepAliveSpec::Uniform {
+                min: m(45),
+                max: m(60),
+            },
+            "aws-lambda-2019-early" => KeepAliveSpec::Uniform {
+                min: m(22),
+                max: m(65),
+            },
+            "aws-lambda-2019" => KeepAliveSpec::Fixed {
+                idle: m(10),
+                extend: None,
+            },
+            "aws-lambda-recent" => KeepAliveSpec::Uniform {
+                min: m(5),
+                max: m(7),
+            },
+            "azure-functions-2019" => KeepAliveSpec::Fixed {
+                idle: m(20),
+                extend: None,
+            },
+            "none" => KeepAliveSpec::None,
+            _ => {
+                let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
+                return Err(format!(
+                    "unknown preset {name:?}; known presets: {}",
+                    names.join(", ")
+                ));
+            }
+        })
+    }
 }
 
 impl Default for KeepAliveSpec {
-    /// Ten minutes, fixed: the middle of the 5 to 15 minutes most often measured on AWS Lambda.
+    /// Ten minutes, fixed: AWS Lambda's behaviour as measured from 2019 (see [`PRESETS`]).
     fn default() -> Self {
         KeepAliveSpec::Fixed {
             idle: SimDuration::from_secs(600),
+            extend: None,
         }
     }
 }
@@ -42,6 +128,14 @@ pub enum Decision {
     Reclaim,
     /// Keep the container idle for this long, then reclaim it unless an invocation takes it first.
     KeepFor(SimDuration),
+    /// Reclaim the container now, and have a warm one ready `after` from now, kept idle for
+    /// `keep` (pre-warming). A later arrival of the function cancels the pending pre-warm.
+    Prewarm {
+        /// Delay until the pre-warmed container is ready.
+        after: SimDuration,
+        /// How long it then stays idle, unless an invocation takes it first.
+        keep: SimDuration,
+    },
 }
 
 /// What a policy may know about the container that has just gone idle.
@@ -51,8 +145,12 @@ pub struct IdleContext {
     pub now: SimTime,
     /// When the container was created.
     pub created: SimTime,
+    /// When the container first went idle (now, the first time).
+    pub first_idle: SimTime,
     /// Invocations the container has served, the one just finished included.
     pub served: u64,
+    /// Other containers of the function still busy.
+    pub busy: u32,
 }
 
 /// A keep-alive policy for one function. Policies decide; the pool acts on the decision.
@@ -69,11 +167,20 @@ pub trait KeepAlive: std::fmt::Debug {
 #[derive(Clone, Debug)]
 pub struct Fixed {
     idle: SimDuration,
+    extend: bool,
 }
 
 impl KeepAlive for Fixed {
-    fn on_idle(&mut self, _: &IdleContext, _: &mut SimRng) -> Decision {
-        Decision::KeepFor(self.idle)
+    fn on_idle(&mut self, ctx: &IdleContext, _: &mut SimRng) -> Decision {
+        if self.extend {
+            return Decision::KeepFor(self.idle);
+        }
+        let end = ctx.first_idle + self.idle;
+        if end > ctx.now {
+            Decision::KeepFor(end - ctx.now)
+        } else {
+            Decision::Reclaim
+        }
     }
 }
 
@@ -103,23 +210,128 @@ impl KeepAlive for Uniform {
 impl KeepAliveSpec {
     /// Checks the parameters; the error names the offending field.
     pub fn validate(&self) -> Result<(), String> {
-        if let KeepAliveSpec::Uniform { min, max } = self {
-            if max < min {
-                return Err(format!("max ({max}) must not be below min ({min})"));
+        match self {
+            KeepAliveSpec::Uniform { min, max } if max < min => {
+                Err(format!("max ({max}) must not be below min ({min})"))
             }
+            KeepAliveSpec::Preset { name } => KeepAliveSpec::preset(name).map(|_| ()),
+            KeepAliveSpec::Hybrid(h) => h.validate(),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
-    /// Builds a fresh policy with no memory of earlier runs.
+    /// Builds a fresh policy with no memory of earlier runs (the spec must be valid).
     pub fn build(&self) -> Box<dyn KeepAlive> {
         match self {
-            KeepAliveSpec::Fixed { idle } => Box::new(Fixed { idle: *idle }),
+            KeepAliveSpec::Fixed { idle, extend } => Box::new(Fixed {
+                idle: *idle,
+                extend: extend.unwrap_or(true),
+            }),
             KeepAliveSpec::None => Box::new(Reclaim),
             KeepAliveSpec::Uniform { min, max } => Box::new(Uniform {
                 min_us: min.as_micros(),
                 max_us: max.as_micros(),
             }),
+            KeepAliveSpec::Preset { name } => KeepAliveSpec::preset(name)
+                .unwrap_or_else(|e| unreachable!("validated preset: {e}"))
+                .build(),
+            KeepAliveSpec::Hybrid(h) => Box::new(Hybrid::new(h)),
+        }
+    }
+
+    /// Parses a compact policy spec: `fixed:10m`, `fixed-once:10m`, `none`, `uniform:5m-7m`,
+    /// `preset:aws-lambda-2019`, `hybrid`, `hybrid:range=4h,head=5,tail=99`.
+    pub fn parse_compact(text: &str) -> Result<KeepAliveSpec, String> {
+        let (kind, arg) = text.split_once(':').unwrap_or((text, ""));
+        let spec = match (kind, arg) {
+            ("none", "") => KeepAliveSpec::None,
+            ("fixed", a) | ("fixed-once", a) => KeepAliveSpec::Fixed {
+                idle: SimDuration::parse(a)?,
+                extend: (kind == "fixed-once").then_some(false),
+            },
+            ("uniform", a) => {
+                let (min, max) = a.split_once('-').ok_or_else(|| {
+                    format!("{text:?}: write uniform:MIN-MAX, like uniform:5m-7m")
+                })?;
+                KeepAliveSpec::Uniform {
+                    min: SimDuration::parse(min)?,
+                    max: SimDuration::parse(max)?,
+                }
+            }
+            ("preset", a) => KeepAliveSpec::Preset {
+                name: a.to_string(),
+            },
+            ("hybrid", a) => KeepAliveSpec::Hybrid(HybridSpec::parse_compact(a)?),
+            _ => {
+                return Err(format!(
+                    "unknown policy {text:?}; write fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME or hybrid[:range=4h,head=5,tail=99]"
+                ));
+            }
+        };
+        spec.validate()?;
+        Ok(spec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Streams;
+
+    fn ctx(now: u64, first_idle: u64) -> IdleContext {
+        IdleContext {
+            now: SimTime(now),
+            created: SimTime(0),
+            first_idle: SimTime(first_idle),
+            served: 1,
+            busy: 0,
+        }
+    }
+
+    #[test]
+    fn a_set_once_window_is_not_extended_by_reuse() {
+        let mut rng = Streams::new(1).stream();
+        let mut p = KeepAliveSpec::parse_compact("fixed-once:10m")
+            .expect("valid")
+            .build();
+        let ten = SimDuration::from_secs(600).as_micros();
+        assert_eq!(
+            p.on_idle(&ctx(100, 100), &mut rng),
+            Decision::KeepFor(SimDuration(ten))
+        );
+        assert_eq!(
+            p.on_idle(&ctx(100 + 60_000_000, 100), &mut rng),
+            Decision::KeepFor(SimDuration(ten - 60_000_000))
+        );
+        assert_eq!(p.on_idle(&ctx(100 + ten, 100), &mut rng), Decision::Reclaim);
+    }
+
+    #[test]
+    fn compact_specs_parse_and_bad_ones_say_what_to_write() {
+        assert_eq!(
+            KeepAliveSpec::parse_compact("fixed:10m"),
+            Ok(KeepAliveSpec::Fixed {
+                idle: SimDuration::from_secs(600),
+                extend: None
+            })
+        );
+        assert_eq!(
+            KeepAliveSpec::parse_compact("none"),
+            Ok(KeepAliveSpec::None)
+        );
+        assert!(KeepAliveSpec::parse_compact("uniform:7m-5m").is_err());
+        assert!(KeepAliveSpec::parse_compact("preset:aws-lambda-2019").is_ok());
+        let err = KeepAliveSpec::parse_compact("preset:aws").expect_err("unknown");
+        assert!(err.contains("aws-lambda-2019"), "{err}");
+        assert!(KeepAliveSpec::parse_compact("sometimes").is_err());
+    }
+
+    #[test]
+    fn every_preset_builds() {
+        for (name, _, _) in PRESETS {
+            let spec = KeepAliveSpec::Preset { name: name.into() };
+            assert_eq!(spec.validate(), Ok(()), "{name}");
+            let _ = spec.build();
         }
     }
 }

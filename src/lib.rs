@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cost;
 pub mod dist;
 pub mod engine;
+pub mod hybrid;
 pub mod invoice;
 pub mod keep_alive;
 pub mod pool;

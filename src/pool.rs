@@ -52,6 +52,8 @@ pub struct Container {
     pub served: u64,
     /// Kept initialized by provisioned concurrency: never reclaimed, billed as configured.
     pub provisioned: bool,
+    /// When it first went idle; [`SimTime::NEVER`] until then.
+    pub first_idle: SimTime,
     // Links of the idle list (MRU/LRU), or `prev` as the position in the random idle vector.
     prev: u32,
     next: u32,
@@ -126,6 +128,7 @@ impl Container {
             timer_at: SimTime::NEVER,
             served: 0,
             provisioned: false,
+            first_idle: SimTime::NEVER,
             prev: NIL,
             next: NIL,
         }

@@ -90,8 +90,10 @@ pub struct LatencyFigures {
 /// Container counts; the means are exact time averages over the window.
 #[derive(Clone, Debug, Serialize)]
 pub struct ContainerFigures {
-    /// Containers created (one per cold start).
+    /// Containers created: one per cold start, plus those a policy pre-warmed.
     pub created: u64,
+    /// Containers a keep-alive policy pre-warmed (made ready before an arrival needed them).
+    pub prewarmed: u64,
     /// Most alive at once.
     pub peak: u32,
     /// Mean alive (busy plus idle).
@@ -144,7 +146,8 @@ fn figures(
             .then(|| stats.cold_starts as f64 / stats.invocations as f64),
         latency_ms: latency_figures(latency),
         containers: ContainerFigures {
-            created: stats.cold_starts,
+            created: stats.cold_starts + stats.prewarms,
+            prewarmed: stats.prewarms,
             peak: levels.peak_alive,
             mean_alive,
             mean_busy,
@@ -162,6 +165,7 @@ struct CountSums {
     cold_starts: u64,
     warm_starts: u64,
     throttled: u64,
+    prewarms: u64,
 }
 
 impl CountSums {
@@ -170,6 +174,7 @@ impl CountSums {
         self.cold_starts += s.cold_starts;
         self.warm_starts += s.warm_starts;
         self.throttled += s.throttled;
+        self.prewarms += s.prewarms;
     }
 }
 

@@ -870,7 +870,8 @@ keep_alive = { policy = "fixed", idle = "10m" }
         assert_eq!(
             f.keep_alive,
             KeepAliveSpec::Fixed {
-                idle: SimDuration::from_secs(600)
+                idle: SimDuration::from_secs(600),
+                extend: None
             }
         );
     }

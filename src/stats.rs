@@ -16,6 +16,8 @@ pub struct FunctionStats {
     pub warm_starts: u64,
     /// Arrivals refused by a concurrency limit.
     pub throttled: u64,
+    /// Containers a keep-alive policy pre-warmed.
+    pub prewarms: u64,
     /// Latencies of served invocations.
     pub latency: Latency,
     /// Containers alive and busy over time.
@@ -32,6 +34,7 @@ impl FunctionStats {
             cold_starts: 0,
             warm_starts: 0,
             throttled: 0,
+            prewarms: 0,
             latency: Latency::new(),
             levels: Levels::new(warmup),
             usage: Usage::default(),

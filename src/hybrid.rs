@@ -1,0 +1,430 @@
+//! The hybrid histogram keep-alive policy of Shahrad et al., "Serverless in the Wild" (USENIX ATC 2020), with bounded per-function state.
+//!
+//! Per function, the policy keeps a histogram of idle times (IT: from the moment the function
+//! went fully idle to its next arrival) over `range` in bins of `bin`. When a container goes
+//! idle and no other container of the function is busy:
+//! - **Representative histogram** (at least `min_samples` ITs, the coefficient of variation of
+//!   the bin counts at least `cv_threshold`, and at most `oob_threshold` of the ITs beyond
+//!   the range): the head (`head` percentile, lower bin edge) less `margin` gives the
+//!   pre-warm window, the tail (`tail` percentile, upper bin edge) plus `margin` the end of
+//!   the keep-alive window. A head of zero keeps the container for the whole window; otherwise
+//!   the container is reclaimed at once and a warm one is made ready at the pre-warm instant
+//!   and kept until the end of the window.
+//! - **Too many ITs beyond the range**: the next IT is forecast by exponential smoothing
+//!   (weight `alpha`) of the out-of-range ITs, standing in for the paper's ARIMA model; the
+//!   container is reclaimed and a warm one made ready at the forecast less `margin`, kept for
+//!   twice `margin` of the forecast.
+//! - **Otherwise** (too few ITs, or a flat histogram): a standard fixed keep-alive of `range`,
+//!   the paper's conservative fallback.
+//!
+//! A container that goes idle while others of its function are busy is kept for the current
+//! window's end (or `range` while no window is known).
+
+use serde::Deserialize;
+
+use crate::keep_alive::{Decision, IdleContext, KeepAlive};
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime};
+
+/// The hybrid policy's knobs, each defaulting to the paper's value (or ours, where it gives none).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HybridSpec {
+    /// Histogram range (default 4h, the paper's).
+    pub range: Option<SimDuration>,
+    /// Bin width (default 1m, the paper's).
+    pub bin: Option<SimDuration>,
+    /// Head percentile for the pre-warm window (default 5, the paper's).
+    pub head: Option<f64>,
+    /// Tail percentile for the keep-alive window (default 99, the paper's).
+    pub tail: Option<f64>,
+    /// Safety margin, a fraction (default 0.1, the paper's 10 %).
+    pub margin: Option<f64>,
+    /// Least coefficient of variation of the bin counts for a representative histogram (default 2, the paper's).
+    pub cv_threshold: Option<f64>,
+    /// Largest fraction of ITs beyond the range before forecasting takes over (default 0.5, ours).
+    pub oob_threshold: Option<f64>,
+    /// Fewest ITs before the histogram is trusted (default 10, ours).
+    pub min_samples: Option<u32>,
+    /// Smoothing weight of the newest out-of-range IT in the forecast (default 0.5, ours).
+    pub alpha: Option<f64>,
+}
+
+/// Validated parameters.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Params {
+    range_us: u64,
+    bin_us: u64,
+    head: f64,
+    tail: f64,
+    margin: f64,
+    cv_threshold: f64,
+    oob_threshold: f64,
+    min_samples: u32,
+    alpha: f64,
+}
+
+impl HybridSpec {
+    fn params(&self) -> Result<Params, String> {
+        let p = Params {
+            range_us: self
+                .range
+                .unwrap_or(SimDuration::from_secs(4 * 3600))
+                .as_micros(),
+            bin_us: self.bin.unwrap_or(SimDuration::from_secs(60)).as_micros(),
+            head: self.head.unwrap_or(5.0),
+            tail: self.tail.unwrap_or(99.0),
+            margin: self.margin.unwrap_or(0.1),
+            cv_threshold: self.cv_threshold.unwrap_or(2.0),
+            oob_threshold: self.oob_threshold.unwrap_or(0.5),
+            min_samples: self.min_samples.unwrap_or(10),
+            alpha: self.alpha.unwrap_or(0.5),
+        };
+        if p.bin_us == 0 || p.range_us < p.bin_us {
+            return Err(format!(
+                "bin must be longer than 0s and no longer than range, got bin {} and range {}",
+                SimDuration(p.bin_us),
+                SimDuration(p.range_us)
+            ));
+        }
+        if p.range_us / p.bin_us > 100_000 {
+            return Err("range / bin must be at most 100000 bins".into());
+        }
+        let pct = |k: &str, v: f64| {
+            if (0.0..=100.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{k} must be a percentile from 0 to 100, got {v}"))
+            }
+        };
+        pct("head", p.head)?;
+        pct("tail", p.tail)?;
+        if p.head > p.tail {
+            return Err(format!(
+                "head ({}) must not exceed tail ({})",
+                p.head, p.tail
+            ));
+        }
+        let frac = |k: &str, v: f64| {
+            if (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{k} must be a fraction from 0 to 1, got {v}"))
+            }
+        };
+        frac("margin", p.margin)?;
+        frac("oob_threshold", p.oob_threshold)?;
+        frac("alpha", p.alpha)?;
+        if !(p.cv_threshold.is_finite() && p.cv_threshold >= 0.0) {
+            return Err(format!(
+                "cv_threshold must be at least 0, got {}",
+                p.cv_threshold
+            ));
+        }
+        Ok(p)
+    }
+
+    /// Checks the parameters; the error names the offending key.
+    pub fn validate(&self) -> Result<(), String> {
+        self.params().map(|_| ())
+    }
+
+    /// Parses the compact form's arguments: `range=4h,bin=1m,head=5,tail=99,margin=0.1`.
+    pub fn parse_compact(args: &str) -> Result<HybridSpec, String> {
+        let mut h = HybridSpec::default();
+        for pair in args.split(',').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').ok_or_else(|| {
+                format!("hybrid:{args}: write KEY=VALUE pairs, like range=4h,head=5")
+            })?;
+            let num = || {
+                v.parse::<f64>()
+                    .map_err(|_| format!("hybrid {k}={v}: not a number"))
+            };
+            match k {
+                "range" => h.range = Some(SimDuration::parse(v)?),
+                "bin" => h.bin = Some(SimDuration::parse(v)?),
+                "head" => h.head = Some(num()?),
+                "tail" => h.tail = Some(num()?),
+                "margin" => h.margin = Some(num()?),
+                "cv" | "cv_threshold" => h.cv_threshold = Some(num()?),
+                "oob" | "oob_threshold" => h.oob_threshold = Some(num()?),
+                "min_samples" => {
+                    h.min_samples = Some(
+                        v.parse()
+                            .map_err(|_| format!("hybrid min_samples={v}: not a whole number"))?,
+                    )
+                }
+                "alpha" => h.alpha = Some(num()?),
+                _ => {
+                    return Err(format!(
+                        "hybrid: unknown key {k:?}; known: range, bin, head, tail, margin, cv_threshold, oob_threshold, min_samples, alpha"
+                    ));
+                }
+            }
+        }
+        h.validate()?;
+        Ok(h)
+    }
+}
+
+/// One function's hybrid policy: its histogram and forecast.
+#[derive(Clone, Debug)]
+pub struct Hybrid {
+    p: Params,
+    bins: Vec<u32>,
+    in_range: u64,
+    out_of_range: u64,
+    forecast_us: Option<f64>,
+    /// When the function last went fully idle, if it has not been invoked since.
+    idle_since: Option<SimTime>,
+    /// The end of the current keep-alive window, for containers idling beside busy ones.
+    window_end: Option<SimTime>,
+}
+
+impl Hybrid {
+    /// A policy with an empty histogram (the spec must be valid).
+    pub fn new(spec: &HybridSpec) -> Hybrid {
+        let p = spec
+            .params()
+            .unwrap_or_else(|e| unreachable!("validated hybrid spec: {e}"));
+        Hybrid {
+            bins: vec![0; (p.range_us / p.bin_us) as usize],
+            p,
+            in_range: 0,
+            out_of_range: 0,
+            forecast_us: None,
+            idle_since: None,
+            window_end: None,
+        }
+    }
+
+    fn record(&mut self, it_us: u64) {
+        if it_us < self.p.range_us {
+            self.bins[(it_us / self.p.bin_us) as usize] += 1;
+            self.in_range += 1;
+        } else {
+            self.out_of_range += 1;
+            let x = it_us as f64;
+            self.forecast_us = Some(match self.forecast_us {
+                Some(f) => self.p.alpha * x + (1.0 - self.p.alpha) * f,
+                None => x,
+            });
+        }
+    }
+
+    /// The lower edge of the bin holding percentile `pct` of the in-range ITs [µs], or its
+    /// upper edge with `upper`.
+    fn percentile_us(&self, pct: f64, upper: bool) -> u64 {
+        let target = ((pct / 100.0) * self.in_range as f64).ceil().max(1.0) as u64;
+        let mut seen = 0u64;
+        for (i, &c) in self.bins.iter().enumerate() {
+            seen += u64::from(c);
+            if seen >= target {
+                let i = i as u64 + u64::from(upper);
+                return i * self.p.bin_us;
+            }
+        }
+        self.p.range_us
+    }
+
+    fn coefficient_of_variation(&self) -> f64 {
+        let n = self.bins.len() as f64;
+        let mean = self.in_range as f64 / n;
+        if mean == 0.0 {
+            return 0.0;
+        }
+        let var = self
+            .bins
+            .iter()
+            .map(|&c| (f64::from(c) - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        var.sqrt() / mean
+    }
+
+    /// The decision for a function that has just gone fully idle.
+    fn decide(&self) -> Decision {
+        let total = self.in_range + self.out_of_range;
+        let m = self.p.margin;
+        if total >= u64::from(self.p.min_samples)
+            && self.out_of_range as f64 > self.p.oob_threshold * total as f64
+        {
+            if let Some(f) = self.forecast_us {
+                return Decision::Prewarm {
+                    after: SimDuration((f * (1.0 - m)) as u64),
+                    keep: SimDuration(((f * 2.0 * m) as u64).max(self.p.bin_us)),
+                };
+            }
+        }
+        if total < u64::from(self.p.min_samples)
+            || self.coefficient_of_variation() < self.p.cv_threshold
+        {
+            return Decision::KeepFor(SimDuration(self.p.range_us));
+        }
+        let head = self.percentile_us(self.p.head, false) as f64;
+        let tail = self.percentile_us(self.p.tail, true) as f64;
+        let prewarm = (head * (1.0 - m)) as u64;
+        let end = ((tail * (1.0 + m)) as u64).max(prewarm + 1);
+        if prewarm == 0 {
+            Decision::KeepFor(SimDuration(end))
+        } else {
+            Decision::Prewarm {
+                after: SimDuration(prewarm),
+                keep: SimDuration(end - prewarm),
+            }
+        }
+    }
+}
+
+impl KeepAlive for Hybrid {
+    fn on_idle(&mut self, ctx: &IdleContext, _: &mut SimRng) -> Decision {
+        if ctx.busy > 0 {
+            // Others are busy: the function is not idle yet; keep this one for the window.
+            return match self.window_end {
+                Some(end) if end > ctx.now => Decision::KeepFor(end - ctx.now),
+                Some(_) => Decision::Reclaim,
+                None => Decision::KeepFor(SimDuration(self.p.range_us)),
+            };
+        }
+        self.idle_since = Some(ctx.now);
+        let d = self.decide();
+        self.window_end = Some(match d {
+            Decision::KeepFor(k) => ctx.now + k,
+            Decision::Prewarm { after, keep } => ctx.now + after + keep,
+            Decision::Reclaim => ctx.now,
+        });
+        d
+    }
+
+    fn on_arrival(&mut self, now: SimTime) {
+        if let Some(t) = self.idle_since.take() {
+            self.record((now - t).as_micros());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Streams;
+
+    fn idle(h: &mut Hybrid, now: u64) -> Decision {
+        let ctx = IdleContext {
+            now: SimTime(now),
+            created: SimTime(0),
+            first_idle: SimTime(0),
+            served: 1,
+            busy: 0,
+        };
+        h.on_idle(&ctx, &mut Streams::new(1).stream())
+    }
+
+    const MIN: u64 = 60_000_000;
+
+    #[test]
+    fn an_empty_histogram_falls_back_to_keeping_for_the_range() {
+        let mut h = Hybrid::new(&HybridSpec::default());
+        assert_eq!(idle(&mut h, 0), Decision::KeepFor(SimDuration(240 * MIN)));
+    }
+
+    #[test]
+    fn a_regular_timer_is_pre_warmed_just_before_it_fires() {
+        // Idle times of exactly 30 minutes: every IT in bin 30. Head = 30 min (lower edge),
+        // tail = 31 min (upper edge). Pre-warm at 30 × 0.9 = 27 min, window ends at
+        // 31 × 1.1 = 34.1 min.
+        let mut h = Hybrid::new(&HybridSpec::default());
+        let mut t = 0;
+        for _ in 0..20 {
+            idle(&mut h, t);
+            t += 30 * MIN;
+            h.on_arrival(SimTime(t));
+        }
+        assert_eq!(
+            idle(&mut h, t),
+            Decision::Prewarm {
+                after: SimDuration(27 * MIN),
+                keep: SimDuration(341 * MIN / 10 - 27 * MIN),
+            }
+        );
+    }
+
+    #[test]
+    fn short_idle_times_keep_the_container_without_pre_warming() {
+        // ITs in bin 0 and bin 2: head 0 → no pre-warm; tail = 3 min × 1.1.
+        let mut h = Hybrid::new(&HybridSpec::default());
+        let mut t = 0;
+        for i in 0..40 {
+            idle(&mut h, t);
+            t += if i % 2 == 0 {
+                10_000_000
+            } else {
+                2 * MIN + 5_000_000
+            };
+            h.on_arrival(SimTime(t));
+        }
+        assert_eq!(
+            idle(&mut h, t),
+            Decision::KeepFor(SimDuration(33 * MIN / 10))
+        );
+    }
+
+    #[test]
+    fn idle_times_beyond_the_range_are_forecast() {
+        // Every IT is 6 h, beyond the 4 h range: forecast 6 h, pre-warm at 5.4 h, keep 1.2 h.
+        let mut h = Hybrid::new(&HybridSpec::default());
+        let mut t = 0;
+        for _ in 0..12 {
+            idle(&mut h, t);
+            t += 360 * MIN;
+            h.on_arrival(SimTime(t));
+        }
+        assert_eq!(
+            idle(&mut h, t),
+            Decision::Prewarm {
+                after: SimDuration(324 * MIN),
+                keep: SimDuration(72 * MIN),
+            }
+        );
+    }
+
+    #[test]
+    fn a_flat_histogram_is_not_trusted() {
+        // ITs spread evenly over the whole range: CV of the bin counts is 0.
+        let mut h = Hybrid::new(&HybridSpec::default());
+        let mut t = 0;
+        for i in 0..240 {
+            idle(&mut h, t);
+            t += i * MIN + 1;
+            h.on_arrival(SimTime(t));
+        }
+        assert_eq!(idle(&mut h, t), Decision::KeepFor(SimDuration(240 * MIN)));
+    }
+
+    #[test]
+    fn bad_knobs_are_named() {
+        assert!(
+            HybridSpec::parse_compact("head=50,tail=10")
+                .expect_err("bad")
+                .contains("head")
+        );
+        assert!(
+            HybridSpec::parse_compact("range=1m,bin=5m")
+                .expect_err("bad")
+                .contains("bin")
+        );
+        assert!(
+            HybridSpec::parse_compact("speed=3")
+                .expect_err("bad")
+                .contains("speed")
+        );
+        assert_eq!(
+            HybridSpec::parse_compact("range=4h,head=5,tail=99"),
+            Ok(HybridSpec {
+                range: Some(SimDuration::from_secs(4 * 3600)),
+                head: Some(5.0),
+                tail: Some(99.0),
+                ..Default::default()
+            })
+        );
+    }
+}
