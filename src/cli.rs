@@ -39,7 +39,7 @@ enum Command {
     /// Simulate a scenario and write summary.json, functions.csv and timeseries.csv.
     Run(RunArgs),
     /// Price a traffic file as AWS Lambda would bill it: cost.json, cost.csv and cost.md.
-    Cost(CostArgs),
+    Cost(Box<CostArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -235,7 +235,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_scenario(args),
-        Command::Cost(args) => cost(args),
+        Command::Cost(args) => cost(*args),
     }
 }
 

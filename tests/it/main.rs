@@ -2,4 +2,5 @@
 
 mod cli;
 mod closed_form;
+mod cost;
 mod exact;
