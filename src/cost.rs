@@ -336,6 +336,21 @@ impl Usage {
         self.provisioned_mb_ms += u128::from(memory_mb) * u128::from(ms);
     }
 
+    /// Counts one served invocation, on a provisioned container or on demand.
+    #[inline]
+    pub fn served(&mut self, memory_mb: u32, s: &crate::engine::Served, rounding_ms: u64) {
+        if s.provisioned {
+            self.on_provisioned(memory_mb, s.exec.as_micros(), rounding_ms);
+        } else {
+            self.on_demand(
+                memory_mb,
+                s.init.as_micros(),
+                s.exec.as_micros(),
+                rounding_ms,
+            );
+        }
+    }
+
     /// Adds another function's or period's usage.
     pub fn add(&mut self, o: &Usage) {
         self.requests += o.requests;

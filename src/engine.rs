@@ -31,6 +31,8 @@ use crate::time::{SimDuration, SimTime};
 pub enum Event {
     /// An invocation of a function arrived from its own arrival process.
     InvocationArrived(FunctionId),
+    /// A function's warmer pings are due.
+    WarmerDue(FunctionId),
     /// The pending arrival of the trace came due.
     TraceArrived,
     /// The container in this slot finished its invocation (init included, on a cold start).
@@ -85,6 +87,21 @@ pub enum Start {
     Warm,
     /// A concurrency limit refused it.
     Throttled,
+}
+
+/// How a served arrival went, for billing and observers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Served {
+    /// Cold or warm.
+    pub start: Start,
+    /// The container that served it.
+    pub container: ContainerId,
+    /// Init time (zero when warm).
+    pub init: SimDuration,
+    /// Handler time.
+    pub exec: SimDuration,
+    /// Whether a provisioned container served it.
+    pub provisioned: bool,
 }
 
 /// One invocation as it happened, for observers.
@@ -250,6 +267,8 @@ pub struct Simulation {
     scenario: Scenario,
     by_name: HashMap<String, u32>,
     source: Option<Box<dyn ArrivalSource>>,
+    /// The source has no more arrivals.
+    source_done: bool,
     /// The trace's arrival that is in the queue.
     pending: Option<ExternalArrival>,
     /// Engine function of each source function index; `u32::MAX` until first seen.
@@ -346,6 +365,7 @@ impl Simulation {
             scenario: scenario.clone(),
             by_name,
             source,
+            source_done: false,
             pending: None,
             source_map: Vec::new(),
             failure: None,
@@ -353,6 +373,9 @@ impl Simulation {
         for i in 0..sim.funcs.len() {
             sim.provision(i);
             sim.schedule_next_arrival(FunctionId(i as u32));
+            if sim.funcs[i].def.warmer.is_some() {
+                sim.schedule(SimTime::ZERO, Event::WarmerDue(FunctionId(i as u32)));
+            }
         }
         sim.schedule_trace_arrival();
         sim
@@ -402,6 +425,9 @@ impl Simulation {
         let Some(source) = &mut self.source else {
             return;
         };
+        if self.source_done {
+            return;
+        }
         match source.next_arrival() {
             Some(a) if a.at < self.end => {
                 debug_assert!(a.at >= self.now, "a trace went back in time");
@@ -409,7 +435,8 @@ impl Simulation {
                 self.arrivals_pending += 1;
                 self.schedule(a.at.max(self.now), Event::TraceArrived);
             }
-            _ => self.source = None,
+            // Kept, not dropped: the last arrival's function may still need registering.
+            _ => self.source_done = true,
         }
     }
 
@@ -492,6 +519,7 @@ impl Simulation {
                 }
                 Event::ExecutionFinished(slot) => self.finished(slot),
                 Event::KeepAliveExpired { slot, timer } => self.expired(slot, timer),
+                Event::WarmerDue(f) => self.pinged(f),
                 Event::PrewarmDue {
                     function,
                     generation,
@@ -526,12 +554,16 @@ impl Simulation {
         func.prewarm = func.prewarm.wrapping_add(1);
         // Drawn for every arrival, served or not, so that the k-th arrival of a function gets
         // the same handler time whatever the policy (common random numbers).
-        let exec = match (traced.and_then(|a| a.exec), &func.def.exec) {
+        // A [[function]] entry's own exec and memory win over the trace's rows (a what-if).
+        let row_exec = traced
+            .and_then(|a| a.exec)
+            .filter(|_| !func.def.exec_pinned);
+        let exec = match (row_exec, &func.def.exec) {
             (Some(e), _) => e,
             (None, Some(d)) => d.sample(&mut func.exec_rng),
             (None, None) => {
                 self.failure = Some(format!(
-                    "function {:?}: an invocation of the trace has no handler time and the function has no exec; give it exec in [[function]] or [defaults]",
+                    "function {:?}: an invocation of the trace has no handler time and the function has no exec; set one (coldsim cost: --exec 100ms; a scenario: exec in [defaults] or [[function]])",
                     func.def.name
                 ));
                 return;
@@ -539,67 +571,38 @@ impl Simulation {
         };
         let memory_mb = traced
             .and_then(|a| a.memory_mb)
+            .filter(|_| !func.def.memory_pinned)
             .unwrap_or(func.def.memory_mb);
         let counted = now >= self.warmup;
         if counted {
             func.stats.invocations += 1;
         }
-        let throttled = match func.reserved {
-            Some(cap) => func.busy >= cap,
-            None => self.shared_busy >= self.shared_capacity,
-        };
-        let mut inv = Invocation {
-            function: f,
-            arrived: now,
-            start: Start::Throttled,
-            container: None,
-            init: SimDuration::ZERO,
-            exec: SimDuration::ZERO,
-        };
-        if throttled {
+        let Some(served) = self.serve(fi, exec) else {
+            let func = &mut self.funcs[fi];
             if counted {
                 func.stats.throttled += 1;
             }
             self.series.arrival(now, false, true);
-            observer.invocation(&inv);
+            observer.invocation(&Invocation {
+                function: f,
+                arrived: now,
+                start: Start::Throttled,
+                container: None,
+                init: SimDuration::ZERO,
+                exec: SimDuration::ZERO,
+            });
             return;
-        }
-        let provisioned = {
-            let func = &mut self.funcs[fi];
-            let slot = func.provisioned_idle.pick(&mut self.router_rng);
-            if let Some(slot) = slot {
-                func.provisioned_idle.remove(&mut self.pool, slot);
-            }
-            slot
         };
-        let slot = match provisioned.or_else(|| self.take_idle(fi)) {
-            Some(slot) => {
-                inv.start = Start::Warm;
-                inv.exec = exec;
-                self.pool.get_mut(slot).state = State::Executing;
-                slot
-            }
-            None => {
-                let func = &mut self.funcs[fi];
-                inv.start = Start::Cold;
-                inv.init = func.def.init.sample(&mut func.cold_rng);
-                inv.exec = match &func.def.cold_exec {
-                    Some(d) => d.sample(&mut func.cold_rng),
-                    None => exec,
-                };
-                func.alive += 1;
-                self.total_alive += 1;
-                self.pool.create(f, now)
-            }
+        let inv = Invocation {
+            function: f,
+            arrived: now,
+            start: served.start,
+            container: Some(served.container),
+            init: served.init,
+            exec: served.exec,
         };
-        let func = &mut self.funcs[fi];
-        func.busy += 1;
-        self.total_busy += 1;
-        if func.reserved.is_none() {
-            self.shared_busy += 1;
-        }
-        inv.container = Some(self.pool.get(slot).id);
         let cold = inv.start == Start::Cold;
+        let func = &mut self.funcs[fi];
         if counted {
             if cold {
                 func.stats.cold_starts += 1;
@@ -612,22 +615,102 @@ impl Simulation {
             } else {
                 self.warm_latency.record(inv.latency());
             }
-            if provisioned.is_some() {
-                func.stats
-                    .usage
-                    .on_provisioned(memory_mb, inv.exec.as_micros(), self.rounding_ms);
-            } else {
-                func.stats.usage.on_demand(
-                    memory_mb,
-                    inv.init.as_micros(),
-                    inv.exec.as_micros(),
-                    self.rounding_ms,
-                );
-            }
+            func.stats
+                .usage
+                .served(memory_mb, &served, self.rounding_ms);
         }
         self.series.arrival(now, cold, false);
         observer.invocation(&inv);
-        self.schedule(now + inv.latency(), Event::ExecutionFinished(slot));
+    }
+
+    /// Serves an arrival of function `f` with handler time `exec`: a provisioned container
+    /// first, then an idle one the routing rule picks, else a new one; `None` when a
+    /// concurrency limit throttles it. The container is busy until its execution ends.
+    #[inline]
+    fn serve(&mut self, fi: usize, exec: SimDuration) -> Option<Served> {
+        let now = self.now;
+        let func = &mut self.funcs[fi];
+        let throttled = match func.reserved {
+            Some(cap) => func.busy >= cap,
+            None => self.shared_busy >= self.shared_capacity,
+        };
+        if throttled {
+            return None;
+        }
+        let provisioned = {
+            let slot = func.provisioned_idle.pick(&mut self.router_rng);
+            if let Some(slot) = slot {
+                func.provisioned_idle.remove(&mut self.pool, slot);
+            }
+            slot
+        };
+        let mut served = Served {
+            start: Start::Warm,
+            container: ContainerId(0),
+            init: SimDuration::ZERO,
+            exec,
+            provisioned: provisioned.is_some(),
+        };
+        let slot = match provisioned.or_else(|| self.take_idle(fi)) {
+            Some(slot) => {
+                self.pool.get_mut(slot).state = State::Executing;
+                slot
+            }
+            None => {
+                let func = &mut self.funcs[fi];
+                served.start = Start::Cold;
+                served.init = func.def.init.sample(&mut func.cold_rng);
+                if let Some(d) = &func.def.cold_exec {
+                    served.exec = d.sample(&mut func.cold_rng);
+                }
+                func.alive += 1;
+                self.total_alive += 1;
+                self.pool.create(FunctionId(fi as u32), now)
+            }
+        };
+        let func = &mut self.funcs[fi];
+        func.busy += 1;
+        self.total_busy += 1;
+        if func.reserved.is_none() {
+            self.shared_busy += 1;
+        }
+        served.container = self.pool.get(slot).id;
+        self.schedule(
+            now + served.init + served.exec,
+            Event::ExecutionFinished(slot),
+        );
+        Some(served)
+    }
+
+    /// A warmer's pings come due: `containers` simultaneous invocations of `ping` each, so
+    /// that as many containers stay warm. They look like any arrival to the platform (the
+    /// keep-alive policy hears of them), are billed, but count in no user statistic.
+    fn pinged(&mut self, f: FunctionId) {
+        let fi = f.0 as usize;
+        let Some(w) = self.funcs[fi].def.warmer else {
+            return;
+        };
+        self.touch(fi);
+        let now = self.now;
+        self.schedule(now + w.every, Event::WarmerDue(f));
+        let counted = now >= self.warmup;
+        for _ in 0..w.containers {
+            let func = &mut self.funcs[fi];
+            func.policy.on_arrival(now);
+            func.prewarm = func.prewarm.wrapping_add(1);
+            let memory_mb = func.def.memory_mb;
+            let Some(served) = self.serve(fi, w.ping) else {
+                break;
+            };
+            if counted {
+                let func = &mut self.funcs[fi];
+                func.stats.warmer_pings += 1;
+                func.stats.warmer_cold_starts += u64::from(served.start == Start::Cold);
+                func.stats
+                    .usage
+                    .served(memory_mb, &served, self.rounding_ms);
+            }
+        }
     }
 
     /// Takes the idle container the routing rule picks, reclaiming any whose deadline has

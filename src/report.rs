@@ -54,6 +54,8 @@ pub struct Figures {
     pub warm_starts: u64,
     /// Arrivals refused by a concurrency limit.
     pub throttled: u64,
+    /// Warmer pings served: billed, but not invocations.
+    pub warmer_pings: u64,
     /// cold_starts / invocations; null without invocations.
     pub cold_start_ratio: Option<f64>,
     /// Latency of served invocations, arrival to response [ms].
@@ -142,6 +144,7 @@ fn figures(
         cold_starts: stats.cold_starts,
         warm_starts: stats.warm_starts,
         throttled: stats.throttled,
+        warmer_pings: stats.warmer_pings,
         cold_start_ratio: (stats.invocations > 0)
             .then(|| stats.cold_starts as f64 / stats.invocations as f64),
         latency_ms: latency_figures(latency),
@@ -166,6 +169,7 @@ struct CountSums {
     warm_starts: u64,
     throttled: u64,
     prewarms: u64,
+    warmer_pings: u64,
 }
 
 impl CountSums {
@@ -175,6 +179,7 @@ impl CountSums {
         self.warm_starts += s.warm_starts;
         self.throttled += s.throttled;
         self.prewarms += s.prewarms;
+        self.warmer_pings += s.warmer_pings;
     }
 }
 

@@ -109,6 +109,8 @@ pub struct Function {
     pub name: String,
     /// Configured memory [MB].
     pub memory_mb: u32,
+    /// Set by its own `[[function]]` entry (not by `[defaults]`): wins over a trace's rows.
+    pub memory_pinned: bool,
     /// Architecture.
     pub arch: Arch,
     /// Its own arrival process; `None` for a function whose invocations come from a trace only.
@@ -117,6 +119,8 @@ pub struct Function {
     pub init: TimeDist,
     /// The handler's time; `None` only when a trace gives every invocation's time.
     pub exec: Option<TimeDist>,
+    /// Set by its own `[[function]]` entry (not by `[defaults]`): wins over a trace's rows.
+    pub exec_pinned: bool,
     /// The handler's time on a container's first invocation; `None` means `exec`.
     pub cold_exec: Option<TimeDist>,
     /// What happens to its idle containers.
@@ -131,6 +135,64 @@ pub struct Function {
     pub ephemeral_storage_mb: u32,
     /// Containers kept initialized from the start of the run to its end.
     pub provisioned_concurrency: u32,
+    /// Synthetic pings that keep containers warm, if any.
+    pub warmer: Option<Warmer>,
+}
+
+/// A warmer (as the popular warm-up plugins do): every `every`, `containers` simultaneous pings
+/// of `ping` each, from time 0, so that as many containers stay warm. Pings are billed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Warmer {
+    /// The period of the pings.
+    pub every: SimDuration,
+    /// Simultaneous pings each period: the containers kept warm.
+    pub containers: u32,
+    /// The handler's time on a ping.
+    pub ping: SimDuration,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct RawWarmer {
+    every: SimDuration,
+    containers: Option<u32>,
+    ping_ms: Option<f64>,
+}
+
+impl RawWarmer {
+    fn validate(&self) -> Result<Warmer, String> {
+        if self.every.as_micros() == 0 {
+            return Err("every must be longer than 0s".into());
+        }
+        let containers = self.containers.unwrap_or(1);
+        if !(1..=10_000).contains(&containers) {
+            return Err(format!(
+                "containers must be between 1 and 10000, got {containers}"
+            ));
+        }
+        let ping_ms = self.ping_ms.unwrap_or(1.0);
+        if !(ping_ms.is_finite() && ping_ms >= 0.0) {
+            return Err(format!("ping_ms must be 0 or more, got {ping_ms}"));
+        }
+        Ok(Warmer {
+            every: self.every,
+            containers,
+            ping: SimDuration::from_millis_f64(ping_ms),
+        })
+    }
+}
+
+/// Parses a compact warmer spec: `5m` (one container) or `5m,3` (three).
+pub fn parse_warmer(text: &str) -> Result<Warmer, String> {
+    let (every, n) = text.split_once(',').unwrap_or((text, "1"));
+    RawWarmer {
+        every: SimDuration::parse(every)?,
+        containers: Some(n.parse().map_err(|_| {
+            format!("warmer:{text}: write warmer:EVERY[,CONTAINERS], like warmer:5m,2")
+        })?),
+        ping_ms: None,
+    }
+    .validate()
 }
 
 /// The settings a function takes when it appears only in a trace: `[defaults]`, validated.
@@ -155,9 +217,9 @@ pub struct Template {
 }
 
 impl Scenario {
-    /// The function a trace names: its `[[function]]` entry if there is one (which wins over
-    /// what the trace says of it), else `[defaults]` with the trace's own handler time and
-    /// memory where it gives them.
+    /// The function a trace names: its `[[function]]` entry if there is one (whose own
+    /// `memory_mb` and `exec` win over the trace, rows included), else `[defaults]` with the
+    /// trace's own handler time and memory where it gives them.
     pub fn trace_function(
         &self,
         name: &str,
@@ -183,6 +245,8 @@ impl Scenario {
             name: name.to_string(),
             custom_runtime: spec.is_custom_runtime(),
             memory_mb,
+            memory_pinned: false,
+            exec_pinned: false,
             arch: d.arch,
             arrival: None,
             init,
@@ -193,6 +257,7 @@ impl Scenario {
             package: d.package,
             ephemeral_storage_mb: d.ephemeral_storage_mb,
             provisioned_concurrency: 0,
+            warmer: None,
         })
     }
 }
@@ -320,6 +385,7 @@ struct RawFunction {
     package: Option<Package>,
     ephemeral_storage_mb: Option<u32>,
     provisioned_concurrency: Option<u32>,
+    warmer: Option<RawWarmer>,
 }
 
 /// An init time as written in a scenario: a distribution, or `{ runtime = "python3.12" }` for
@@ -563,6 +629,12 @@ impl RawScenario {
             ));
         }
         let defaults = self.defaults.template(check)?;
+        if self.defaults.warmer.is_some() {
+            return Err(check.invalid(
+                &[Key("defaults"), Key("warmer")],
+                "a warmer is set per [[function]], not in [defaults]",
+            ));
+        }
         if self.defaults.provisioned_concurrency.is_some() {
             return Err(check.invalid(
                 &[Key("defaults"), Key("provisioned_concurrency")],
@@ -598,6 +670,7 @@ impl RawScenario {
             if functions.iter().any(|g: &Function| g.name == name) {
                 return Err(check.invalid(&at("name"), format!("{name:?} is used twice")));
             }
+            let (memory_pinned, exec_pinned) = (f.memory_mb.is_some(), f.exec.is_some());
             let merged = f.or(&self.defaults);
             let memory_mb = merged.memory_mb.unwrap_or(DEFAULT_MEMORY_MB);
             if memory_mb == 0 || memory_mb > MAX_MEMORY_MB {
@@ -673,6 +746,10 @@ impl RawScenario {
                     format!("must be between 512 and 10240 MB, got {ephemeral_storage_mb}"),
                 ));
             }
+            let warmer = match &merged.warmer {
+                Some(w) => Some(w.validate().map_err(|m| check.invalid(&at("warmer"), m))?),
+                None => None,
+            };
             let provisioned_concurrency = merged.provisioned_concurrency.unwrap_or(0);
             let cap = merged.reserved_concurrency.unwrap_or(account_concurrency);
             if provisioned_concurrency > cap {
@@ -684,6 +761,8 @@ impl RawScenario {
             functions.push(Function {
                 name,
                 memory_mb,
+                memory_pinned,
+                exec_pinned,
                 arch,
                 custom_runtime: init_spec.is_custom_runtime(),
                 arrival,
@@ -695,6 +774,7 @@ impl RawScenario {
                 package,
                 ephemeral_storage_mb,
                 provisioned_concurrency,
+                warmer,
             });
         }
         let sheet = match &self.cost.prices {
@@ -825,6 +905,7 @@ impl RawFunction {
             reserved_concurrency: self.reserved_concurrency.or(defaults.reserved_concurrency),
             package: self.package.or(defaults.package),
             provisioned_concurrency: self.provisioned_concurrency,
+            warmer: self.warmer.clone(),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }

@@ -18,6 +18,10 @@ pub struct FunctionStats {
     pub throttled: u64,
     /// Containers a keep-alive policy pre-warmed.
     pub prewarms: u64,
+    /// Warmer pings served (billed, not counted as invocations).
+    pub warmer_pings: u64,
+    /// Cold starts the warmer's pings met.
+    pub warmer_cold_starts: u64,
     /// Latencies of served invocations.
     pub latency: Latency,
     /// Containers alive and busy over time.
@@ -35,6 +39,8 @@ impl FunctionStats {
             warm_starts: 0,
             throttled: 0,
             prewarms: 0,
+            warmer_pings: 0,
+            warmer_cold_starts: 0,
             latency: Latency::new(),
             levels: Levels::new(warmup),
             usage: Usage::default(),
