@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::engine::{ArrivalSource, Simulation};
@@ -40,6 +41,32 @@ enum Command {
     Run(RunArgs),
     /// Price a traffic file as AWS Lambda would bill it: cost.json, cost.csv and cost.md.
     Cost(Box<CostArgs>),
+    /// Run the same traffic under several policies: compare.csv and compare.json.
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CompareArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// A policy for every function: fixed:10m, fixed-once:10m, none, uniform:5m-7m,
+    /// preset:aws-lambda-2019, hybrid, hybrid:range=4h,head=5,tail=99, provisioned:5,
+    /// warmer:5m (or warmer:5m,2 for two containers). Repeat for each policy.
+    #[arg(long = "policy", value_name = "SPEC", required = true, value_parser = parse_policy)]
+    policies: Vec<Policy>,
+    /// Where to write the outputs [default: output/<scenario name>-compare/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Seed of the random number generator, instead of the scenario's `seed`.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_policy(text: &str) -> Result<Policy, String> {
+    Policy::parse(text)
 }
 
 #[derive(Debug, clap::Args)]
@@ -236,6 +263,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_scenario(args),
         Command::Cost(args) => cost(*args),
+        Command::Compare(args) => compare(args),
     }
 }
 
@@ -333,6 +361,69 @@ fn simulate(
         );
     }
     Ok((sim, handle))
+}
+
+/// Runs the baseline (fixed 10 minutes) to learn every function the traffic has, then each
+/// policy on the same traffic and seed: the same arrivals and handler times for all.
+fn compare(args: CompareArgs) -> Result<()> {
+    let scenario = Scenario::load(&args.scenario)?;
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-compare", scenario.name)));
+    check_out_dir(&out)?;
+    let original = |name: &str| {
+        scenario
+            .functions
+            .iter()
+            .find(|f| f.name == name)
+            .map_or_else(
+                || scenario.defaults.keep_alive.clone(),
+                |f| f.keep_alive.clone(),
+            )
+    };
+    let baseline_policy = Policy::baseline();
+    let first = baseline_policy.apply(&scenario, &scenario.functions, original);
+    let (sim, _) = simulate(&first, seed, None, args.quiet)?;
+    let functions: Vec<_> = sim.functions().map(|(f, _)| f.clone()).collect();
+    let baseline = Summary::new(&first, seed, &sim);
+    let baseline_idle = baseline.totals.gb_s.idle;
+    let mut rows = Vec::with_capacity(args.policies.len());
+    for policy in &args.policies {
+        let summary = if *policy == baseline_policy {
+            baseline.clone()
+        } else {
+            let s = policy.apply(&scenario, &functions, original);
+            let (sim, _) = simulate(&s, seed, None, args.quiet)?;
+            Summary::new(&s, seed, &sim)
+        };
+        rows.push(Row::new(&policy.label, &summary, baseline_idle));
+    }
+    let comparison = Comparison {
+        scenario: scenario.name.clone(),
+        seed,
+        policies: rows,
+    };
+    write_outputs(
+        &out,
+        &[
+            ("compare.json", comparison.to_json()),
+            ("compare.csv", comparison.to_csv()),
+        ],
+    )?;
+    if !args.quiet {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(
+            stdout,
+            "{}: {} policies on the same traffic, seed {seed}",
+            scenario.name,
+            comparison.policies.len()
+        )?;
+        writeln!(stdout, "{}", comparison.table())?;
+        writeln!(stdout, "wrote {}", out.display())?;
+    }
+    Ok(())
 }
 
 fn cost(args: CostArgs) -> Result<()> {

@@ -9,6 +9,7 @@
 
 pub mod arrival;
 pub mod cli;
+pub mod compare;
 pub mod cost;
 pub mod dist;
 pub mod engine;

@@ -4,3 +4,4 @@ mod cli;
 mod closed_form;
 mod cost;
 mod exact;
+mod policy;
