@@ -575,6 +575,8 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
             account_concurrency: args.account_concurrency,
             routing: Routing::default(),
             max_lifetime: None,
+            capacity_gb: None,
+            eviction: Default::default(),
         },
         functions: Vec::new(),
         defaults: Template {

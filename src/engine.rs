@@ -19,6 +19,7 @@ use std::collections::{BinaryHeap, HashMap};
 
 use crate::arrival::ArrivalProcess;
 use crate::dist::TimeDist;
+use crate::eviction::Eviction;
 use crate::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
@@ -263,6 +264,8 @@ pub struct Simulation {
     open_end: bool,
     streams: Streams,
     routing: Routing,
+    /// The bounded pool's eviction order and memory, if bounded.
+    eviction: Option<Eviction>,
     /// The scenario, for functions that first appear in the trace.
     scenario: Scenario,
     by_name: HashMap<String, u32>,
@@ -366,6 +369,10 @@ impl Simulation {
             by_name,
             source,
             source_done: false,
+            eviction: scenario
+                .platform
+                .capacity_gb
+                .map(|gb| Eviction::new(scenario.platform.eviction, (gb * 1024.0).floor() as u64)),
             pending: None,
             source_map: Vec::new(),
             failure: None,
@@ -417,6 +424,10 @@ impl Simulation {
             func.provisioned_idle.insert(&mut self.pool, slot);
             func.alive += 1;
             self.total_alive += 1;
+            // Provisioned memory is taken first and never evicted.
+            if let Some(e) = &mut self.eviction {
+                e.used_mb += u64::from(func.def.memory_mb);
+            }
         }
     }
 
@@ -657,6 +668,9 @@ impl Simulation {
                 slot
             }
             None => {
+                if !self.make_room(fi) {
+                    return None;
+                }
                 let func = &mut self.funcs[fi];
                 served.start = Start::Cold;
                 served.init = func.def.init.sample(&mut func.cold_rng);
@@ -665,7 +679,9 @@ impl Simulation {
                 }
                 func.alive += 1;
                 self.total_alive += 1;
-                self.pool.create(FunctionId(fi as u32), now)
+                let slot = self.pool.create(FunctionId(fi as u32), now);
+                self.pool.get_mut(slot).init_us = served.init.as_micros();
+                slot
             }
         };
         let func = &mut self.funcs[fi];
@@ -718,9 +734,8 @@ impl Simulation {
     #[inline]
     fn take_idle(&mut self, f: usize) -> Option<u32> {
         loop {
-            let func = &mut self.funcs[f];
-            let slot = func.idle.pick(&mut self.router_rng)?;
-            func.idle.remove(&mut self.pool, slot);
+            let slot = self.funcs[f].idle.pick(&mut self.router_rng)?;
+            self.unidle(f, slot);
             if self.pool.get(slot).deadline > self.now {
                 return Some(slot);
             }
@@ -732,7 +747,54 @@ impl Simulation {
         let f = self.pool.get(slot).function.0 as usize;
         self.funcs[f].alive -= 1;
         self.total_alive -= 1;
+        if let Some(e) = &mut self.eviction {
+            e.used_mb -= u64::from(self.funcs[f].def.memory_mb);
+        }
         self.pool.release(slot);
+    }
+
+    /// Takes an idle container out of its function's idle set (and the eviction order).
+    fn unidle(&mut self, f: usize, slot: u32) {
+        self.funcs[f].idle.remove(&mut self.pool, slot);
+        if let Some(e) = &mut self.eviction {
+            let c = self.pool.get(slot);
+            e.remove(
+                c.evict_key,
+                c.id.0,
+                slot,
+                u64::from(self.funcs[f].def.memory_mb),
+            );
+        }
+    }
+
+    /// Makes room for a new container of function `f` in a memory-bounded pool, evicting idle
+    /// containers in the rule's order, and counts its memory; `false` when even evicting every
+    /// idle container would not be enough (nothing is evicted then).
+    fn make_room(&mut self, f: usize) -> bool {
+        let need = u64::from(self.funcs[f].def.memory_mb);
+        let Some(e) = &self.eviction else {
+            return true;
+        };
+        // Evict only if it would be enough: idle memory is all that can be freed.
+        if !e.could_fit(need) {
+            return false;
+        }
+        while self.eviction.as_ref().is_some_and(|e| !e.fits(need)) {
+            let Some(victim) = self.eviction.as_mut().and_then(Eviction::victim) else {
+                return false;
+            };
+            let g = self.pool.get(victim).function.0 as usize;
+            self.touch(g);
+            self.unidle(g, victim);
+            if self.now >= self.warmup {
+                self.funcs[g].stats.evictions += 1;
+            }
+            self.reclaim(victim);
+        }
+        if let Some(e) = &mut self.eviction {
+            e.used_mb += need;
+        }
+        true
     }
 
     fn finished(&mut self, slot: u32) {
@@ -797,6 +859,18 @@ impl Simulation {
     /// Puts a container in its function's idle set until `deadline`, arming its timer.
     fn make_idle(&mut self, f: usize, slot: u32, deadline: SimTime) {
         self.funcs[f].idle.insert(&mut self.pool, slot);
+        if let Some(e) = &mut self.eviction {
+            let func = &self.funcs[f];
+            let c = self.pool.get_mut(slot);
+            c.evict_key = e.key(
+                self.now.as_micros(),
+                deadline.as_micros(),
+                func.stats.invocations,
+                c.init_us as f64 / 1_000.0,
+                func.def.memory_mb,
+            );
+            e.insert(c.evict_key, c.id.0, slot, u64::from(func.def.memory_mb));
+        }
         let c = self.pool.get_mut(slot);
         c.state = State::Idle;
         c.deadline = deadline;
@@ -821,6 +895,14 @@ impl Simulation {
         self.touch(fi);
         let now = self.now;
         let keep = self.funcs[fi].prewarm_keep;
+        // A pre-warm takes free memory only: it never evicts.
+        let need = u64::from(self.funcs[fi].def.memory_mb);
+        if let Some(e) = &mut self.eviction {
+            if !e.fits(need) {
+                return;
+            }
+            e.used_mb += need;
+        }
         let slot = self.pool.create(f, now);
         self.pool.get_mut(slot).first_idle = now;
         let func = &mut self.funcs[fi];
@@ -856,7 +938,7 @@ impl Simulation {
         }
         let f = c.function.0 as usize;
         self.touch(f);
-        self.funcs[f].idle.remove(&mut self.pool, slot);
+        self.unidle(f, slot);
         self.reclaim(slot);
     }
 

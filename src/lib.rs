@@ -13,6 +13,7 @@ pub mod compare;
 pub mod cost;
 pub mod dist;
 pub mod engine;
+pub mod eviction;
 pub mod hybrid;
 pub mod invoice;
 pub mod keep_alive;

@@ -54,6 +54,10 @@ pub struct Container {
     pub provisioned: bool,
     /// When it first went idle; [`SimTime::NEVER`] until then.
     pub first_idle: SimTime,
+    /// Its init time [µs] (zero when provisioned or pre-warmed), for Greedy-Dual eviction.
+    pub init_us: u64,
+    /// Its key in a memory-bounded pool's eviction order while idle.
+    pub evict_key: u64,
     // Links of the idle list (MRU/LRU), or `prev` as the position in the random idle vector.
     prev: u32,
     next: u32,
@@ -129,6 +133,8 @@ impl Container {
             served: 0,
             provisioned: false,
             first_idle: SimTime::NEVER,
+            init_us: 0,
+            evict_key: 0,
             prev: NIL,
             next: NIL,
         }

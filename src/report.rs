@@ -96,6 +96,8 @@ pub struct ContainerFigures {
     pub created: u64,
     /// Containers a keep-alive policy pre-warmed (made ready before an arrival needed them).
     pub prewarmed: u64,
+    /// Idle containers evicted to make room in a memory-bounded pool.
+    pub evicted: u64,
     /// Most alive at once.
     pub peak: u32,
     /// Mean alive (busy plus idle).
@@ -151,6 +153,7 @@ fn figures(
         containers: ContainerFigures {
             created: stats.cold_starts + stats.prewarms,
             prewarmed: stats.prewarms,
+            evicted: stats.evictions,
             peak: levels.peak_alive,
             mean_alive,
             mean_busy,
@@ -169,6 +172,7 @@ struct CountSums {
     warm_starts: u64,
     throttled: u64,
     prewarms: u64,
+    evictions: u64,
     warmer_pings: u64,
 }
 
@@ -179,6 +183,7 @@ impl CountSums {
         self.warm_starts += s.warm_starts;
         self.throttled += s.throttled;
         self.prewarms += s.prewarms;
+        self.evictions += s.evictions;
         self.warmer_pings += s.warmer_pings;
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::arrival::ArrivalSpec;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
+use crate::eviction::EvictionRule;
 use crate::keep_alive::KeepAliveSpec;
 use crate::time::SimDuration;
 use crate::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
@@ -100,6 +101,10 @@ pub struct Platform {
     pub routing: Routing,
     /// A container at least this old is retired when it next goes idle, and an idle one when it reaches this age.
     pub max_lifetime: Option<SimDuration>,
+    /// Memory of the pool [GB of 1024 MB], when bounded; a full pool evicts idle containers.
+    pub capacity_gb: Option<f64>,
+    /// Which idle container a full pool evicts.
+    pub eviction: EvictionRule,
 }
 
 /// One function, every setting resolved and validated.
@@ -368,6 +373,8 @@ struct RawPlatform {
     account_concurrency: Option<u32>,
     routing: Option<Routing>,
     max_lifetime: Option<SimDuration>,
+    capacity_gb: Option<f64>,
+    eviction: Option<EvictionRule>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -617,10 +624,26 @@ impl RawScenario {
                 ));
             }
         }
+        if let Some(c) = self.platform.capacity_gb {
+            if !(c.is_finite() && c > 0.0 && c <= 1e9) {
+                return Err(check.invalid(
+                    &[Key("platform"), Key("capacity_gb")],
+                    format!("must be a positive number of GB, got {c}"),
+                ));
+            }
+        }
+        if self.platform.eviction.is_some() && self.platform.capacity_gb.is_none() {
+            return Err(check.invalid(
+                &[Key("platform"), Key("eviction")],
+                "an eviction rule needs a bounded pool: set capacity_gb too",
+            ));
+        }
         let platform = Platform {
             account_concurrency,
             routing: self.platform.routing.unwrap_or_default(),
             max_lifetime: self.platform.max_lifetime,
+            capacity_gb: self.platform.capacity_gb,
+            eviction: self.platform.eviction.unwrap_or_default(),
         };
         if self.defaults.name.is_some() {
             return Err(check.invalid(

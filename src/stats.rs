@@ -18,6 +18,8 @@ pub struct FunctionStats {
     pub throttled: u64,
     /// Containers a keep-alive policy pre-warmed.
     pub prewarms: u64,
+    /// Idle containers evicted to make room in a memory-bounded pool.
+    pub evictions: u64,
     /// Warmer pings served (billed, not counted as invocations).
     pub warmer_pings: u64,
     /// Cold starts the warmer's pings met.
@@ -39,6 +41,7 @@ impl FunctionStats {
             warm_starts: 0,
             throttled: 0,
             prewarms: 0,
+            evictions: 0,
             warmer_pings: 0,
             warmer_cold_starts: 0,
             latency: Latency::new(),

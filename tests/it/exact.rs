@@ -925,3 +925,101 @@ fn provisioned_concurrency_counts_against_the_limits() {
         ],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Memory-bounded pools.
+
+/// Three 128 MB functions in a 256 MB pool: init 100 ms (a: 1000 ms), exec 100 ms; a is kept
+/// idle for 2 h, b for 30 min, c for 1 h; one arrival each at 0, 1 s and 2 s, then a at 3 s.
+fn bounded(eviction: &str) -> String {
+    format!(
+        r#"
+duration = "1h"
+platform = {{ capacity_gb = 0.25, eviction = "{eviction}" }}
+[defaults]
+memory_mb = 128
+exec = {{ dist = "constant", ms = 100 }}
+init = {{ dist = "constant", ms = 100 }}
+[[function]]
+name = "a"
+arrival = {{ process = "explicit", at = ["0s", "3s"] }}
+init = {{ dist = "constant", ms = 1000 }}
+keep_alive = {{ policy = "fixed", idle = "2h" }}
+[[function]]
+name = "b"
+arrival = {{ process = "explicit", at = ["1s"] }}
+keep_alive = {{ policy = "fixed", idle = "30m" }}
+[[function]]
+name = "c"
+arrival = {{ process = "explicit", at = ["2s"] }}
+keep_alive = {{ policy = "fixed", idle = "1h" }}
+"#
+    )
+}
+
+#[test]
+fn lru_eviction_evicts_the_longest_idle() {
+    // At 2 s the pool holds a (idle since 1.1 s) and b (idle since 1.2 s): c evicts a. At 3 s
+    // a is gone, so it starts cold and evicts b (idle since 1.2 s; c is idle since 2.2 s).
+    let r = check_each(
+        &bounded("lru"),
+        &[
+            &[("0s", 'C', 1100, Some(0)), ("3s", 'C', 1100, Some(3))],
+            &[("1s", 'C', 200, Some(1))],
+            &[("2s", 'C', 200, Some(2))],
+        ],
+    );
+    let s = r.summary();
+    let evicted: Vec<u64> = s
+        .functions
+        .iter()
+        .map(|f| f.figures.containers.evicted)
+        .collect();
+    assert_eq!(evicted, vec![1, 1, 0]);
+}
+
+#[test]
+fn ttl_eviction_evicts_the_soonest_deadline() {
+    // At 2 s: a's deadline is 1.1 s + 2 h, b's 1.2 s + 30 min: c evicts b, and a at 3 s is
+    // warm.
+    check_each(
+        &bounded("ttl"),
+        &[
+            &[("0s", 'C', 1100, Some(0)), ("3s", 'W', 100, Some(0))],
+            &[("1s", 'C', 200, Some(1))],
+            &[("2s", 'C', 200, Some(2))],
+        ],
+    );
+}
+
+#[test]
+fn greedy_dual_eviction_keeps_the_expensive_container() {
+    // Priorities when going idle (frequency × init ms / MB): a 1 × 1000 / 128 = 7.8125,
+    // b 1 × 100 / 128 = 0.78125: c evicts b (the clock rises to 0.78125), and a at 3 s is warm.
+    check_each(
+        &bounded("greedy-dual"),
+        &[
+            &[("0s", 'C', 1100, Some(0)), ("3s", 'W', 100, Some(0))],
+            &[("1s", 'C', 200, Some(1))],
+            &[("2s", 'C', 200, Some(2))],
+        ],
+    );
+}
+
+#[test]
+fn a_full_pool_with_nothing_idle_throttles() {
+    // A 128 MB pool: the second simultaneous arrival finds the only container busy and no
+    // room for another.
+    check(
+        &one(
+            &["0s", "0s", "1s"],
+            "",
+            "platform = { capacity_gb = 0.125 }",
+        ),
+        &[
+            ("0s", 'C', 450, Some(0)),
+            ("0s", 'T', 0, None),
+            ("1s", 'W', 100, Some(0)),
+        ],
+    );
+}
