@@ -23,7 +23,7 @@ use crate::eviction::Eviction;
 use crate::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
-use crate::scenario::{Function, Routing, Scenario};
+use crate::scenario::{Function, Routing, Scaling, Scenario};
 use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::{SimDuration, SimTime};
 
@@ -34,6 +34,9 @@ pub enum Event {
     InvocationArrived(FunctionId),
     /// A function's warmer pings are due.
     WarmerDue(FunctionId),
+    /// A function's provisioned concurrency is due to change (a schedule step or a
+    /// target-tracking tick).
+    ScalingDue(FunctionId),
     /// The pending arrival of the trace came due.
     TraceArrived,
     /// The container in this slot finished its invocation (init included, on a cold start).
@@ -203,6 +206,18 @@ struct Func {
     prewarm: u32,
     /// How long a pre-warmed container stays idle once ready.
     prewarm_keep: SimDuration,
+    /// Provisioned containers wanted, and alive (more alive only while the extra are busy).
+    pc_level: u32,
+    pc_alive: u32,
+    /// When the current provisioned level was set.
+    pc_since: SimTime,
+    /// Most containers busy at once since the last target-tracking tick.
+    interval_peak: u32,
+    /// Target-tracking ticks in a row that wanted more, and less.
+    want_more: u32,
+    want_less: u32,
+    /// The next schedule step.
+    step: usize,
     stats: FunctionStats,
 }
 
@@ -227,6 +242,13 @@ impl Func {
             reserved: def.reserved_concurrency,
             prewarm: 0,
             prewarm_keep: SimDuration::ZERO,
+            pc_level: 0,
+            pc_alive: 0,
+            pc_since: SimTime::ZERO,
+            interval_peak: 0,
+            want_more: 0,
+            want_less: 0,
+            step: 0,
             stats: FunctionStats::new(warmup),
             def,
         }
@@ -412,9 +434,126 @@ impl Simulation {
         }
     }
 
-    /// Creates a function's provisioned containers, initialized and idle, at time 0.
+    /// Sets a function's provisioned concurrency at time 0 and schedules its changes.
     fn provision(&mut self, f: usize) {
-        for _ in 0..self.funcs[f].def.provisioned_concurrency {
+        let def = &self.funcs[f].def;
+        let level = match &def.scaling {
+            None => def.provisioned_concurrency,
+            Some(Scaling::Schedule { steps, .. }) => {
+                // The step in force at offset 0: the first if it starts there, else the last
+                // of the previous period.
+                let first = steps.first().filter(|s| s.0 == SimDuration::ZERO);
+                let level = first.or(steps.last()).map_or(0, |s| s.1);
+                self.funcs[f].step = usize::from(first.is_some());
+                level
+            }
+            Some(Scaling::Target { min, max, .. }) => def.provisioned_concurrency.clamp(*min, *max),
+        };
+        self.set_level(f, level);
+        let next = match &self.funcs[f].def.scaling {
+            None => None,
+            Some(Scaling::Schedule { steps, period }) => {
+                let i = self.funcs[f].step;
+                Some(steps.get(i).map_or(*period + steps[0].0, |s| s.0))
+            }
+            Some(Scaling::Target { interval, .. }) => Some(*interval),
+        };
+        if let Some(at) = next {
+            self.schedule(
+                SimTime(at.as_micros()),
+                Event::ScalingDue(FunctionId(f as u32)),
+            );
+        }
+    }
+
+    /// A schedule step or a target-tracking tick of function `f`.
+    fn scale(&mut self, f: FunctionId) {
+        let fi = f.0 as usize;
+        self.touch(fi);
+        let now = self.now;
+        let func = &mut self.funcs[fi];
+        let (level, next) = match &func.def.scaling {
+            None => return,
+            Some(Scaling::Schedule { period, steps }) => {
+                let (_, level) = steps[func.step];
+                func.step = (func.step + 1) % steps.len();
+                // Offsets are within the period: the next step is the first later one.
+                let cycle = now.as_micros() / period.as_micros();
+                let mut at = cycle * period.as_micros() + steps[func.step].0.as_micros();
+                if at <= now.as_micros() {
+                    at += period.as_micros();
+                }
+                (level, SimTime(at))
+            }
+            Some(Scaling::Target {
+                utilization,
+                min,
+                max,
+                interval,
+                out_after,
+                in_after,
+            }) => {
+                let observed = func.interval_peak.max(func.busy);
+                func.interval_peak = func.busy;
+                let wanted = ((f64::from(observed) / utilization).ceil() as u32).clamp(*min, *max);
+                let mut level = func.pc_level;
+                if wanted > level {
+                    func.want_more += 1;
+                    func.want_less = 0;
+                    if func.want_more >= *out_after {
+                        level = wanted;
+                        func.want_more = 0;
+                    }
+                } else if wanted < level {
+                    func.want_less += 1;
+                    func.want_more = 0;
+                    if func.want_less >= *in_after {
+                        level = wanted;
+                        func.want_less = 0;
+                    }
+                } else {
+                    func.want_more = 0;
+                    func.want_less = 0;
+                }
+                (level, now + *interval)
+            }
+        };
+        self.set_level(fi, level);
+        self.schedule(next, Event::ScalingDue(f));
+    }
+
+    /// Bills the provisioned level held since it was last set, up to now: clipped to the
+    /// window, rounded up to 5 minutes.
+    fn bill_provisioned(&mut self, f: usize) {
+        const UNIT_US: u64 = 300 * 1_000_000;
+        let func = &mut self.funcs[f];
+        let from = func.pc_since.max(self.warmup);
+        if func.pc_level > 0 && self.now > from {
+            let held = (self.now - from).as_micros().div_ceil(UNIT_US) * UNIT_US;
+            func.stats.provisioned_us += u128::from(func.pc_level) * u128::from(held);
+        }
+        func.pc_since = self.now;
+    }
+
+    /// Sets function `f`'s provisioned level: new containers are ready at once; surplus idle
+    /// ones are reclaimed now, surplus busy ones when their invocation ends.
+    fn set_level(&mut self, f: usize, level: u32) {
+        if level == self.funcs[f].pc_level && level == self.funcs[f].pc_alive {
+            return; // unchanged: the level's billing period goes on
+        }
+        self.bill_provisioned(f);
+        self.funcs[f].pc_level = level;
+        while self.funcs[f].pc_alive > level {
+            let func = &mut self.funcs[f];
+            let Some(slot) = func.provisioned_idle.pick(&mut self.router_rng) else {
+                break;
+            };
+            func.provisioned_idle.remove(&mut self.pool, slot);
+            func.pc_alive -= 1;
+            self.reclaim(slot);
+        }
+        while self.funcs[f].pc_alive < level {
+            self.funcs[f].pc_alive += 1;
             let slot = self.pool.create(FunctionId(f as u32), self.now);
             let c = self.pool.get_mut(slot);
             c.provisioned = true;
@@ -531,6 +670,7 @@ impl Simulation {
                 Event::ExecutionFinished(slot) => self.finished(slot),
                 Event::KeepAliveExpired { slot, timer } => self.expired(slot, timer),
                 Event::WarmerDue(f) => self.pinged(f),
+                Event::ScalingDue(f) => self.scale(f),
                 Event::PrewarmDue {
                     function,
                     generation,
@@ -686,6 +826,7 @@ impl Simulation {
         };
         let func = &mut self.funcs[fi];
         func.busy += 1;
+        func.interval_peak = func.interval_peak.max(func.busy);
         self.total_busy += 1;
         if func.reserved.is_none() {
             self.shared_busy += 1;
@@ -812,6 +953,11 @@ impl Simulation {
             self.shared_busy -= 1;
         }
         if self.pool.get(slot).provisioned {
+            if func.pc_alive > func.pc_level {
+                func.pc_alive -= 1;
+                self.reclaim(slot);
+                return;
+            }
             func.provisioned_idle.insert(&mut self.pool, slot);
             self.pool.get_mut(slot).state = State::Idle;
             return;
@@ -949,6 +1095,7 @@ impl Simulation {
         self.now = self.end;
         for f in 0..self.funcs.len() {
             self.touch(f);
+            self.bill_provisioned(f);
         }
     }
 

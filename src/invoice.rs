@@ -124,11 +124,10 @@ fn billed(f: &Function) -> Billed {
 /// The usage of each function of a finished run, with its configured provisioned concurrency
 /// billed over the window.
 pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
-    let window_us = window_us(sim);
     sim.functions()
         .map(|(f, s)| {
             let mut u = s.usage;
-            u.provisioned_configured_mb_s = crate::report::provisioned_mb_s(f, window_us);
+            u.provisioned_configured_mb_s = crate::report::provisioned_mb_s(f, s);
             (billed(f), u)
         })
         .collect()

@@ -8,6 +8,7 @@
 //! Everything but [`cli`] is free of I/O: no files, no clock, no printing, no OS randomness.
 
 pub mod arrival;
+pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod cost;
@@ -17,6 +18,7 @@ pub mod eviction;
 pub mod hybrid;
 pub mod invoice;
 pub mod keep_alive;
+pub mod page;
 pub mod pool;
 pub mod preset;
 pub mod report;

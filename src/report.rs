@@ -196,12 +196,10 @@ fn gb_s(levels: &Levels, memory_mb: u32) -> GbSeconds {
     }
 }
 
-/// Provisioned concurrency configured over the window, billed from enable to disable rounded
-/// up to 5 minutes as AWS does [MB·s].
-pub(crate) fn provisioned_mb_s(f: &crate::scenario::Function, window_us: u64) -> u128 {
-    const UNIT_S: u64 = 300;
-    let seconds = window_us.div_ceil(UNIT_S * MICROS_PER_S) * UNIT_S;
-    u128::from(f.provisioned_concurrency) * u128::from(f.memory_mb) * u128::from(seconds)
+/// Provisioned concurrency configured over the window, each level billed from its setting to
+/// the next change rounded up to 5 minutes as AWS does [MB·s].
+pub(crate) fn provisioned_mb_s(f: &crate::scenario::Function, stats: &FunctionStats) -> u128 {
+    stats.provisioned_us * u128::from(f.memory_mb) / u128::from(MICROS_PER_S)
 }
 
 impl Summary {
@@ -224,7 +222,7 @@ impl Summary {
                     custom_runtime: f.custom_runtime,
                 };
                 let mut usage = stats.usage;
-                usage.provisioned_configured_mb_s = provisioned_mb_s(f, window_us);
+                usage.provisioned_configured_mb_s = provisioned_mb_s(f, stats);
                 (billed, usage)
             })
             .collect();

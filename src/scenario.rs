@@ -142,6 +142,118 @@ pub struct Function {
     pub provisioned_concurrency: u32,
     /// Synthetic pings that keep containers warm, if any.
     pub warmer: Option<Warmer>,
+    /// How provisioned concurrency changes over time; `None` keeps `provisioned_concurrency`.
+    pub scaling: Option<Scaling>,
+}
+
+/// Provisioned concurrency that changes over time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scaling {
+    /// A time-of-day schedule, repeating every `period`: from each step's offset in the
+    /// period, its number of containers.
+    Schedule {
+        /// The schedule's period.
+        period: SimDuration,
+        /// (offset in the period, containers), by offset.
+        steps: Vec<(SimDuration, u32)>,
+    },
+    /// Target tracking on utilization, as AWS Application Auto Scaling does: every `interval`,
+    /// the level wanted is the interval's peak of busy containers over `utilization`, within
+    /// `[min, max]`; it scales out after `out_after` intervals in a row want more, and in after
+    /// `in_after` intervals in a row want less.
+    Target {
+        /// Target utilization of the provisioned containers, in (0, 1].
+        utilization: f64,
+        /// Fewest containers.
+        min: u32,
+        /// Most containers.
+        max: u32,
+        /// The measuring interval.
+        interval: SimDuration,
+        /// Intervals in a row above target before scaling out.
+        out_after: u32,
+        /// Intervals in a row below target before scaling in.
+        in_after: u32,
+    },
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct RawStep {
+    at: SimDuration,
+    containers: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    period: Option<SimDuration>,
+    steps: Vec<RawStep>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+struct RawTarget {
+    utilization: Option<f64>,
+    min: Option<u32>,
+    max: u32,
+    interval: Option<SimDuration>,
+    out_after: Option<u32>,
+    in_after: Option<u32>,
+}
+
+impl RawSchedule {
+    fn validate(&self) -> Result<Scaling, String> {
+        let period = self.period.unwrap_or(SimDuration::from_secs(86_400));
+        if period.as_micros() == 0 {
+            return Err("period must be longer than 0s".into());
+        }
+        if self.steps.is_empty() {
+            return Err("steps must hold at least one { at, containers }".into());
+        }
+        let mut steps: Vec<(SimDuration, u32)> =
+            self.steps.iter().map(|s| (s.at, s.containers)).collect();
+        if let Some(i) = steps.windows(2).position(|w| w[1].0 <= w[0].0) {
+            return Err(format!(
+                "steps must be in increasing order of at: steps[{}] ({}) does not come after steps[{i}]",
+                i + 1,
+                steps[i + 1].0
+            ));
+        }
+        if let Some(s) = steps.iter().find(|s| s.0 >= period) {
+            return Err(format!(
+                "step at {} lies outside the period ({period})",
+                s.0
+            ));
+        }
+        steps.shrink_to_fit();
+        Ok(Scaling::Schedule { period, steps })
+    }
+}
+
+impl RawTarget {
+    fn validate(&self) -> Result<Scaling, String> {
+        let utilization = self.utilization.unwrap_or(0.7);
+        if !(utilization > 0.0 && utilization <= 1.0) {
+            return Err(format!("utilization must be in (0, 1], got {utilization}"));
+        }
+        let min = self.min.unwrap_or(0);
+        if min > self.max {
+            return Err(format!("min ({min}) must not exceed max ({})", self.max));
+        }
+        let interval = self.interval.unwrap_or(SimDuration::from_secs(60));
+        if interval.as_micros() == 0 {
+            return Err("interval must be longer than 0s".into());
+        }
+        Ok(Scaling::Target {
+            utilization,
+            min,
+            max: self.max,
+            interval,
+            out_after: self.out_after.unwrap_or(3).max(1),
+            in_after: self.in_after.unwrap_or(15).max(1),
+        })
+    }
 }
 
 /// A warmer (as the popular warm-up plugins do): every `every`, `containers` simultaneous pings
@@ -263,6 +375,7 @@ impl Scenario {
             ephemeral_storage_mb: d.ephemeral_storage_mb,
             provisioned_concurrency: 0,
             warmer: None,
+            scaling: None,
         })
     }
 }
@@ -393,6 +506,8 @@ struct RawFunction {
     ephemeral_storage_mb: Option<u32>,
     provisioned_concurrency: Option<u32>,
     warmer: Option<RawWarmer>,
+    provisioned_schedule: Option<RawSchedule>,
+    provisioned_target: Option<RawTarget>,
 }
 
 /// An init time as written in a scenario: a distribution, or `{ runtime = "python3.12" }` for
@@ -652,6 +767,14 @@ impl RawScenario {
             ));
         }
         let defaults = self.defaults.template(check)?;
+        if self.defaults.provisioned_schedule.is_some()
+            || self.defaults.provisioned_target.is_some()
+        {
+            return Err(check.invalid(
+                &[Key("defaults")],
+                "provisioned_schedule and provisioned_target are set per [[function]], not in [defaults]",
+            ));
+        }
         if self.defaults.warmer.is_some() {
             return Err(check.invalid(
                 &[Key("defaults"), Key("warmer")],
@@ -773,8 +896,41 @@ impl RawScenario {
                 Some(w) => Some(w.validate().map_err(|m| check.invalid(&at("warmer"), m))?),
                 None => None,
             };
+            let scaling = match (&merged.provisioned_schedule, &merged.provisioned_target) {
+                (Some(_), Some(_)) => {
+                    return Err(check.invalid(
+                        &at("provisioned_target"),
+                        "choose one of provisioned_schedule and provisioned_target",
+                    ));
+                }
+                (Some(s), None) => Some(
+                    s.validate()
+                        .map_err(|m| check.invalid(&at("provisioned_schedule"), m))?,
+                ),
+                (None, Some(t)) => Some(
+                    t.validate()
+                        .map_err(|m| check.invalid(&at("provisioned_target"), m))?,
+                ),
+                (None, None) => None,
+            };
             let provisioned_concurrency = merged.provisioned_concurrency.unwrap_or(0);
             let cap = merged.reserved_concurrency.unwrap_or(account_concurrency);
+            let most = match &scaling {
+                Some(Scaling::Schedule { steps, .. }) => steps.iter().map(|s| s.1).max(),
+                Some(Scaling::Target { max, .. }) => Some(*max),
+                None => None,
+            };
+            if let Some(most) = most.filter(|m| *m > cap) {
+                let key = if merged.provisioned_target.is_some() {
+                    "provisioned_target"
+                } else {
+                    "provisioned_schedule"
+                };
+                return Err(check.invalid(
+                    &at(key),
+                    format!("provisions up to {most} containers, more than the function's concurrency limit ({cap})"),
+                ));
+            }
             if provisioned_concurrency > cap {
                 return Err(check.invalid(
                     &at("provisioned_concurrency"),
@@ -798,6 +954,7 @@ impl RawScenario {
                 ephemeral_storage_mb,
                 provisioned_concurrency,
                 warmer,
+                scaling,
             });
         }
         let sheet = match &self.cost.prices {
@@ -929,6 +1086,8 @@ impl RawFunction {
             package: self.package.or(defaults.package),
             provisioned_concurrency: self.provisioned_concurrency,
             warmer: self.warmer.clone(),
+            provisioned_schedule: self.provisioned_schedule.clone(),
+            provisioned_target: self.provisioned_target.clone(),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }

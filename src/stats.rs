@@ -20,6 +20,9 @@ pub struct FunctionStats {
     pub prewarms: u64,
     /// Idle containers evicted to make room in a memory-bounded pool.
     pub evictions: u64,
+    /// Provisioned concurrency configured over the window, each level held from one change to
+    /// the next rounded up to 5 minutes as AWS bills it [container·µs].
+    pub provisioned_us: u128,
     /// Warmer pings served (billed, not counted as invocations).
     pub warmer_pings: u64,
     /// Cold starts the warmer's pings met.
@@ -42,6 +45,7 @@ impl FunctionStats {
             throttled: 0,
             prewarms: 0,
             evictions: 0,
+            provisioned_us: 0,
             warmer_pings: 0,
             warmer_cold_starts: 0,
             latency: Latency::new(),

@@ -1023,3 +1023,67 @@ fn a_full_pool_with_nothing_idle_throttles() {
         ],
     );
 }
+
+#[test]
+fn a_provisioned_schedule_follows_the_time_of_day() {
+    // One container from 1h to 2h of each 3-hour period, none otherwise. Arrivals at 30m (no
+    // provisioned container: cold), 1h 30m (the provisioned one: warm, c1; c0 expired at
+    // 40m 450ms), 2h 30m (level back to 0: cold, c2), 4h 30m (the next period's: warm, c3).
+    let r = check(
+        &one(
+            &["30m", "1h 30m", "2h 30m", "4h 30m"],
+            r#"provisioned_schedule = { period = "3h", steps = [{ at = "0s", containers = 0 }, { at = "1h", containers = 1 }, { at = "2h", containers = 0 }] }"#,
+            "duration = \"6h\"",
+        )
+        .replacen("duration = \"1h\"\n", "", 1),
+        &[
+            ("30m", 'C', 450, Some(0)),
+            ("1h 30m", 'W', 100, Some(1)),
+            ("2h 30m", 'C', 450, Some(2)),
+            ("4h 30m", 'W', 100, Some(3)),
+        ],
+    );
+    // Billed: one container for 1 h in each of the two periods, 2 h × 128 MB.
+    let u = r.sim.function_stats().next().expect("one function");
+    assert_eq!(u.provisioned_us, 2 * 3_600_000_000);
+}
+
+#[test]
+fn target_tracking_scales_out_after_three_busy_intervals_and_in_after_fifteen_idle() {
+    // Two simultaneous 100 ms invocations every minute from 0 to 5m: each minute's peak is 2,
+    // wanted ceil(2 / 0.7) = 3 > 1. The ticks at 1m, 2m and 3m want more: the level rises to 3
+    // at 3m (c2 and c3 join the provisioned c0). Before that each minute's second invocation
+    // takes the on-demand c1 (cold at 0s); from 3m the routing rule (MRU) prefers the newest
+    // idle provisioned containers: c3 and c2, then in the order they went idle. Then the
+    // traffic stops: each tick wants max(0, min 1) = 1 < 3, and the 15th in a row, at 20m,
+    // scales in to 1.
+    let at = [
+        "0s", "0s", "1m", "1m", "2m", "2m", "3m", "3m", "4m", "4m", "5m", "5m",
+    ];
+    let r = check(
+        &one(
+            &at,
+            r#"provisioned_concurrency = 1
+provisioned_target = { utilization = 0.7, min = 1, max = 10 }"#,
+            "",
+        ),
+        &[
+            ("0s", 'W', 100, Some(0)),
+            ("0s", 'C', 450, Some(1)),
+            ("1m", 'W', 100, Some(0)),
+            ("1m", 'W', 100, Some(1)),
+            ("2m", 'W', 100, Some(0)),
+            ("2m", 'W', 100, Some(1)),
+            ("3m", 'W', 100, Some(3)),
+            ("3m", 'W', 100, Some(2)),
+            ("4m", 'W', 100, Some(2)),
+            ("4m", 'W', 100, Some(3)),
+            ("5m", 'W', 100, Some(3)),
+            ("5m", 'W', 100, Some(2)),
+        ],
+    );
+    // Levels: 1 over [0, 3m), 3 over [3m, 20m), 1 over [20m, 1h); each rounded up to 5 min:
+    // 1 × 5m + 3 × 20m + 1 × 40m = 105 container-minutes.
+    let u = r.sim.function_stats().next().expect("one function");
+    assert_eq!(u.provisioned_us, 105 * 60_000_000);
+}

@@ -1,0 +1,1522 @@
+//! Charts of a run and of a cost report, each as SVG and PNG: the only module that knows plotters.
+//!
+//! A chart is first described as a [`Figure`] (a title, a legend, one or more panels of
+//! marks in data units, each panel with its two axes), then drawn twice by the same code:
+//! into an SVG string and into an RGB bitmap encoded as PNG. Every chart of the crate is
+//! built from the same few helpers ([`Axis`], [`Mark`], [`bars`], [`cdf_steps`]), so a new one
+//! (a policy frontier: labelled dots and a line; a sweep: lines and bands) is a new
+//! function that fills a `Figure`, not new drawing code.
+//!
+//! Text is drawn with DejaVu Sans, embedded in the binary (`fonts/`), so the PNGs look the
+//! same on every machine whatever fonts it has; SVG text names the same family, with the
+//! browser's sans-serif as the fallback. Colours come from [`palette`]: one colour means one
+//! thing in every chart.
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::engine::Simulation;
+use crate::invoice::Invoice;
+use crate::report::Summary;
+use crate::scenario::Scenario;
+use crate::stats::Latency;
+use crate::time::{MICROS_PER_S, SimDuration};
+
+/// Width of every chart [px]: fits a laptop screen.
+pub const WIDTH: u32 = 960;
+/// Height of every chart [px].
+pub const HEIGHT: u32 = 540;
+/// Bar charts show at most this many functions, the worst ones, and say so in the title.
+pub const MAX_BARS: usize = 20;
+
+/// The font family written into SVG text: the embedded font first, then the browser's.
+const FONT: &str = "DejaVu Sans, sans-serif";
+static FONT_BYTES: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+
+/// One chart, drawn twice.
+#[derive(Clone, Debug)]
+pub struct Chart {
+    /// File stem, like `"concurrency"`: the chart is written as `<name>.svg` and `<name>.png`.
+    pub name: &'static str,
+    /// What the chart shows, as its heading says.
+    pub title: String,
+    /// The chart as a standalone SVG document.
+    pub svg: String,
+    /// The chart as a PNG image of [`WIDTH`] × [`HEIGHT`] pixels.
+    pub png: Vec<u8>,
+}
+
+/// Why a chart could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The embedded font could not be read.
+    #[error("the embedded chart font cannot be read")]
+    Font,
+    /// plotters refused to draw.
+    #[error("cannot draw the {chart} chart: {message}")]
+    Draw {
+        /// The chart's name.
+        chart: &'static str,
+        /// What plotters said.
+        message: String,
+    },
+    /// The bitmap could not be encoded as PNG.
+    #[error("cannot encode the {chart} chart as PNG: {source}")]
+    Png {
+        /// The chart's name.
+        chart: &'static str,
+        /// What the encoder said.
+        source: png::EncodingError,
+    },
+}
+
+/// Concurrency limits drawn on the concurrency chart, which `Summary` does not hold.
+#[derive(Clone, Debug, Default)]
+pub struct Limits {
+    /// Concurrent executions allowed over all functions [containers], if any.
+    pub account_concurrency: Option<u32>,
+}
+
+impl Limits {
+    /// The limits of a scenario.
+    pub fn of(scenario: &Scenario) -> Limits {
+        Limits {
+            account_concurrency: Some(scenario.platform.account_concurrency),
+        }
+    }
+}
+
+/// The colours of every chart and of the report page: one colour, one meaning.
+pub mod palette {
+    /// An sRGB colour.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Colour(pub u8, pub u8, pub u8);
+
+    impl Colour {
+        /// As CSS writes it: `#rrggbb`.
+        pub fn hex(self) -> String {
+            format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+        }
+    }
+
+    /// Cold starts, their latency and their counts.
+    pub const COLD: Colour = Colour(0xd6, 0x27, 0x28);
+    /// Warm starts and their latency.
+    pub const WARM: Colour = Colour(0x1f, 0x77, 0xb4);
+    /// Throttled arrivals.
+    pub const THROTTLED: Colour = Colour(0x94, 0x67, 0xbd);
+    /// Busy containers (initializing or executing).
+    pub const BUSY: Colour = Colour(0x1b, 0x9e, 0x77);
+    /// Idle containers: memory held for nothing.
+    pub const IDLE: Colour = Colour(0xfd, 0xb8, 0x63);
+    /// Alive containers (busy plus idle).
+    pub const ALIVE: Colour = Colour(0x40, 0x40, 0x40);
+    /// Limits.
+    pub const LIMIT: Colour = Colour(0x00, 0x00, 0x00);
+    /// Reference lines (p50, p99).
+    pub const REFERENCE: Colour = Colour(0x99, 0x99, 0x99);
+    /// Cost of requests.
+    pub const REQUESTS: Colour = Colour(0x8c, 0x56, 0x4b);
+    /// Cost of on-demand duration, INIT excluded.
+    pub const COMPUTE: Colour = Colour(0xbc, 0xbd, 0x22);
+    /// Cost of INIT (cold starts).
+    pub const INIT: Colour = Colour(0xff, 0x98, 0x96);
+    /// Cost of provisioned concurrency.
+    pub const PROVISIONED: Colour = Colour(0x17, 0xbe, 0xcf);
+    /// Cost of ephemeral storage.
+    pub const STORAGE: Colour = Colour(0xa0, 0xa0, 0xa0);
+    /// Text and axes.
+    pub const INK: Colour = Colour(0x20, 0x20, 0x20);
+    /// Notes ("no cold starts", "warm-up").
+    pub const MUTED: Colour = Colour(0x70, 0x70, 0x70);
+    /// Grid lines.
+    pub const GRID: Colour = Colour(0xdd, 0xdd, 0xdd);
+    /// The warm-up shade.
+    pub const SHADE: Colour = Colour(0xee, 0xee, 0xee);
+    /// Series without a meaning of their own (policies, sweep series), in order.
+    pub const SERIES: [Colour; 6] = [
+        Colour(0x33, 0x33, 0x99),
+        Colour(0x00, 0x80, 0x80),
+        Colour(0xb8, 0x86, 0x0b),
+        Colour(0x88, 0x22, 0x55),
+        Colour(0x55, 0x55, 0x55),
+        Colour(0x66, 0x99, 0x00),
+    ];
+}
+
+use palette::Colour;
+
+fn rgb(c: Colour) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+// ---------------------------------------------------------------- the description of a chart
+
+/// An axis: its title (with the unit), its scale, its range in data units and its ticks.
+#[derive(Clone, Debug)]
+pub(crate) struct Axis {
+    title: String,
+    log: bool,
+    lo: f64,
+    hi: f64,
+    /// (position in data units, label).
+    ticks: Vec<(f64, String)>,
+    /// Unlabelled grid lines (the 2 to 9 of a log decade).
+    minor: Vec<f64>,
+}
+
+impl Axis {
+    /// A linear axis over `[lo, hi]` with about six round ticks labelled by `fmt`.
+    fn linear(title: impl Into<String>, lo: f64, hi: f64, fmt: fn(f64) -> String) -> Axis {
+        Axis::linear_n(title, lo, hi, fmt, 6)
+    }
+
+    /// A linear axis with about `n` ticks (fewer for a short panel).
+    fn linear_n(
+        title: impl Into<String>,
+        lo: f64,
+        hi: f64,
+        fmt: fn(f64) -> String,
+        n: usize,
+    ) -> Axis {
+        let (lo, hi) = if hi > lo { (lo, hi) } else { (lo, lo + 1.0) };
+        let ticks = nice_ticks(lo, hi, n)
+            .into_iter()
+            .map(|v| (v, fmt(v)))
+            .collect();
+        Axis {
+            title: title.into(),
+            log: false,
+            lo,
+            hi,
+            ticks,
+            minor: Vec::new(),
+        }
+    }
+
+    /// A log axis covering `[lo, hi]` (both > 0) widened to whole decades; ticks at powers
+    /// of ten (every other one past 8 decades), and at 2 and 5 times them over 2 decades or less.
+    fn log(title: impl Into<String>, lo: f64, hi: f64, fmt: fn(f64) -> String) -> Axis {
+        let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1.0 };
+        let hi = if hi.is_finite() && hi > lo {
+            hi
+        } else {
+            lo * 10.0
+        };
+        let a = lo.log10().floor() as i32;
+        let b = (hi.log10().ceil() as i32).max(a + 1);
+        let decades = b - a;
+        let step = if decades > 8 { 2 } else { 1 };
+        let mut ticks = Vec::new();
+        let mut minor = Vec::new();
+        for e in a..=b {
+            let p = 10f64.powi(e);
+            if (e - a) % step == 0 {
+                ticks.push((p, fmt(p)));
+            }
+            if e < b {
+                for m in 2..10 {
+                    let v = p * f64::from(m);
+                    if decades <= 2 && (m == 2 || m == 5) {
+                        ticks.push((v, fmt(v)));
+                    } else if decades <= 6 {
+                        minor.push(v);
+                    }
+                }
+            }
+        }
+        ticks.sort_by(|x, y| x.0.total_cmp(&y.0));
+        Axis {
+            title: title.into(),
+            log: true,
+            lo: 10f64.powi(a),
+            hi: 10f64.powi(b),
+            ticks,
+            minor,
+        }
+    }
+
+    /// A categorical axis: one slot per label, the first at the top of a vertical axis.
+    fn categories(title: impl Into<String>, labels: &[String]) -> Axis {
+        let n = labels.len().max(1) as f64;
+        Axis {
+            title: title.into(),
+            log: false,
+            lo: 0.0,
+            hi: n,
+            ticks: labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (n - i as f64 - 0.5, l.clone()))
+                .collect(),
+            minor: Vec::new(),
+        }
+    }
+
+    /// A value on the drawing coordinate: log10 on a log axis; clamped to the range.
+    fn at(&self, v: f64) -> f64 {
+        let v = if v.is_nan() {
+            self.lo
+        } else {
+            v.clamp(self.lo, self.hi)
+        };
+        if self.log { v.log10() } else { v }
+    }
+
+    fn coord(&self) -> Coord {
+        Coord {
+            lo: self.at(self.lo),
+            hi: self.at(self.hi),
+            ticks: self.ticks.iter().map(|t| self.at(t.0)).collect(),
+            minor: self.minor.iter().map(|v| self.at(*v)).collect(),
+        }
+    }
+
+    /// The label of the tick at a drawing coordinate.
+    fn label(&self, coord: f64) -> String {
+        self.ticks
+            .iter()
+            .find(|t| (self.at(t.0) - coord).abs() < 1e-9)
+            .map(|t| t.1.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// An axis as plotters sees it: drawing coordinates (log10 of the value on a log axis) with
+/// our own ticks (labelled through [`Axis::label`]) and minor grid lines.
+struct Coord {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+    minor: Vec<f64>,
+}
+
+impl Ranged for Coord {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        let span = self.hi - self.lo;
+        if span <= 0.0 || !v.is_finite() {
+            return (limit.0 + limit.1) / 2;
+        }
+        let f = (v - self.lo) / span;
+        limit.0 + (f * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            self.minor.clone()
+        } else {
+            self.ticks.clone()
+        }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+/// Something drawn in a panel, in data units.
+#[derive(Clone, Debug)]
+pub(crate) enum Mark {
+    /// A polyline.
+    Line {
+        points: Vec<(f64, f64)>,
+        colour: Colour,
+        width: u32,
+        dashed: bool,
+    },
+    /// The region between two polylines over the same x values (a stacked area, a band).
+    Band {
+        upper: Vec<(f64, f64)>,
+        lower: Vec<(f64, f64)>,
+        colour: Colour,
+        opacity: f64,
+    },
+    /// A filled rectangle between two corners.
+    Rect {
+        from: (f64, f64),
+        to: (f64, f64),
+        colour: Colour,
+        opacity: f64,
+    },
+    /// A dot of `radius` pixels.
+    Dot {
+        at: (f64, f64),
+        colour: Colour,
+        radius: u32,
+    },
+    /// A text left-aligned on a point and vertically centred on it, shifted by `dx` pixels.
+    Label {
+        at: (f64, f64),
+        text: String,
+        colour: Colour,
+        dx: i32,
+    },
+}
+
+/// One plotting area with its axes and marks.
+#[derive(Clone, Debug)]
+pub(crate) struct Panel {
+    x: Axis,
+    y: Axis,
+    marks: Vec<Mark>,
+    /// Written in the middle of the panel when there is nothing to draw ("no cold starts").
+    empty: Option<String>,
+    /// Whether the x axis carries its title and tick labels (not in an upper panel).
+    x_labels: bool,
+    /// Relative height among the figure's panels.
+    weight: u32,
+}
+
+impl Panel {
+    fn new(x: Axis, y: Axis) -> Panel {
+        Panel {
+            x,
+            y,
+            marks: Vec::new(),
+            empty: None,
+            x_labels: true,
+            weight: 1,
+        }
+    }
+}
+
+/// How a legend entry shows its colour.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Swatch {
+    Line,
+    Dashed,
+    Block,
+    Dot,
+}
+
+/// A whole chart: title, legend (above the panels, never over the data) and panels.
+#[derive(Clone, Debug)]
+pub(crate) struct Figure {
+    name: &'static str,
+    title: String,
+    legend: Vec<(Swatch, Colour, String)>,
+    panels: Vec<Panel>,
+    /// Room left of the panels for the y axis title and tick labels [px].
+    y_label_room: u32,
+}
+
+impl Figure {
+    fn new(name: &'static str, title: impl Into<String>) -> Figure {
+        Figure {
+            name,
+            title: title.into(),
+            legend: Vec::new(),
+            panels: Vec::new(),
+            y_label_room: 80,
+        }
+    }
+
+    fn key(&mut self, swatch: Swatch, colour: Colour, text: impl Into<String>) {
+        self.legend.push((swatch, colour, text.into()));
+    }
+}
+
+// ---------------------------------------------------------------- drawing
+
+fn font_ready() -> Result<(), ChartError> {
+    static READY: OnceLock<bool> = OnceLock::new();
+    let ok = *READY.get_or_init(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES).is_ok()
+    });
+    if ok { Ok(()) } else { Err(ChartError::Font) }
+}
+
+fn text_style(size: f64, colour: Colour) -> TextStyle<'static> {
+    TextStyle {
+        font: (FONT, size).into_font(),
+        color: rgb(colour).to_backend_color(),
+        pos: Pos::new(HPos::Left, VPos::Top),
+    }
+}
+
+/// Draws a figure as SVG and as PNG.
+fn render(fig: &Figure) -> Result<Chart, ChartError> {
+    font_ready()?;
+    let chart = fig.name;
+    let fail = |message: String| ChartError::Draw { chart, message };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(fig, &root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let mut pixels = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(fig, &root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let png = encode_png(&pixels).map_err(|source| ChartError::Png { chart, source })?;
+    Ok(Chart {
+        name: chart,
+        title: fig.title.clone(),
+        svg,
+        png,
+    })
+}
+
+fn encode_png(rgb_pixels: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header()?;
+        w.write_image_data(rgb_pixels)?;
+        w.finish()?;
+    }
+    Ok(out)
+}
+
+fn draw<DB: DrawingBackend>(fig: &Figure, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    root.fill(&WHITE).map_err(e)?;
+    root.draw_text(&fig.title, &text_style(21.0, palette::INK), (16, 12))
+        .map_err(e)?;
+    // The legend: rows of swatches under the title, wrapped to the width.
+    let legend_font = text_style(15.0, palette::INK);
+    let (mut x, mut y) = (16i32, 42i32);
+    for (swatch, colour, text) in &fig.legend {
+        let w = root.estimate_text_size(text, &legend_font).map_err(e)?.0 as i32 + 48;
+        if x + w > WIDTH as i32 - 16 && x > 16 {
+            x = 16;
+            y += 22;
+        }
+        let c = rgb(*colour);
+        match swatch {
+            Swatch::Block => root
+                .draw(&Rectangle::new([(x, y + 3), (x + 22, y + 15)], c.filled()))
+                .map_err(e)?,
+            Swatch::Line => root
+                .draw(&PathElement::new(
+                    vec![(x, y + 9), (x + 22, y + 9)],
+                    c.stroke_width(3),
+                ))
+                .map_err(e)?,
+            Swatch::Dot => root
+                .draw(&Circle::new((x + 11, y + 9), 5, c.filled()))
+                .map_err(e)?,
+            Swatch::Dashed => {
+                for k in 0..3 {
+                    root.draw(&PathElement::new(
+                        vec![(x + k * 9, y + 9), (x + k * 9 + 5, y + 9)],
+                        c.stroke_width(2),
+                    ))
+                    .map_err(e)?
+                }
+            }
+        }
+        root.draw_text(text, &legend_font, (x + 28, y + 1))
+            .map_err(e)?;
+        x += w;
+    }
+    let top = if fig.legend.is_empty() { 44 } else { y + 30 };
+    let (_, body) = root.split_vertically(top as u32);
+    let total: u32 = fig
+        .panels
+        .iter()
+        .map(|p| p.weight.max(1))
+        .sum::<u32>()
+        .max(1);
+    let height = HEIGHT.saturating_sub(top as u32);
+    let mut rest = body;
+    for (i, p) in fig.panels.iter().enumerate() {
+        let area = if i + 1 == fig.panels.len() {
+            rest.clone()
+        } else {
+            let (a, b) = rest.split_vertically(height * p.weight.max(1) / total);
+            rest = b;
+            a
+        };
+        draw_panel(p, &area, fig.y_label_room).map_err(e)?;
+    }
+    Ok(())
+}
+
+fn draw_panel<DB: DrawingBackend>(
+    p: &Panel,
+    area: &DrawingArea<DB, Shift>,
+    y_room: u32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(8)
+        .margin_right(28)
+        .margin_top(6)
+        .margin_bottom(if p.x_labels { 6 } else { 2 })
+        .x_label_area_size(if p.x_labels { 54 } else { 6 })
+        .y_label_area_size(y_room)
+        .build_cartesian_2d(p.x.coord(), p.y.coord())?;
+    let x_fmt = |v: &f64| {
+        if p.x_labels {
+            p.x.label(*v)
+        } else {
+            String::new()
+        }
+    };
+    let y_fmt = |v: &f64| p.y.label(*v);
+    let mut mesh = chart.configure_mesh();
+    mesh.bold_line_style(rgb(palette::GRID).stroke_width(1))
+        .light_line_style(rgb(palette::GRID).mix(0.4).stroke_width(1))
+        .axis_style(rgb(palette::INK).stroke_width(1))
+        .label_style(text_style(15.0, palette::INK))
+        .axis_desc_style(text_style(16.0, palette::INK))
+        .y_desc(p.y.title.clone())
+        .y_label_formatter(&y_fmt)
+        .x_label_formatter(&x_fmt);
+    if p.x_labels {
+        mesh.x_desc(p.x.title.clone());
+    }
+    mesh.draw()?;
+    let (x, y) = (&p.x, &p.y);
+    let at = |(a, b): (f64, f64)| (x.at(a), y.at(b));
+    let (bx, by) = area.get_base_pixel();
+    for m in &p.marks {
+        match m {
+            Mark::Line {
+                points,
+                colour,
+                width,
+                dashed,
+            } => {
+                let style = rgb(*colour).stroke_width(*width);
+                let pts = points.iter().map(|q| at(*q));
+                if *dashed {
+                    chart.draw_series(DashedLineSeries::new(pts, 8, 5, style))?;
+                } else {
+                    chart.draw_series(LineSeries::new(pts, style))?;
+                }
+            }
+            Mark::Band {
+                upper,
+                lower,
+                colour,
+                opacity,
+            } => {
+                if upper.len() < 2 {
+                    continue;
+                }
+                let mut poly: Vec<(f64, f64)> = upper.iter().map(|q| at(*q)).collect();
+                poly.extend(lower.iter().rev().map(|q| at(*q)));
+                chart.draw_series(std::iter::once(Polygon::new(
+                    poly,
+                    rgb(*colour).mix(*opacity).filled(),
+                )))?;
+            }
+            Mark::Rect {
+                from,
+                to,
+                colour,
+                opacity,
+            } => {
+                // In pixels, at least two wide: a bucket narrower than that still shows.
+                let (x0, y0) = chart.backend_coord(&at(*from));
+                let (x1, y1) = chart.backend_coord(&at(*to));
+                let (left, right) = (x0.min(x1), x0.max(x1).max(x0.min(x1) + 2));
+                area.draw(&Rectangle::new(
+                    [(left - bx, y0 - by), (right - bx, y1 - by)],
+                    rgb(*colour).mix(*opacity).filled(),
+                ))?;
+            }
+            Mark::Dot {
+                at: q,
+                colour,
+                radius,
+            } => {
+                chart.draw_series(std::iter::once(Circle::new(
+                    at(*q),
+                    *radius,
+                    rgb(*colour).filled(),
+                )))?;
+            }
+            Mark::Label {
+                at: q,
+                text,
+                colour,
+                dx,
+            } => {
+                let style = text_style(14.0, *colour).pos(Pos::new(HPos::Left, VPos::Center));
+                let (px, py) = chart.backend_coord(&at(*q));
+                area.draw_text(text, &style, (px + dx - bx, py - by))?;
+            }
+        }
+    }
+    if let Some(note) = &p.empty {
+        let centre = (
+            (x.at(x.lo) + x.at(x.hi)) / 2.0,
+            (y.at(y.lo) + y.at(y.hi)) / 2.0,
+        );
+        let (px, py) = chart.backend_coord(&centre);
+        let style = text_style(22.0, palette::MUTED).pos(Pos::new(HPos::Center, VPos::Center));
+        area.draw_text(note, &style, (px - bx, py - by))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- number formats
+
+/// Round ticks over `[lo, hi]`: steps of 1, 2 or 5 times a power of ten, about `target` of them.
+fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return vec![lo];
+    }
+    let target = target.max(1) as f64;
+    let p = 10f64.powf((span / target).log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| span / s <= target)
+        .unwrap_or(10.0 * p);
+    let first = (lo / step - 1e-9).ceil() as i64;
+    let last = (hi / step + 1e-9).floor() as i64;
+    (first..=last).map(|k| k as f64 * step).collect()
+}
+
+/// A number as a tick shows it: `0.001`, `2.5`, `450`, `12.5k`, `3M`.
+fn num(v: f64) -> String {
+    let a = v.abs();
+    if a < 1e-12 {
+        return "0".into();
+    }
+    if a >= 1e9 {
+        return format!("{}G", trim(v / 1e9, 1));
+    }
+    if a >= 1e6 {
+        return format!("{}M", trim(v / 1e6, 1));
+    }
+    if a >= 1e4 {
+        return format!("{}k", trim(v / 1e3, 1));
+    }
+    let decimals = if a >= 100.0 {
+        0
+    } else {
+        (2 - a.log10().floor() as i32).clamp(0, 12) as usize
+    };
+    trim(v, decimals)
+}
+
+fn trim(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A fraction as a percentage: `0.01 %` for 0.0001.
+fn pct(v: f64) -> String {
+    format!("{} %", num(v * 100.0))
+}
+
+/// A value already in percent: `0.01 %`.
+fn pct_of(v: f64) -> String {
+    format!("{} %", num(v))
+}
+
+/// A duration [ms] as people read it: `0.8 ms`, `450 ms`, `2.1 s`.
+fn ms(v: f64) -> String {
+    if v >= 1000.0 {
+        format!("{} s", num(v / 1000.0))
+    } else {
+        format!("{} ms", num(v))
+    }
+}
+
+/// An amount [USD] as the report writes it: cents from a dollar up (`$12.34`, `$25.3k`),
+/// three significant digits below (`$0.0343`, `$0.000123`).
+pub fn usd(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        "$0".into()
+    } else if a >= 1e4 {
+        format!("${}", num(v))
+    } else if a >= 1.0 {
+        format!("${v:.2}")
+    } else {
+        let decimals = (2 - a.log10().floor() as i32).clamp(2, 12) as usize;
+        format!("${v:.decimals$}")
+    }
+}
+
+fn usd_tick(v: f64) -> String {
+    if v.abs() < 1e-12 {
+        "0".into()
+    } else {
+        format!("${}", num(v))
+    }
+}
+
+/// A count with its thousands set apart by thin spaces: `525 340`.
+pub fn count(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push('\u{2009}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A function name cut in the middle to fit beside a bar, keeping both ends (names often
+/// share a prefix and differ at the end).
+fn short(name: &str) -> String {
+    const MAX: usize = 26;
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= MAX {
+        return name.to_string();
+    }
+    let head: String = chars[..MAX / 2].iter().collect();
+    let tail: String = chars[chars.len() - (MAX - 1 - MAX / 2)..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// A span [s] as a title says it: `45 s`, `21.9 min`, `6 h`, `2 days`.
+fn span(s: f64) -> String {
+    if s < 120.0 {
+        format!("{} s", trim(s, 1))
+    } else if s < 2.0 * 3600.0 {
+        format!("{} min", trim(s / 60.0, 1))
+    } else if s < 2.0 * 86_400.0 {
+        format!("{} h", trim(s / 3600.0, 1))
+    } else {
+        format!("{} days", trim(s / 86_400.0, 1))
+    }
+}
+
+// ---------------------------------------------------------------- shared chart builders
+
+/// The points of a step CDF: for each (x, fraction at or below x), a horizontal then a
+/// vertical segment, from `start` at `left`.
+pub(crate) fn cdf_steps(points: &[(f64, f64)], left: f64, start: f64) -> Vec<(f64, f64)> {
+    let mut out = vec![(left, start)];
+    let mut last = start;
+    for &(x, f) in points {
+        out.push((x, last));
+        out.push((x, f));
+        last = f;
+    }
+    out
+}
+
+/// One bar of a horizontal stacked bar chart: a name, its parts (in legend order) and the
+/// text written after the bar.
+pub(crate) struct Bar {
+    name: String,
+    parts: Vec<f64>,
+    note: String,
+}
+
+/// A horizontal stacked bar chart, the first row at the top; `parts` gives each part's colour
+/// and legend text. A single-part chart whose values span three decades or more gets a log
+/// value axis (bars then start at its left edge).
+pub(crate) fn bars(
+    name: &'static str,
+    title: String,
+    value_title: &str,
+    fmt: fn(f64) -> String,
+    parts: &[(Colour, &str)],
+    rows: &[Bar],
+    empty: &str,
+) -> Figure {
+    let mut fig = Figure::new(name, title);
+    let labels: Vec<String> = rows.iter().map(|b| short(&b.name)).collect();
+    let totals: Vec<f64> = rows.iter().map(|b| b.parts.iter().sum()).collect();
+    let max = totals.iter().copied().fold(0.0, f64::max);
+    let min_pos = totals
+        .iter()
+        .copied()
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let log = max > 0.0 && max / min_pos >= 1000.0;
+    // Room on the right for the note after the longest bar.
+    let x = if log && parts.len() > 1 {
+        let title = format!("{value_title}, log scale; colours split each bar by share");
+        Axis::log(title, min_pos / 2.0, max * 8.0, fmt)
+    } else if log {
+        Axis::log(
+            format!("{value_title}, log scale"),
+            min_pos / 2.0,
+            max * 8.0,
+            fmt,
+        )
+    } else {
+        let hi = if max > 0.0 { max * 1.3 } else { 1.0 };
+        Axis::linear(value_title, 0.0, hi, fmt)
+    };
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
+    fig.y_label_room = (longest * 9 + 20).clamp(60, 260);
+    let mut panel = Panel::new(x, Axis::categories("", &labels));
+    let n = rows.len() as f64;
+    let base = if log { panel.x.lo } else { 0.0 };
+    // A bar at most about 40 px thick, however few the rows.
+    let half = f64::min(if rows.len() > 12 { 0.36 } else { 0.3 }, 0.045 * n);
+    for (i, (b, total)) in rows.iter().zip(&totals).enumerate() {
+        let centre = n - i as f64 - 0.5;
+        let (mut left, mut done) = (base, 0.0);
+        for (v, (colour, _)) in b.parts.iter().zip(parts) {
+            if *v <= 0.0 {
+                continue;
+            }
+            done += v;
+            // On a log axis a part's length is its share of the bar's length.
+            let right = if log {
+                let (a, z) = (base.log10(), total.log10());
+                10f64.powf(a + (z - a) * done / total)
+            } else {
+                left + v
+            };
+            panel.marks.push(Mark::Rect {
+                from: (left, centre - half),
+                to: (right, centre + half),
+                colour: *colour,
+                opacity: 1.0,
+            });
+            left = right;
+        }
+        panel.marks.push(Mark::Label {
+            at: (left.max(base), centre),
+            text: b.note.clone(),
+            colour: palette::INK,
+            dx: 6,
+        });
+    }
+    if rows.is_empty() {
+        panel.empty = Some(empty.to_string());
+    }
+    for (i, (colour, label)) in parts.iter().enumerate() {
+        if rows
+            .iter()
+            .any(|b| b.parts.get(i).is_some_and(|v| *v > 0.0))
+        {
+            fig.key(Swatch::Block, *colour, *label);
+        }
+    }
+    fig.panels.push(panel);
+    fig
+}
+
+/// " (the 20 worst of 130)" when capped, else "".
+fn capped(shown: usize, of: usize, what: &str) -> String {
+    if of > shown {
+        format!(" (the {shown} {what} of {of})")
+    } else {
+        String::new()
+    }
+}
+
+/// A function's name, invocations and cold starts.
+type ColdRow = (String, u64, u64);
+
+/// The functions with the most cold starts, as bars.
+fn cold_start_bars(rows: &[ColdRow]) -> Figure {
+    let mut sorted: Vec<&ColdRow> = rows.iter().filter(|r| r.2 > 0).collect();
+    sorted.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let with = sorted.len();
+    sorted.truncate(MAX_BARS);
+    let rows_: Vec<Bar> = sorted
+        .iter()
+        .map(|(name, inv, cold)| Bar {
+            name: name.clone(),
+            parts: vec![*cold as f64],
+            note: format!(
+                "{} ({})",
+                count(*cold),
+                pct(*cold as f64 / (*inv).max(1) as f64)
+            ),
+        })
+        .collect();
+    let title = format!(
+        "Cold starts per function{}",
+        capped(sorted.len(), with, "worst")
+    );
+    bars(
+        "cold-starts",
+        title,
+        "cold starts [count]",
+        num,
+        &[(
+            palette::COLD,
+            "cold starts (after each bar: share of the function's invocations)",
+        )],
+        &rows_,
+        "no cold starts",
+    )
+}
+
+/// The CDF across functions of the per-function cold-start ratio, on a log ratio axis.
+fn cold_start_ratio_cdf(rows: &[ColdRow]) -> Figure {
+    let mut ratios: Vec<f64> = rows
+        .iter()
+        .filter(|r| r.1 > 0)
+        .map(|r| r.2 as f64 / r.1 as f64)
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    let zeros = ratios.iter().filter(|r| **r == 0.0).count();
+    let lowest = ratios.iter().copied().find(|r| *r > 0.0);
+    let mut fig = Figure::new(
+        "cold-start-ratio",
+        "Cold-start ratio across functions (CDF)",
+    );
+    let x = Axis::log(
+        "cold-start ratio [% of the function's invocations, log scale]",
+        lowest.unwrap_or(1e-4) * 100.0 / 2.0,
+        100.0,
+        pct_of,
+    );
+    let y = Axis::linear("fraction of functions", 0.0, 1.0, num);
+    let mut panel = Panel::new(x, y);
+    if lowest.is_none() {
+        panel.empty = Some(if n == 0 {
+            "no function was invoked".into()
+        } else {
+            "no cold starts".into()
+        });
+    } else {
+        let pts: Vec<(f64, f64)> = ratios
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r > 0.0)
+            .map(|(i, r)| (r * 100.0, (i + 1) as f64 / n as f64))
+            .collect();
+        let mut steps = cdf_steps(&pts, panel.x.lo, zeros as f64 / n as f64);
+        steps.push((panel.x.hi, 1.0));
+        panel.marks.push(Mark::Line {
+            points: steps,
+            colour: palette::COLD,
+            width: 3,
+            dashed: false,
+        });
+    }
+    let text = if zeros > 0 {
+        format!(
+            "{} functions invoked; {} without a cold start (where the curve starts)",
+            count(n as u64),
+            count(zeros as u64)
+        )
+    } else {
+        format!("{} functions invoked", count(n as u64))
+    };
+    fig.key(Swatch::Line, palette::COLD, text);
+    fig.panels.push(panel);
+    fig
+}
+
+/// The parts of a bill, in stacking order, with their colours.
+const COST_PARTS: [(Colour, &str); 5] = [
+    (palette::REQUESTS, "requests"),
+    (palette::COMPUTE, "compute (INIT excluded)"),
+    (palette::INIT, "INIT (cold starts)"),
+    (palette::PROVISIONED, "provisioned concurrency"),
+    (palette::STORAGE, "ephemeral storage"),
+];
+
+/// One function's bill: name, the parts of [`COST_PARTS`] and the total [USD].
+type CostRow = (String, [f64; 5], f64);
+
+fn cost_bars(name: &'static str, what: &str, rows: &[CostRow], total: f64) -> Figure {
+    let mut sorted: Vec<&CostRow> = rows.iter().collect();
+    sorted.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let all = sorted.len();
+    sorted.truncate(MAX_BARS);
+    let rows_: Vec<Bar> = sorted
+        .iter()
+        .map(|(n, parts, t)| Bar {
+            name: n.clone(),
+            parts: parts.iter().map(|v| v.max(0.0)).collect(),
+            note: usd(*t),
+        })
+        .collect();
+    let title = format!(
+        "{what}: {} in all{}",
+        usd(total),
+        capped(sorted.len(), all, "most expensive")
+    );
+    bars(
+        name,
+        title,
+        "cost [USD]",
+        usd_tick,
+        &COST_PARTS,
+        &rows_,
+        "no function was billed",
+    )
+}
+
+// ---------------------------------------------------------------- the charts of a run
+
+/// The unit of a run's time axis [s] and its name: whichever reads best for the horizon.
+fn time_unit(horizon_s: f64) -> (f64, &'static str) {
+    if horizon_s <= 600.0 {
+        (1.0, "s")
+    } else if horizon_s <= 6.0 * 3600.0 {
+        (60.0, "min")
+    } else if horizon_s <= 4.0 * 86_400.0 {
+        (3600.0, "h")
+    } else {
+        (86_400.0, "d")
+    }
+}
+
+/// Busy, idle and alive containers over time, cold starts and throttles per bucket below,
+/// the account limit as a line and the warm-up shaded: the rows of `timeseries.csv`.
+fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
+    let series = sim.series();
+    let end_us = sim.end().as_micros();
+    let width_us = series.width.as_micros().max(1);
+    let (unit_s, unit) = time_unit(end_us as f64 / MICROS_PER_S as f64);
+    let t = |us: u64| us as f64 / MICROS_PER_S as f64 / unit_s;
+    let (mut busy, mut alive, mut floor) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut cold, mut throttled) = (Vec::new(), Vec::new());
+    let (mut top, mut top_events) = (0f64, 0u64);
+    let (mut sum_cold, mut sum_thr) = (0u64, 0u64);
+    for (i, b) in series.buckets.iter().enumerate() {
+        // The same arithmetic as timeseries.csv.
+        let start = i as u64 * width_us;
+        let stop = (start + width_us).min(end_us).max(start);
+        let span = (stop - start).max(1) as f64;
+        let (b_mean, a_mean) = (b.busy_area as f64 / span, b.alive_area as f64 / span);
+        for x in [t(start), t(stop)] {
+            busy.push((x, b_mean));
+            alive.push((x, a_mean));
+            floor.push((x, 0.0));
+        }
+        cold.push(b.cold_starts);
+        throttled.push(b.throttled);
+        top = top.max(a_mean);
+        top_events = top_events.max(b.cold_starts).max(b.throttled);
+        sum_cold += b.cold_starts;
+        sum_thr += b.throttled;
+    }
+    let x_hi = t(end_us).max(1e-6);
+    let limit = limits.account_concurrency.map(f64::from);
+    let limit_shown = limit.filter(|l| *l <= (top * 1.6).max(4.0));
+    let y_hi = (top.max(limit_shown.unwrap_or(0.0)) * 1.12).max(1.0);
+    let mut fig = Figure::new(
+        "concurrency",
+        format!(
+            "Containers over time: {}, seed {}",
+            summary.scenario, summary.seed
+        ),
+    );
+    let x = Axis::linear(format!("simulated time [{unit}]"), 0.0, x_hi, num);
+    let mut upper = Panel::new(
+        x.clone(),
+        Axis::linear("containers [mean in bucket]", 0.0, y_hi, num),
+    );
+    upper.weight = 7;
+    upper.x_labels = false;
+    let warm_up = summary.warmup_s / unit_s;
+    if warm_up > 0.0 {
+        upper.marks.push(Mark::Rect {
+            from: (0.0, 0.0),
+            to: (warm_up, y_hi),
+            colour: palette::SHADE,
+            opacity: 1.0,
+        });
+        upper.marks.push(Mark::Label {
+            at: (0.0, y_hi * 0.95),
+            text: "warm-up".into(),
+            colour: palette::MUTED,
+            dx: 6,
+        });
+    }
+    upper.marks.push(Mark::Band {
+        upper: alive.clone(),
+        lower: busy.clone(),
+        colour: palette::IDLE,
+        opacity: 0.9,
+    });
+    upper.marks.push(Mark::Band {
+        upper: busy,
+        lower: floor,
+        colour: palette::BUSY,
+        opacity: 0.9,
+    });
+    upper.marks.push(Mark::Line {
+        points: alive,
+        colour: palette::ALIVE,
+        width: 1,
+        dashed: false,
+    });
+    fig.key(Swatch::Block, palette::BUSY, "busy");
+    fig.key(Swatch::Block, palette::IDLE, "idle");
+    fig.key(Swatch::Line, palette::ALIVE, "alive (busy + idle)");
+    match (limit, limit_shown) {
+        (_, Some(l)) => {
+            upper.marks.push(Mark::Line {
+                points: vec![(0.0, l), (x_hi, l)],
+                colour: palette::LIMIT,
+                width: 2,
+                dashed: true,
+            });
+            fig.key(
+                Swatch::Dashed,
+                palette::LIMIT,
+                format!("account limit: {l} busy"),
+            );
+        }
+        (Some(l), None) => fig.key(
+            Swatch::Dashed,
+            palette::LIMIT,
+            format!("account limit {l} (far above)"),
+        ),
+        (None, None) => {}
+    }
+    // Counts per bucket as bars; a log axis when some bucket holds 50 or more, so that a
+    // lone cold start still shows beside a burst of throttles.
+    let per = format!("events per {}", SimDuration(width_us));
+    let y = if top_events >= 50 {
+        let mut y = Axis::log(format!("{per}, log"), 0.5, top_events as f64 * 1.5, num);
+        y.ticks.retain(|t| t.0 >= 1.0);
+        y
+    } else {
+        Axis::linear_n(per, 0.0, (top_events as f64 * 1.15).max(2.0), num, 3)
+    };
+    let mut lower = Panel::new(x, y);
+    lower.weight = 3;
+    let base = lower.y.lo;
+    for (bucket_counts, colour) in [(&throttled, palette::THROTTLED), (&cold, palette::COLD)] {
+        for (i, n) in bucket_counts.iter().enumerate() {
+            if *n > 0 {
+                let start = i as u64 * width_us;
+                lower.marks.push(Mark::Rect {
+                    from: (t(start), base),
+                    to: (t((start + width_us).min(end_us)), *n as f64),
+                    colour,
+                    opacity: 0.85,
+                });
+            }
+        }
+    }
+    if sum_cold == 0 && sum_thr == 0 {
+        lower.empty = Some("no cold starts, no throttles".into());
+    }
+    fig.key(
+        Swatch::Block,
+        palette::COLD,
+        format!("cold starts ({})", count(sum_cold)),
+    );
+    fig.key(
+        Swatch::Block,
+        palette::THROTTLED,
+        format!("throttled ({})", count(sum_thr)),
+    );
+    fig.panels.push(upper);
+    fig.panels.push(lower);
+    fig
+}
+
+/// The latency axis of the CDF and the histogram: log, from the fastest to the slowest
+/// invocation of either kind.
+fn latency_axis(cold: &Latency, warm: &Latency) -> Axis {
+    let pts: Vec<(f64, f64)> = cold.cdf_ms().into_iter().chain(warm.cdf_ms()).collect();
+    let lo = pts
+        .iter()
+        .map(|p| p.0)
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let hi = pts.iter().map(|p| p.0).fold(0.0, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi > 0.0 {
+        (lo / 1.2, (hi * 1.2).max(lo * 10.0))
+    } else {
+        (1.0, 1000.0)
+    };
+    Axis::log("latency [ms, log scale]", lo, hi, ms)
+}
+
+fn kind_label(kind: &str, l: &Latency) -> String {
+    match (l.quantile_ms(0.5), l.quantile_ms(0.99)) {
+        (Some(p50), Some(p99)) => format!(
+            "{kind} ({}): p50 {}, p99 {}",
+            count(l.count()),
+            ms(round3(p50)),
+            ms(round3(p99))
+        ),
+        _ => format!("{kind}: none"),
+    }
+}
+
+/// A value rounded to three significant digits.
+fn round3(v: f64) -> f64 {
+    if v <= 0.0 || !v.is_finite() {
+        return v;
+    }
+    let p = 10f64.powi(2 - v.log10().floor() as i32);
+    (v * p).round() / p
+}
+
+/// The CDF of cold and of warm latencies, p50 and p99 marked.
+fn latency_cdf(cold: &Latency, warm: &Latency) -> Figure {
+    let mut fig = Figure::new("latency-cdf", "Latency of cold and warm starts (CDF)");
+    let mut y = Axis::linear("fraction of invocations at or below", 0.0, 1.0, num);
+    y.ticks = [0.0, 0.25, 0.5, 0.75, 0.99]
+        .iter()
+        .map(|v| (*v, num(*v)))
+        .collect();
+    let mut panel = Panel::new(latency_axis(cold, warm), y);
+    for q in [0.5, 0.99] {
+        panel.marks.push(Mark::Line {
+            points: vec![(panel.x.lo, q), (panel.x.hi, q)],
+            colour: palette::REFERENCE,
+            width: 1,
+            dashed: true,
+        });
+    }
+    for (l, colour, kind) in [(warm, palette::WARM, "warm"), (cold, palette::COLD, "cold")] {
+        let pts = l.cdf_ms();
+        if !pts.is_empty() {
+            panel.marks.push(Mark::Line {
+                points: cdf_steps(&pts, panel.x.lo, 0.0),
+                colour,
+                width: 3,
+                dashed: false,
+            });
+            for q in [0.5, 0.99] {
+                if let Some(v) = l.quantile_ms(q) {
+                    panel.marks.push(Mark::Dot {
+                        at: (v, q),
+                        colour,
+                        radius: 6,
+                    });
+                }
+            }
+        }
+        fig.key(Swatch::Line, colour, kind_label(kind, l));
+    }
+    if cold.count() + warm.count() == 0 {
+        panel.empty = Some("no invocation was served".into());
+    }
+    fig.key(Swatch::Dot, palette::REFERENCE, "p50 and p99");
+    fig.panels.push(panel);
+    fig
+}
+
+/// Histogram of cold and warm latencies in log-spaced bins (10 a decade), each kind as a
+/// share of its own invocations so that the rare cold starts stay visible.
+fn latency_histogram(cold: &Latency, warm: &Latency) -> Figure {
+    let mut fig = Figure::new(
+        "latency-histogram",
+        "Latency of cold and warm starts (histogram, 10 bins a decade)",
+    );
+    let x = latency_axis(cold, warm);
+    let (a, b) = (x.lo.log10(), x.hi.log10());
+    let nbins = ((b - a) * 10.0).round().max(1.0) as usize;
+    let bin = |v: f64| -> usize {
+        (((v.max(x.lo).log10() - a) * 10.0).floor().max(0.0) as usize).min(nbins - 1)
+    };
+    let shares = |l: &Latency| -> Vec<f64> {
+        let mut h = vec![0.0; nbins];
+        let mut last = 0.0;
+        for (v, f) in l.cdf_ms() {
+            h[bin(v)] += (f - last) * 100.0;
+            last = f;
+        }
+        h
+    };
+    let (hc, hw) = (shares(cold), shares(warm));
+    let top = hc.iter().chain(&hw).copied().fold(0.0, f64::max);
+    let y = Axis::linear(
+        "share of that kind's invocations [%]",
+        0.0,
+        (top * 1.1).max(1.0),
+        pct_of,
+    );
+    let mut panel = Panel::new(x, y);
+    let edge = |k: usize| 10f64.powf(a + k as f64 / 10.0);
+    for (h, colour) in [(&hw, palette::WARM), (&hc, palette::COLD)] {
+        for (k, s) in h.iter().enumerate() {
+            if *s > 0.0 {
+                panel.marks.push(Mark::Rect {
+                    from: (edge(k), 0.0),
+                    to: (edge(k + 1), *s),
+                    colour,
+                    opacity: 0.6,
+                });
+            }
+        }
+    }
+    if cold.count() + warm.count() == 0 {
+        panel.empty = Some("no invocation was served".into());
+    }
+    fig.key(Swatch::Block, palette::WARM, kind_label("warm", warm));
+    fig.key(Swatch::Block, palette::COLD, kind_label("cold", cold));
+    fig.panels.push(panel);
+    fig
+}
+
+/// The charts of a run, in the order the report shows them: `concurrency`, `latency-cdf`,
+/// `latency-histogram`, `cold-starts`, `cold-start-ratio`, `cost`.
+pub fn run_charts(
+    summary: &Summary,
+    sim: &Simulation,
+    limits: &Limits,
+) -> Result<Vec<Chart>, ChartError> {
+    let (cold, warm) = sim.latency_by_start();
+    let per_function: Vec<ColdRow> = summary
+        .functions
+        .iter()
+        .map(|f| (f.name.clone(), f.figures.invocations, f.figures.cold_starts))
+        .collect();
+    let costs: Vec<CostRow> = summary
+        .functions
+        .iter()
+        .map(|f| {
+            let c = &f.figures.cost;
+            (
+                f.name.clone(),
+                [
+                    c.requests_usd,
+                    c.compute_usd - c.init_usd,
+                    c.init_usd,
+                    c.provisioned_usd,
+                    c.ephemeral_storage_usd,
+                ],
+                c.total_usd,
+            )
+        })
+        .collect();
+    let figures = [
+        concurrency(summary, sim, limits),
+        latency_cdf(cold, warm),
+        latency_histogram(cold, warm),
+        cold_start_bars(&per_function),
+        cold_start_ratio_cdf(&per_function),
+        cost_bars(
+            "cost",
+            &format!("Cost per function over {}", span(summary.window_s)),
+            &costs,
+            summary.totals.cost.total_usd,
+        ),
+    ];
+    figures.iter().map(render).collect()
+}
+
+// ---------------------------------------------------------------- the charts of a cost report
+
+/// The charts of a cost report, in the order the report shows them: `cost`, `cost-30-day`,
+/// `cold-starts`, `cold-start-ratio`.
+pub fn cost_charts(invoice: &Invoice) -> Result<Vec<Chart>, ChartError> {
+    let window: Vec<CostRow> = invoice
+        .functions
+        .iter()
+        .map(|l| {
+            (
+                l.name.clone(),
+                [
+                    l.requests_usd,
+                    l.compute_usd - l.init_usd,
+                    l.init_usd,
+                    l.provisioned_usd,
+                    l.ephemeral_storage_usd,
+                ],
+                l.total_usd,
+            )
+        })
+        .collect();
+    let month: Vec<CostRow> = invoice
+        .functions
+        .iter()
+        .map(|l| {
+            let m = &l.month;
+            // The projection keeps no storage figure of its own: what the parts leave.
+            let storage = m.total_usd - m.requests_usd - m.compute_usd - m.provisioned_usd;
+            (
+                l.name.clone(),
+                [
+                    m.requests_usd,
+                    m.compute_usd - m.init_usd,
+                    m.init_usd,
+                    m.provisioned_usd,
+                    if l.ephemeral_storage_usd > 0.0 {
+                        storage.max(0.0)
+                    } else {
+                        0.0
+                    },
+                ],
+                m.total_usd,
+            )
+        })
+        .collect();
+    let per_function: Vec<ColdRow> = invoice
+        .functions
+        .iter()
+        .map(|l| (l.name.clone(), l.invocations, l.cold_starts))
+        .collect();
+    let figures = [
+        cost_bars(
+            "cost",
+            &format!(
+                "Cost per function over the trace ({})",
+                span(invoice.window_s)
+            ),
+            &window,
+            invoice.total.total_usd,
+        ),
+        cost_bars(
+            "cost-30-day",
+            "Cost per function, the traffic repeated for 30 days",
+            &month,
+            invoice.total.month.total_usd,
+        ),
+        cold_start_bars(&per_function),
+        cold_start_ratio_cdf(&per_function),
+    ];
+    figures.iter().map(render).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_read_well() {
+        let labels: Vec<String> = nice_ticks(0.0, 1.0, 6).into_iter().map(num).collect();
+        assert_eq!(labels, ["0", "0.2", "0.4", "0.6", "0.8", "1"]);
+        assert_eq!(nice_ticks(0.0, 10.0, 6), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(num(12_500.0), "12.5k");
+        assert_eq!(num(0.001), "0.001");
+        assert_eq!(num(450.0), "450");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(ms(2100.0), "2.1 s");
+        assert_eq!(usd(0.000123), "$0.000123");
+        assert_eq!(count(525_340), "525\u{2009}340");
+    }
+
+    #[test]
+    fn log_axes_cover_whole_decades() {
+        let a = Axis::log("t", 3.0, 4500.0, num);
+        assert_eq!((a.lo, a.hi), (1.0, 10_000.0));
+        assert_eq!(a.ticks.first().map(|t| t.1.as_str()), Some("1"));
+        assert_eq!(a.ticks.last().map(|t| t.1.as_str()), Some("10k"));
+    }
+
+    #[test]
+    fn empty_inputs_still_draw() {
+        for fig in [
+            cold_start_bars(&[]),
+            cold_start_ratio_cdf(&[]),
+            cost_bars("cost", "Cost", &[], 0.0),
+            latency_cdf(&Latency::new(), &Latency::new()),
+            latency_histogram(&Latency::new(), &Latency::new()),
+        ] {
+            let chart = render(&fig).unwrap_or_else(|e| panic!("{e}"));
+            assert!(chart.svg.contains("<svg"));
+        }
+    }
+}

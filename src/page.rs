@@ -1,0 +1,392 @@
+//! The report a person opens (`report.html`): one self-contained page with the headline figures, the per-function table and every chart inline as SVG.
+//!
+//! The page loads nothing: no script, no font or style sheet from elsewhere, no image but the
+//! inline SVG (each figure links to its PNG and SVG files, written beside the page). It reads
+//! on a laptop screen and prints on A4 or Letter, no chart cut across pages.
+
+use std::fmt::Write;
+
+use crate::chart::palette::{self, Colour};
+use crate::chart::{Chart, count, usd};
+use crate::cost::InitBilling;
+use crate::invoice::{Invoice, Line};
+use crate::report::{Figures, Summary};
+
+const STYLE: &str = r#"
+:root { --ink: #202020; --muted: #606060; --rule: #d8d8d8; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1200px; padding: 24px 32px 48px; color: var(--ink); background: #fff;
+  font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 15px; line-height: 1.45; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
+p.meta { color: var(--muted); margin: 0 0 10px; }
+nav { font-size: 14px; }
+nav a { margin-right: 14px; }
+a { color: #1f5fa0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 10px; margin: 20px 0 0; }
+.card { border: 1px solid var(--rule); border-left: 6px solid var(--accent, #999); border-radius: 4px; padding: 8px 12px; }
+.card .v { font-size: 21px; font-weight: bold; font-variant-numeric: tabular-nums; }
+.card .k { color: var(--muted); font-size: 13px; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th, td { padding: 4px 7px; border-bottom: 1px solid var(--rule); text-align: right; }
+th { background: #f4f4f4; }
+th:first-child, td:first-child { text-align: left; }
+tr.total td { font-weight: bold; border-top: 2px solid var(--ink); }
+figure { margin: 28px 0; break-inside: avoid; page-break-inside: avoid; }
+figure svg { display: block; width: 100%; height: auto; max-width: 960px; border: 1px solid var(--rule); }
+figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
+footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
+@media print {
+  @page { margin: 12mm; }
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  nav, figcaption .files { display: none; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .cards { grid-template-columns: repeat(4, 1fr); gap: 6px; }
+  .card { padding: 4px 8px; }
+  .card .v { font-size: 13pt; }
+  table { font-size: 7.5pt; white-space: normal; }
+  figure svg { border: none; max-height: 125mm; width: auto; max-width: 100%; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// Escapes text for HTML content and attribute values.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn head(out: &mut String, title: &str) {
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(out, "<title>{}</title>", esc(title));
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+}
+
+fn card(out: &mut String, value: &str, key: &str, accent: Option<Colour>) {
+    let style = accent
+        .map(|c| format!(" style=\"--accent: {}\"", c.hex()))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<div class=\"card\"{style}><div class=\"v\">{}</div><div class=\"k\">{}</div></div>",
+        esc(value),
+        esc(key)
+    );
+}
+
+fn nav(out: &mut String, charts: &[Chart]) {
+    out.push_str("<nav><a href=\"#functions\">functions</a>");
+    for c in charts {
+        let _ = write!(out, "<a href=\"#chart-{0}\">{0}</a>", esc(c.name));
+    }
+    out.push_str("</nav>\n");
+}
+
+fn table_head(out: &mut String, columns: &[&str]) {
+    out.push_str(
+        "<h2 id=\"functions\">Functions</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr>",
+    );
+    for h in columns {
+        let _ = write!(out, "<th>{h}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+}
+
+fn table_row(out: &mut String, cells: &[String], total: bool) {
+    out.push_str(if total {
+        "<tr class=\"total\">"
+    } else {
+        "<tr>"
+    });
+    for c in cells {
+        let _ = write!(out, "<td>{c}</td>");
+    }
+    out.push_str("</tr>\n");
+}
+
+fn figures(out: &mut String, charts: &[Chart]) {
+    out.push_str("<h2 id=\"charts\">Charts</h2>\n");
+    if charts.is_empty() {
+        out.push_str("<p>No chart was drawn.</p>\n");
+    }
+    for c in charts {
+        let svg = c.svg.trim_start();
+        // An XML declaration may not stand inside HTML.
+        let svg = match svg.strip_prefix("<?xml") {
+            Some(rest) => rest.split_once("?>").map_or(rest, |(_, s)| s).trim_start(),
+            None => svg,
+        };
+        let _ = writeln!(
+            out,
+            "<figure id=\"chart-{n}\" role=\"img\" aria-label=\"{t}\">\n{svg}<figcaption>{t}<span class=\"files\"> · <a href=\"{n}.png\">PNG</a> · <a href=\"{n}.svg\">SVG</a></span></figcaption>\n</figure>",
+            n = esc(c.name),
+            t = esc(&c.title),
+        );
+    }
+}
+
+fn opt(v: Option<f64>, decimals: usize) -> String {
+    v.map_or_else(|| "–".into(), |x| format!("{x:.decimals$}"))
+}
+
+fn ratio(r: Option<f64>) -> String {
+    r.map_or_else(|| "–".into(), |r| format!("{:.2} %", r * 100.0))
+}
+
+fn run_row(name: &str, memory_mb: String, g: &Figures) -> Vec<String> {
+    let l = &g.latency_ms;
+    vec![
+        esc(name),
+        memory_mb,
+        count(g.invocations),
+        count(g.cold_starts),
+        ratio(g.cold_start_ratio),
+        count(g.throttled),
+        opt(l.p50, 1),
+        opt(l.p99, 1),
+        opt(l.max, 1),
+        g.containers.peak.to_string(),
+        format!("{:.2}", g.containers.mean_alive),
+        format!("{:.1}", g.gb_s.busy),
+        format!("{:.1}", g.gb_s.idle),
+        usd(g.cost.total_usd),
+        usd(g.cost.init_usd),
+    ]
+}
+
+/// `report.html` of `coldsim run`: the headline figures of `summary.json`, the per-function
+/// table of `functions.csv` with a total row, and every chart.
+pub fn run_page(summary: &Summary, charts: &[Chart]) -> String {
+    let mut out = String::new();
+    let t = &summary.totals;
+    head(&mut out, &format!("coldsim run: {}", summary.scenario));
+    let _ = writeln!(
+        out,
+        "<header><h1>{}</h1>\n<p class=\"meta\">coldsim run · seed {} · {:.0} s simulated, statistics over the last {:.0} s (warm-up {:.0} s) · prices: {}</p>",
+        esc(&summary.scenario),
+        summary.seed,
+        summary.horizon_s,
+        summary.window_s,
+        summary.warmup_s,
+        esc(&summary.prices),
+    );
+    nav(&mut out, charts);
+    out.push_str("</header>\n<section class=\"cards\" aria-label=\"headline figures\">\n");
+    card(&mut out, &count(t.invocations), "invocations", None);
+    card(
+        &mut out,
+        &format!("{} ({})", count(t.cold_starts), ratio(t.cold_start_ratio)),
+        "cold starts",
+        Some(palette::COLD),
+    );
+    card(
+        &mut out,
+        &count(t.warm_starts),
+        "warm starts",
+        Some(palette::WARM),
+    );
+    card(
+        &mut out,
+        &count(t.throttled),
+        "throttled",
+        Some(palette::THROTTLED),
+    );
+    card(
+        &mut out,
+        &format!(
+            "{} / {}",
+            opt(t.latency_ms.p50, 1),
+            opt(t.latency_ms.p99, 1)
+        ),
+        "latency p50 / p99 [ms]",
+        None,
+    );
+    card(
+        &mut out,
+        &format!("{} / {:.2}", t.containers.peak, t.containers.mean_alive),
+        "containers: peak / mean alive",
+        Some(palette::ALIVE),
+    );
+    card(
+        &mut out,
+        &format!("{:.1}", t.gb_s.idle),
+        "idle memory [GB·s]",
+        Some(palette::IDLE),
+    );
+    card(&mut out, &usd(t.cost.total_usd), "cost [USD]", None);
+    out.push_str("</section>\n");
+    table_head(
+        &mut out,
+        &[
+            "function",
+            "memory MB",
+            "invocations",
+            "cold",
+            "cold %",
+            "throttled",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "peak",
+            "mean alive",
+            "busy GB·s",
+            "idle GB·s",
+            "cost USD",
+            "INIT USD",
+        ],
+    );
+    for f in &summary.functions {
+        table_row(
+            &mut out,
+            &run_row(&f.name, f.memory_mb.to_string(), &f.figures),
+            false,
+        );
+    }
+    table_row(&mut out, &run_row("total", String::new(), t), true);
+    out.push_str("</tbody></table></div>\n");
+    figures(&mut out, charts);
+    out.push_str("<footer>Written by coldsim run; the figures are those of summary.json, functions.csv and timeseries.csv.</footer>\n</body>\n</html>\n");
+    out
+}
+
+fn cost_row(l: &Line) -> Vec<String> {
+    let pc = l.provisioned.as_ref();
+    vec![
+        esc(&l.name),
+        if l.memory_mb > 0 {
+            l.memory_mb.to_string()
+        } else {
+            String::new()
+        },
+        count(l.invocations),
+        count(l.cold_starts),
+        count(l.throttled),
+        usd(l.total_usd),
+        usd(l.requests_usd),
+        usd(l.compute_usd),
+        usd(l.init_usd),
+        usd(l.provisioned_usd),
+        format!("{:.1}", l.idle_gb_s),
+        usd(l.month.total_usd),
+        format!("{:.0}", l.month.cold_starts),
+        pc.map(|b| b.cheapest.to_string()).unwrap_or_default(),
+        pc.map(|b| usd(b.month_saving_usd)).unwrap_or_default(),
+    ]
+}
+
+/// `report.html` of `coldsim cost`: the headline figures of `cost.json`, the per-function
+/// table of `cost.csv` with its total row, and every chart.
+pub fn cost_page(invoice: &Invoice, charts: &[Chart]) -> String {
+    let mut out = String::new();
+    let t = &invoice.total;
+    head(&mut out, &format!("coldsim cost: {}", invoice.trace));
+    let _ = writeln!(
+        out,
+        "<header><h1>Cost of {}</h1>\n<p class=\"meta\">coldsim cost · prices: {} · INIT billed: {} · free tier: {} · window {:.1} s; the 30-day figures scale the traffic by {:.2}</p>",
+        esc(&invoice.trace),
+        esc(&invoice.prices),
+        match invoice.init_billing {
+            InitBilling::All => "for all configurations",
+            InitBilling::Legacy => "by the legacy rule",
+        },
+        if invoice.free_tier {
+            "taken off"
+        } else {
+            "not applied"
+        },
+        invoice.window_s,
+        invoice.month_factor,
+    );
+    nav(&mut out, charts);
+    out.push_str("</header>\n<section class=\"cards\" aria-label=\"headline figures\">\n");
+    card(&mut out, &count(t.invocations), "invocations", None);
+    card(
+        &mut out,
+        &count(t.cold_starts),
+        "cold starts",
+        Some(palette::COLD),
+    );
+    card(
+        &mut out,
+        &count(t.throttled),
+        "throttled",
+        Some(palette::THROTTLED),
+    );
+    card(&mut out, &usd(t.total_usd), "cost of the trace [USD]", None);
+    card(
+        &mut out,
+        &usd(t.init_usd),
+        "of which INIT [USD]",
+        Some(palette::INIT),
+    );
+    card(&mut out, &usd(t.month.total_usd), "30 days [USD]", None);
+    let saving: f64 = invoice
+        .functions
+        .iter()
+        .filter_map(|l| l.provisioned.as_ref())
+        .map(|b| b.month_saving_usd)
+        .sum();
+    card(
+        &mut out,
+        &usd(saving),
+        "30-day saving, cheapest provisioned levels [USD]",
+        Some(palette::PROVISIONED),
+    );
+    card(
+        &mut out,
+        &format!("{:.1}", t.idle_gb_s),
+        "idle memory [GB·s]",
+        Some(palette::IDLE),
+    );
+    out.push_str("</section>\n");
+    table_head(
+        &mut out,
+        &[
+            "function",
+            "memory MB",
+            "invocations",
+            "cold",
+            "throttled",
+            "cost USD",
+            "requests USD",
+            "compute USD",
+            "INIT USD",
+            "provisioned USD",
+            "idle GB·s",
+            "30-day USD",
+            "30-day cold",
+            "cheapest provisioned",
+            "30-day saving USD",
+        ],
+    );
+    for l in &invoice.functions {
+        table_row(&mut out, &cost_row(l), false);
+    }
+    table_row(&mut out, &cost_row(t), true);
+    out.push_str("</tbody></table></div>\n");
+    figures(&mut out, charts);
+    out.push_str("<footer>Written by coldsim cost; the figures are those of cost.json and cost.csv.</footer>\n</body>\n</html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
+}

@@ -1,0 +1,457 @@
+//! Charts and report pages: every PNG decodes and is not blank, every SVG parses, each page holds every chart and its table, the same input gives the same bytes, and (with `COLDSIM_BROWSER_TESTS=1`) chromium renders the page.
+//!
+//! Each test writes what it checked under `output/ci/<test>/` (charts, `report.html`), kept
+//! by CI as artifacts, so a person can look at them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use coldsim::chart::{Chart, HEIGHT, Limits, WIDTH, cost_charts, run_charts};
+use coldsim::engine::Simulation;
+use coldsim::invoice::Invoice;
+use coldsim::page::{cost_page, run_page};
+use coldsim::report::Summary;
+use coldsim::rng::Streams;
+use coldsim::scenario::Scenario;
+use coldsim::trace::{TraceReader, TraceSource};
+
+const RUN_CHARTS: [&str; 6] = [
+    "concurrency",
+    "latency-cdf",
+    "latency-histogram",
+    "cold-starts",
+    "cold-start-ratio",
+    "cost",
+];
+const COST_CHARTS: [&str; 4] = ["cost", "cost-30-day", "cold-starts", "cold-start-ratio"];
+
+/// A burst of traffic against a small account limit: cold starts, throttles and a warm-up.
+const SPIKE: &str = r#"
+name = "spike"
+seed = 11
+duration = "1h"
+warmup = "5m"
+
+[platform]
+account_concurrency = 60
+
+[[function]]
+name = "checkout-api"
+memory_mb = 1024
+arrival = { process = "bursty", on_rate_per_s = 400, off_rate_per_s = 20, mean_on = "60s", mean_off = "10m" }
+exec = { dist = "lognormal", mean_ms = 120, stddev_ms = 60 }
+init = { dist = "constant", ms = 350 }
+keep_alive = { policy = "fixed", idle = "5m" }
+
+[[function]]
+name = "payment-webhook"
+memory_mb = 512
+arrival = { process = "poisson", rate_per_s = 2 }
+exec = { dist = "lognormal", mean_ms = 300, stddev_ms = 200 }
+init = { dist = "constant", ms = 600 }
+reserved_concurrency = 10
+provisioned_concurrency = 1
+"#;
+
+/// A function kept warm by provisioned concurrency: no cold start at all.
+const NO_COLD: &str = r#"
+name = "always-warm"
+duration = "10m"
+
+[[function]]
+name = "warm-only"
+provisioned_concurrency = 3
+arrival = { process = "periodic", every = "30s" }
+exec = { dist = "constant", ms = 100 }
+init = { dist = "constant", ms = 350 }
+"#;
+
+fn out_dir(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("output/ci")
+        .join(test);
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("{}: cannot create: {e}", dir.display()));
+    dir
+}
+
+fn simulate(toml: &str) -> (Scenario, Simulation) {
+    let scenario = Scenario::from_toml(toml, Path::new("test.toml"))
+        .unwrap_or_else(|e| panic!("the test scenario is invalid: {e}"));
+    let mut sim = Simulation::new(&scenario);
+    sim.run(&mut ());
+    (scenario, sim)
+}
+
+/// Twenty-five functions of rates spanning decades, so that bar charts are capped.
+fn many_functions() -> String {
+    let mut toml = String::from("name = \"many\"\nseed = 3\nduration = \"30m\"\n");
+    for i in 0..25 {
+        let rate = 0.02 * 1.4f64.powi(i);
+        toml.push_str(&format!(
+            "\n[[function]]\nname = \"function-{i:02}-with-a-rather-long-name\"\nmemory_mb = {}\narrival = {{ process = \"poisson\", rate_per_s = {rate} }}\nexec = {{ dist = \"exponential\", mean_ms = 80 }}\ninit = {{ dist = \"uniform\", min_ms = 200, max_ms = 900 }}\nkeep_alive = {{ policy = \"fixed\", idle = \"{}s\" }}\n",
+            128 << (i % 4),
+            30 + 10 * (i % 5),
+        ));
+    }
+    toml
+}
+
+fn run_report(toml: &str) -> (Summary, Vec<Chart>, String) {
+    let (scenario, sim) = simulate(toml);
+    let summary = Summary::new(&scenario, scenario.seed, &sim);
+    let charts = run_charts(&summary, &sim, &Limits::of(&scenario))
+        .unwrap_or_else(|e| panic!("charts of {}: {e}", scenario.name));
+    let page = run_page(&summary, &charts);
+    (summary, charts, page)
+}
+
+/// The Azure Functions 2021 sample (31 functions) priced as `coldsim cost` does.
+fn invoice() -> Invoice {
+    let toml = r#"
+name = "azure-sample"
+[workload]
+trace = { path = "fixtures/azure-functions-2021-sample.csv", format = "azure2021" }
+[defaults]
+memory_mb = 256
+init = { dist = "constant", ms = 400 }
+keep_alive = { policy = "fixed", idle = "10m" }
+"#;
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts.toml");
+    let scenario = Scenario::from_toml(toml, &file)
+        .unwrap_or_else(|e| panic!("the test scenario is invalid: {e}"));
+    let spec = scenario
+        .trace
+        .as_ref()
+        .unwrap_or_else(|| panic!("the test scenario has a trace"));
+    let reader = TraceReader::open(&spec.path, &spec.options, Streams::trace_stream(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (source, handle) = TraceSource::new(reader);
+    let mut sim = Simulation::with_source(&scenario, 0, None, Some(Box::new(source)));
+    sim.run(&mut ());
+    assert!(handle.error().is_none(), "the sample trace reads");
+    Invoice::new(&scenario, &sim, "azure-functions-2021-sample.csv")
+}
+
+/// Writes the charts and the page under `output/ci/<test>/`; returns the page's path.
+fn keep(test: &str, charts: &[Chart], page: &str) -> PathBuf {
+    let dir = out_dir(test);
+    for c in charts {
+        for (ext, bytes) in [("svg", c.svg.as_bytes()), ("png", c.png.as_slice())] {
+            let path = dir.join(format!("{}.{ext}", c.name));
+            std::fs::write(&path, bytes)
+                .unwrap_or_else(|e| panic!("{}: cannot write: {e}", path.display()));
+        }
+    }
+    let path = dir.join("report.html");
+    std::fs::write(&path, page).unwrap_or_else(|e| panic!("{}: cannot write: {e}", path.display()));
+    path
+}
+
+/// Decodes a PNG into (width, height, RGB bytes).
+fn decode(png_bytes: &[u8], what: &str) -> (u32, u32, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png_bytes))
+        .read_info()
+        .unwrap_or_else(|e| panic!("{what}: not a PNG: {e}"));
+    let size = reader
+        .output_buffer_size()
+        .unwrap_or_else(|| panic!("{what}: no buffer size"));
+    let mut buf = vec![0; size];
+    let info = reader
+        .next_frame(&mut buf)
+        .unwrap_or_else(|e| panic!("{what}: cannot decode: {e}"));
+    buf.truncate(info.buffer_size());
+    let rgb: Vec<u8> = match info.color_type {
+        png::ColorType::Rgb => buf,
+        png::ColorType::Rgba => buf
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect(),
+        other => panic!("{what}: unexpected colour type {other:?}"),
+    };
+    (info.width, info.height, rgb)
+}
+
+/// Fails unless the image has several colours and at least `min_share` of its pixels differ
+/// from the background (its most common colour).
+fn assert_not_blank(rgb: &[u8], what: &str, min_share: f64) {
+    let mut counts = std::collections::BTreeMap::<[u8; 3], u64>::new();
+    for p in rgb.chunks_exact(3) {
+        *counts.entry([p[0], p[1], p[2]]).or_default() += 1;
+    }
+    let total = (rgb.len() / 3) as f64;
+    let background = counts.values().copied().max().unwrap_or(0) as f64;
+    let share = 1.0 - background / total;
+    assert!(counts.len() > 8, "{what}: only {} colours", counts.len());
+    assert!(
+        share >= min_share,
+        "{what}: only {:.2} % of the pixels are drawn",
+        share * 100.0
+    );
+}
+
+/// Fails unless the PNG decodes at its size and is not blank, and the SVG parses with its
+/// title and labels. A chart with data has at least 2 % of its pixels drawn; an empty one
+/// (axes, title and a note) at least 0.5 %.
+fn check_chart(c: &Chart, what: &str) {
+    let what = format!("{what}/{}", c.name);
+    let (w, h, rgb) = decode(&c.png, &what);
+    assert_eq!((w, h), (WIDTH, HEIGHT), "{what}: PNG size");
+    assert!((640..=2000).contains(&w) && (360..=1200).contains(&h));
+    let empty = ["no cold starts", "no function", "no invocation"]
+        .iter()
+        .any(|note| c.svg.contains(note));
+    assert_not_blank(&rgb, &what, if empty { 0.005 } else { 0.02 });
+    let doc = roxmltree::Document::parse(&c.svg)
+        .unwrap_or_else(|e| panic!("{what}: the SVG does not parse: {e}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg", "{what}");
+    assert_eq!(root.attribute("viewBox"), Some("0 0 960 540"), "{what}");
+    let texts: Vec<String> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect();
+    assert!(texts.contains(&c.title), "{what}: the SVG shows its title");
+    assert!(texts.len() > 5, "{what}: axis labels and ticks are written");
+    assert!(!c.title.is_empty(), "{what}: a title");
+}
+
+fn names(charts: &[Chart]) -> Vec<&str> {
+    charts.iter().map(|c| c.name).collect()
+}
+
+fn check_page(page: &str, charts: &[Chart], rows: &[&str], what: &str) {
+    assert!(page.starts_with("<!DOCTYPE html>"), "{what}");
+    assert!(page.contains("@media print"), "{what}: print style");
+    for c in charts {
+        assert!(
+            page.contains(&format!("<figure id=\"chart-{}\"", c.name)),
+            "{what}: holds the {} chart",
+            c.name
+        );
+    }
+    assert_eq!(
+        page.matches("<svg ").count(),
+        charts.len(),
+        "{what}: one inline SVG per chart"
+    );
+    assert!(page.contains("<table>") && page.contains("<tr class=\"total\">"));
+    for r in rows {
+        assert!(
+            page.contains(&format!("<td>{r}</td>")),
+            "{what}: a row for {r}"
+        );
+    }
+    // Self-contained: nothing loaded from anywhere.
+    for banned in [
+        "<script", "<link", "<img", "<iframe", "@import", "url(", "src=",
+    ] {
+        assert!(!page.contains(banned), "{what}: has {banned}");
+    }
+    let without_ns = page.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    assert!(
+        !without_ns.contains("http://") && !without_ns.contains("https://"),
+        "{what}: no address"
+    );
+}
+
+#[test]
+fn run_charts_decode_parse_and_are_not_blank() {
+    let (summary, charts, page) = run_report(SPIKE);
+    assert_eq!(names(&charts), RUN_CHARTS);
+    for c in &charts {
+        check_chart(c, "spike");
+    }
+    let concurrency = &charts[0];
+    assert!(
+        concurrency.svg.contains("account limit: 60 busy"),
+        "the limit is drawn"
+    );
+    assert!(concurrency.svg.contains("warm-up"));
+    assert!(summary.totals.throttled > 0, "the scenario throttles");
+    keep("spike", &charts, &page);
+}
+
+#[test]
+fn run_page_holds_every_chart_and_the_table() {
+    let (_, charts, page) = run_report(SPIKE);
+    check_page(
+        &page,
+        &charts,
+        &["checkout-api", "payment-webhook", "total"],
+        "spike",
+    );
+    assert!(page.contains("<title>coldsim run: spike</title>"));
+}
+
+#[test]
+fn many_functions_cap_bar_charts_at_the_20_worst() {
+    let (summary, charts, page) = run_report(&many_functions());
+    assert_eq!(summary.functions.len(), 25);
+    for c in &charts {
+        check_chart(c, "many");
+    }
+    let cold = &charts[3];
+    assert!(
+        cold.title.contains("(the 20 worst of 25)"),
+        "title: {}",
+        cold.title
+    );
+    assert!(charts[5].title.contains("(the 20 most expensive of 25)"));
+    // Names too long for the axis are cut in the middle, keeping both ends.
+    assert!(cold.svg.contains("function-24-w…er-long-name"));
+    keep("many", &charts, &page);
+}
+
+#[test]
+fn cost_charts_and_page_of_a_trace() {
+    let inv = invoice();
+    assert!(inv.functions.len() > 20, "the sample has many functions");
+    let charts = cost_charts(&inv).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(names(&charts), COST_CHARTS);
+    for c in &charts {
+        check_chart(c, "cost");
+    }
+    assert!(charts[0].title.contains("most expensive of"));
+    let page = cost_page(&inv, &charts);
+    let first = inv.functions[0].name.clone();
+    check_page(&page, &charts, &[first.as_str(), "total"], "cost");
+    keep("cost", &charts, &page);
+}
+
+#[test]
+fn empty_data_still_draws_a_chart_with_a_note() {
+    let (scenario, sim) = simulate(NO_COLD);
+    let summary = Summary::new(&scenario, scenario.seed, &sim);
+    assert_eq!(summary.totals.cold_starts, 0);
+    let charts = run_charts(&summary, &sim, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    for c in &charts {
+        check_chart(c, "no-cold");
+    }
+    assert!(charts[3].svg.contains("no cold starts"));
+    keep("no-cold", &charts, &run_page(&summary, &charts));
+
+    // No function at all.
+    let mut none = summary.clone();
+    none.functions.clear();
+    let charts = run_charts(&none, &sim, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(names(&charts), RUN_CHARTS);
+    for c in &charts {
+        let (w, h, _) = decode(&c.png, c.name);
+        assert_eq!((w, h), (WIDTH, HEIGHT));
+        roxmltree::Document::parse(&c.svg).unwrap_or_else(|e| panic!("{}: {e}", c.name));
+    }
+    assert!(charts[4].svg.contains("no function was invoked"));
+    let page = run_page(&none, &charts);
+    check_page(&page, &charts, &["total"], "no functions");
+
+    let mut inv = invoice();
+    inv.functions.clear();
+    let charts = cost_charts(&inv).unwrap_or_else(|e| panic!("{e}"));
+    assert!(charts[0].svg.contains("no function was billed"));
+    check_page(
+        &cost_page(&inv, &charts),
+        &charts,
+        &["total"],
+        "empty invoice",
+    );
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let (_, a, page_a) = run_report(SPIKE);
+    let (_, b, page_b) = run_report(SPIKE);
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.svg == y.svg, "{}: SVG differs", x.name);
+        assert!(x.png == y.png, "{}: PNG differs", x.name);
+    }
+    assert!(page_a == page_b, "report.html differs");
+    let inv = invoice();
+    let (x, y) = (
+        cost_charts(&inv).unwrap_or_else(|e| panic!("{e}")),
+        cost_charts(&inv).unwrap_or_else(|e| panic!("{e}")),
+    );
+    assert!(
+        cost_page(&inv, &x) == cost_page(&inv, &y),
+        "cost report differs"
+    );
+}
+
+/// Loads a page in headless chromium: the screenshot decodes and is not blank, and the DOM
+/// chromium built holds every chart.
+fn browse(page: &Path, charts: &[Chart], shot: &Path, height: u32) {
+    let chromium = Path::new("/usr/bin/chromium");
+    assert!(
+        chromium.exists(),
+        "COLDSIM_BROWSER_TESTS is set but /usr/bin/chromium is missing: install it with \
+         `apt-get update && apt-get install -y --no-install-recommends chromium` (as .ci/run does)"
+    );
+    let profile = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("file://{}", page.display());
+    let base = |cmd: &mut Command| {
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()));
+    };
+    let mut cmd = Command::new(chromium);
+    base(&mut cmd);
+    let out = cmd
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("--window-size=1280,{height}"))
+        .arg(&url)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start chromium: {e}"));
+    assert!(
+        out.status.success(),
+        "chromium failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(shot).unwrap_or_else(|e| panic!("{}: {e}", shot.display()));
+    let (w, h, rgb) = decode(&bytes, "screenshot");
+    assert_eq!((w, h), (1280, height), "screenshot size");
+    assert_not_blank(&rgb, "screenshot", 0.05);
+
+    let mut cmd = Command::new(chromium);
+    base(&mut cmd);
+    let out = cmd
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start chromium: {e}"));
+    assert!(out.status.success(), "chromium --dump-dom failed");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    for c in charts {
+        assert!(
+            dom.contains(&format!("id=\"chart-{}\"", c.name)),
+            "chromium's DOM lacks the {} chart",
+            c.name
+        );
+    }
+    assert_eq!(dom.matches("<svg ").count(), charts.len(), "chromium's DOM");
+}
+
+#[test]
+fn reports_render_in_headless_chromium() {
+    if std::env::var_os("COLDSIM_BROWSER_TESTS").is_none_or(|v| v != "1") {
+        eprintln!("skipped: set COLDSIM_BROWSER_TESTS=1 to load the reports in chromium");
+        return;
+    }
+    let (_, charts, page) = run_report(SPIKE);
+    let path = keep("browser-run", &charts, &page);
+    browse(&path, &charts, &out_dir("").join("report.png"), 4400);
+
+    let inv = invoice();
+    let charts = cost_charts(&inv).unwrap_or_else(|e| panic!("{e}"));
+    let path = keep("browser-cost", &charts, &cost_page(&inv, &charts));
+    browse(&path, &charts, &out_dir("").join("cost-report.png"), 4000);
+}
