@@ -130,3 +130,106 @@ proptest! {
             routing, short, a.totals.cold_starts, short + extra, b.totals.cold_starts);
     }
 }
+
+/// Runs `coldsim compare` on the half-hourly timer plus Poisson traffic; returns the exit
+/// status, stderr and the parsed compare.json (when written).
+fn compare(policies: &[&str]) -> (bool, String, Option<serde_json::Value>, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir").keep();
+    let scenario = dir.join("s.toml");
+    let text = timer(r#"keep_alive = { policy = "fixed", idle = "10m" }"#)
+        + r#"
+[[function]]
+name = "api"
+arrival = { process = "poisson", rate_per_s = 0.05 }
+exec = { dist = "exponential", mean_ms = 100 }
+init = { dist = "constant", ms = 500 }
+"#;
+    std::fs::write(&scenario, text).expect("write");
+    let out = dir.join("out");
+    let mut cmd = assert_cmd::Command::cargo_bin("coldsim").expect("binary");
+    cmd.arg("compare")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet");
+    for p in policies {
+        cmd.arg("--policy").arg(p);
+    }
+    let o = cmd.output().expect("run");
+    let json = std::fs::read(out.join("compare.json"))
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("compare.json parses"));
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        json,
+        out,
+    )
+}
+
+#[test]
+fn compare_runs_every_policy_on_the_same_arrivals() {
+    let policies = [
+        "fixed:10m",
+        "none",
+        "hybrid",
+        "provisioned:1",
+        "warmer:5m",
+        "fixed-once:10m",
+        "uniform:5m-7m",
+        "preset:azure-functions-2019",
+    ];
+    let (ok, err, json, out) = compare(&policies);
+    assert!(ok, "{err}");
+    let json = json.expect("compare.json");
+    let rows = json["policies"].as_array().expect("rows");
+    assert_eq!(rows.len(), policies.len());
+    // Common random numbers: every policy sees the same arrivals.
+    let n = &rows[0]["invocations"];
+    assert!(rows.iter().all(|r| &r["invocations"] == n), "{rows:?}");
+    // The baseline is itself: no extra idle memory.
+    assert_eq!(rows[0]["wasted_memory_vs_fixed_10m"], 1.0);
+    assert_eq!(rows[1]["cold_start_ratio"], 1.0);
+    assert_eq!(rows[1]["idle_gb_s"], 0.0);
+    // One provisioned container per function takes every arrival but the few that overlap
+    // another (Poisson at 0.05/s with 100 ms handlers: about 0.5 % of them).
+    let cold = |i: usize| rows[i]["cold_starts"].as_u64().expect("count");
+    assert!(cold(3) * 2 < cold(0), "{} vs {}", cold(3), cold(0));
+    assert!(rows[4]["warmer_pings"].as_u64().expect("pings") > 0);
+    for key in [
+        "policy",
+        "cold_start_ratio",
+        "p50_ms",
+        "p99_ms",
+        "idle_gb_s",
+        "wasted_memory_vs_fixed_10m",
+        "cost_usd",
+        "p75_function_cold_start_ratio",
+    ] {
+        assert!(rows[0].get(key).is_some(), "missing {key}");
+    }
+    let csv = std::fs::read_to_string(out.join("compare.csv")).expect("compare.csv");
+    assert_eq!(csv.lines().count(), policies.len() + 1);
+    assert!(csv.starts_with("policy,invocations,cold_starts,cold_start_ratio,p50_ms,p99_ms,idle_gb_s,wasted_memory_vs_fixed_10m,cost_usd,p75_function_cold_start_ratio"));
+}
+
+#[test]
+fn compare_refuses_an_unknown_policy_on_one_line() {
+    for bad in [
+        "sometimes",
+        "fixed:10x",
+        "uniform:7m-5m",
+        "hybrid:head=50,tail=10",
+        "provisioned:many",
+        "preset:aws",
+    ] {
+        let (ok, err, json, out) = compare(&["fixed:10m", bad]);
+        assert!(!ok, "{bad} was accepted");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            err.contains(bad.split(':').next().unwrap_or(bad)),
+            "{bad}: {err}"
+        );
+        assert!(json.is_none() && !out.exists(), "{bad}: output written");
+    }
+}
