@@ -15,7 +15,7 @@ use crate::report::{Figures, Summary};
 const STYLE: &str = r#"
 :root { --ink: #202020; --muted: #606060; --rule: #d8d8d8; }
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 1200px; padding: 24px 32px 48px; color: var(--ink); background: #fff;
+body { margin: 0 auto; max-width: 1280px; padding: 24px 32px 48px; color: var(--ink); background: #fff;
   font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; font-size: 15px; line-height: 1.45; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
@@ -30,7 +30,7 @@ a { color: #1f5fa0; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th, td { padding: 4px 7px; border-bottom: 1px solid var(--rule); text-align: right; }
-th { background: #f4f4f4; }
+th { background: #f4f4f4; white-space: normal; vertical-align: bottom; }
 th:first-child, td:first-child { text-align: left; }
 tr.total td { font-weight: bold; border-top: 2px solid var(--ink); }
 figure { margin: 28px 0; break-inside: avoid; page-break-inside: avoid; }
