@@ -9,12 +9,14 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::chart::{Chart, Limits, cost_charts, run_charts};
 use crate::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::engine::{ArrivalSource, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
+use crate::page::{cost_page, run_page};
 use crate::report::{Summary, series_csv, table};
 use crate::rng::Streams;
 use crate::scenario::{
@@ -37,9 +39,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate a scenario and write summary.json, functions.csv and timeseries.csv.
+    /// Simulate a scenario: summary.json, functions.csv, timeseries.csv, charts and report.html.
     Run(RunArgs),
-    /// Price a traffic file as AWS Lambda would bill it: cost.json, cost.csv and cost.md.
+    /// Price a traffic file as AWS Lambda would bill it: cost.json, cost.csv, cost.md, charts
+    /// and report.html.
     Cost(Box<CostArgs>),
     /// Run the same traffic under several policies: compare.csv and compare.json.
     Compare(CompareArgs),
@@ -287,17 +290,22 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     let elapsed = started.elapsed();
 
     let summary = Summary::new(&scenario, seed, &sim);
-    write_outputs(
-        &out,
-        &[
-            ("summary.json", summary.to_json()),
-            ("functions.csv", summary.functions_csv()),
-            (
-                "timeseries.csv",
-                series_csv(sim.series(), sim.end().as_micros()),
-            ),
-        ],
-    )?;
+    let charts =
+        run_charts(&summary, &sim, &Limits::of(&scenario)).context("drawing the charts")?;
+    let mut files = vec![
+        ("summary.json".to_string(), summary.to_json()),
+        ("functions.csv".to_string(), summary.functions_csv()),
+        (
+            "timeseries.csv".to_string(),
+            series_csv(sim.series(), sim.end().as_micros()),
+        ),
+        (
+            "report.html".to_string(),
+            run_page(&summary, &charts).into_bytes(),
+        ),
+    ];
+    files.extend(chart_files(&charts));
+    write_outputs(&out, &files)?;
 
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -408,8 +416,8 @@ fn compare(args: CompareArgs) -> Result<()> {
     write_outputs(
         &out,
         &[
-            ("compare.json", comparison.to_json()),
-            ("compare.csv", comparison.to_csv()),
+            ("compare.json".to_string(), comparison.to_json()),
+            ("compare.csv".to_string(), comparison.to_csv()),
         ],
     )?;
     if !args.quiet {
@@ -441,14 +449,18 @@ fn cost(args: CostArgs) -> Result<()> {
         invoice.set_break_even(&peaks, levels);
     }
     let markdown = invoice.to_markdown();
-    write_outputs(
-        &out,
-        &[
-            ("cost.json", invoice.to_json()),
-            ("cost.csv", invoice.to_csv()),
-            ("cost.md", markdown.clone().into_bytes()),
-        ],
-    )?;
+    let charts = cost_charts(&invoice).context("drawing the charts")?;
+    let mut files = vec![
+        ("cost.json".to_string(), invoice.to_json()),
+        ("cost.csv".to_string(), invoice.to_csv()),
+        ("cost.md".to_string(), markdown.clone().into_bytes()),
+        (
+            "report.html".to_string(),
+            cost_page(&invoice, &charts).into_bytes(),
+        ),
+    ];
+    files.extend(chart_files(&charts));
+    write_outputs(&out, &files)?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "{markdown}")?;
@@ -631,6 +643,19 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
     })
 }
 
+/// Each chart as a PNG and an SVG file.
+fn chart_files(charts: &[Chart]) -> Vec<(String, Vec<u8>)> {
+    charts
+        .iter()
+        .flat_map(|c| {
+            [
+                (format!("{}.png", c.name), c.png.clone()),
+                (format!("{}.svg", c.name), c.svg.clone().into_bytes()),
+            ]
+        })
+        .collect()
+}
+
 /// Refuses an output path that is a file, before any work is done.
 fn check_out_dir(out: &Path) -> Result<()> {
     if out.exists() && !out.is_dir() {
@@ -644,7 +669,7 @@ fn check_out_dir(out: &Path) -> Result<()> {
 
 /// Writes each file to a temporary name in `out`, then renames it into place: a failed or
 /// interrupted run leaves earlier outputs whole and no half-written file.
-fn write_outputs(out: &Path, files: &[(&str, Vec<u8>)]) -> Result<()> {
+fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     let created = !out.exists();
     std::fs::create_dir_all(out)
         .with_context(|| format!("{}: cannot create the output folder", out.display()))?;

@@ -967,8 +967,28 @@ fn no_subcommand() {
 
 const OUTPUTS: [&str; 3] = ["summary.json", "functions.csv", "timeseries.csv"];
 
+/// Every file a run writes, sorted: the data, a PNG and an SVG per chart, and report.html.
+const ALL_FILES: [&str; 16] = [
+    "cold-start-ratio.png",
+    "cold-start-ratio.svg",
+    "cold-starts.png",
+    "cold-starts.svg",
+    "concurrency.png",
+    "concurrency.svg",
+    "cost.png",
+    "cost.svg",
+    "functions.csv",
+    "latency-cdf.png",
+    "latency-cdf.svg",
+    "latency-histogram.png",
+    "latency-histogram.svg",
+    "report.html",
+    "summary.json",
+    "timeseries.csv",
+];
+
 #[test]
-fn a_small_scenario_writes_three_files_and_prints_a_table() {
+fn a_small_scenario_writes_its_files_and_prints_a_table() {
     let r = run(BASE, &[]);
     r.assert_success();
     for name in OUTPUTS {
@@ -977,8 +997,8 @@ fn a_small_scenario_writes_three_files_and_prints_a_table() {
     }
     assert_eq!(
         list(&r.out),
-        ["functions.csv", "summary.json", "timeseries.csv"],
-        "stray files in the output folder"
+        ALL_FILES,
+        "stray or missing files in the output folder"
     );
     let out = r.stdout();
     assert!(out.contains("api"), "{out}");
@@ -1223,8 +1243,8 @@ fn a_rerun_replaces_the_files() {
     assert_eq!(first.summary()["seed"], 2);
     assert_eq!(
         list(&first.out),
-        ["functions.csv", "summary.json", "timeseries.csv"],
-        "stray files in the output folder"
+        ALL_FILES,
+        "stray or missing files in the output folder"
     );
 }
 
@@ -1250,8 +1270,8 @@ fn a_failed_rerun_leaves_earlier_files_intact() {
     }
     assert_eq!(
         list(&first.out),
-        ["functions.csv", "summary.json", "timeseries.csv"],
-        "stray files in the output folder"
+        ALL_FILES,
+        "stray or missing files in the output folder"
     );
 }
 
