@@ -1,4 +1,4 @@
-//! Charts of a run and of a cost report, each as SVG and PNG: the only module that knows plotters.
+//! Charts of a run, of a cost report and of a policy comparison, each as SVG and PNG: the only module that knows plotters.
 //!
 //! A chart is first described as a [`Figure`] (a title, a legend, one or more panels of
 //! marks in data units, each panel with its two axes), then drawn twice by the same code:
@@ -19,6 +19,7 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::compare::Comparison;
 use crate::engine::Simulation;
 use crate::invoice::Invoice;
 use crate::report::Summary;
@@ -351,12 +352,25 @@ pub(crate) enum Mark {
         colour: Colour,
         radius: u32,
     },
+    /// A hollow dot of `radius` pixels, its outline 2 pixels wide.
+    Ring {
+        at: (f64, f64),
+        colour: Colour,
+        radius: u32,
+    },
     /// A text left-aligned on a point and vertically centred on it, shifted by `dx` pixels.
     Label {
         at: (f64, f64),
         text: String,
         colour: Colour,
         dx: i32,
+    },
+    /// The name of a dot, put beside it where it overlaps no tag drawn before: on its right
+    /// (on its left near the right edge), moved up or down by whole lines when needed.
+    Tag {
+        at: (f64, f64),
+        text: String,
+        colour: Colour,
     },
 }
 
@@ -370,6 +384,9 @@ pub(crate) struct Panel {
     empty: Option<String>,
     /// Whether the x axis carries its title and tick labels (not in an upper panel).
     x_labels: bool,
+    /// Whether the y axis carries its title and tick labels (not in a panel on the right of
+    /// one with the same categories).
+    y_labels: bool,
     /// Relative height among the figure's panels.
     weight: u32,
 }
@@ -382,6 +399,7 @@ impl Panel {
             marks: Vec::new(),
             empty: None,
             x_labels: true,
+            y_labels: true,
             weight: 1,
         }
     }
@@ -394,6 +412,8 @@ pub(crate) enum Swatch {
     Dashed,
     Block,
     Dot,
+    /// A hollow dot.
+    Ring,
 }
 
 /// A whole chart: title, legend (above the panels, never over the data) and panels.
@@ -405,6 +425,8 @@ pub(crate) struct Figure {
     panels: Vec<Panel>,
     /// Room left of the panels for the y axis title and tick labels [px].
     y_label_room: u32,
+    /// Panels side by side (widths by weight) instead of one above the other.
+    side_by_side: bool,
 }
 
 impl Figure {
@@ -415,6 +437,7 @@ impl Figure {
             legend: Vec::new(),
             panels: Vec::new(),
             y_label_room: 80,
+            side_by_side: false,
         }
     }
 
@@ -508,6 +531,9 @@ fn draw<DB: DrawingBackend>(fig: &Figure, root: &DrawingArea<DB, Shift>) -> Resu
             Swatch::Dot => root
                 .draw(&Circle::new((x + 11, y + 9), 5, c.filled()))
                 .map_err(e)?,
+            Swatch::Ring => root
+                .draw(&Circle::new((x + 11, y + 9), 5, c.stroke_width(2)))
+                .map_err(e)?,
             Swatch::Dashed => {
                 for k in 0..3 {
                     root.draw(&PathElement::new(
@@ -531,16 +557,24 @@ fn draw<DB: DrawingBackend>(fig: &Figure, root: &DrawingArea<DB, Shift>) -> Resu
         .sum::<u32>()
         .max(1);
     let height = HEIGHT.saturating_sub(top as u32);
+    let room = |p: &Panel| if p.y_labels { fig.y_label_room } else { 0 };
+    // Side by side, the plotting areas share what the label rooms leave by weight.
+    let plots = WIDTH
+        .saturating_sub(fig.panels.iter().map(room).sum::<u32>() + 36 * fig.panels.len() as u32);
     let mut rest = body;
     for (i, p) in fig.panels.iter().enumerate() {
         let area = if i + 1 == fig.panels.len() {
             rest.clone()
+        } else if fig.side_by_side {
+            let (a, b) = rest.split_horizontally(room(p) + 36 + plots * p.weight.max(1) / total);
+            rest = b;
+            a
         } else {
             let (a, b) = rest.split_vertically(height * p.weight.max(1) / total);
             rest = b;
             a
         };
-        draw_panel(p, &area, fig.y_label_room).map_err(e)?;
+        draw_panel(p, &area, room(p)).map_err(e)?;
     }
     Ok(())
 }
@@ -565,23 +599,44 @@ fn draw_panel<DB: DrawingBackend>(
             String::new()
         }
     };
-    let y_fmt = |v: &f64| p.y.label(*v);
+    let y_fmt = |v: &f64| {
+        if p.y_labels {
+            p.y.label(*v)
+        } else {
+            String::new()
+        }
+    };
     let mut mesh = chart.configure_mesh();
     mesh.bold_line_style(rgb(palette::GRID).stroke_width(1))
         .light_line_style(rgb(palette::GRID).mix(0.4).stroke_width(1))
         .axis_style(rgb(palette::INK).stroke_width(1))
         .label_style(text_style(15.0, palette::INK))
         .axis_desc_style(text_style(16.0, palette::INK))
-        .y_desc(p.y.title.clone())
         .y_label_formatter(&y_fmt)
         .x_label_formatter(&x_fmt);
     if p.x_labels {
         mesh.x_desc(p.x.title.clone());
     }
+    if p.y_labels {
+        mesh.y_desc(p.y.title.clone());
+    }
     mesh.draw()?;
     let (x, y) = (&p.x, &p.y);
     let at = |(a, b): (f64, f64)| (x.at(a), y.at(b));
     let (bx, by) = area.get_base_pixel();
+    // What tags keep off: the dots, then each tag drawn, as (left, right, top, bottom) [px].
+    let mut placed: Vec<(i32, i32, i32, i32)> = p
+        .marks
+        .iter()
+        .filter_map(|m| match m {
+            Mark::Dot { at: q, radius, .. } | Mark::Ring { at: q, radius, .. } => {
+                let (px, py) = chart.backend_coord(&at(*q));
+                let r = *radius as i32;
+                Some((px - r, px + r, py - r, py + r))
+            }
+            _ => None,
+        })
+        .collect();
     for m in &p.marks {
         match m {
             Mark::Line {
@@ -640,6 +695,22 @@ fn draw_panel<DB: DrawingBackend>(
                     rgb(*colour).filled(),
                 )))?;
             }
+            Mark::Ring {
+                at: q,
+                colour,
+                radius,
+            } => {
+                chart.draw_series(std::iter::once(Circle::new(
+                    at(*q),
+                    *radius,
+                    WHITE.filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Circle::new(
+                    at(*q),
+                    *radius,
+                    rgb(*colour).stroke_width(2),
+                )))?;
+            }
             Mark::Label {
                 at: q,
                 text,
@@ -649,6 +720,21 @@ fn draw_panel<DB: DrawingBackend>(
                 let style = text_style(14.0, *colour).pos(Pos::new(HPos::Left, VPos::Center));
                 let (px, py) = chart.backend_coord(&at(*q));
                 area.draw_text(text, &style, (px + dx - bx, py - by))?;
+            }
+            Mark::Tag {
+                at: q,
+                text,
+                colour,
+            } => {
+                let style = text_style(14.0, *colour).pos(Pos::new(HPos::Left, VPos::Center));
+                let (px, py) = chart.backend_coord(&at(*q));
+                let (w, _) = area.estimate_text_size(text, &style)?;
+                let (left, top) = chart.backend_coord(&(x.at(x.lo), y.at(y.hi)));
+                let (right, bottom) = chart.backend_coord(&(x.at(x.hi), y.at(y.lo)));
+                let (dx, dy) = place_tag(&placed, (px, py), w as i32, (left, top, right, bottom));
+                let half = TAG_LINE / 2;
+                placed.push((px + dx, px + dx + w as i32, py + dy - half, py + dy + half));
+                area.draw_text(text, &style, (px + dx - bx, py + dy - by))?;
             }
         }
     }
@@ -662,6 +748,58 @@ fn draw_panel<DB: DrawingBackend>(
         area.draw_text(note, &style, (px - bx, py - by))?;
     }
     Ok(())
+}
+
+/// The height of a tag's line [px].
+const TAG_LINE: i32 = 16;
+
+/// Where a tag `w` pixels wide goes beside a dot at `(x, y)` [px] so that it overlaps nothing
+/// of `placed` (left, right, top, bottom) and stays inside `bounds` (left, top, right,
+/// bottom): its (dx, dy) from the dot. On the right first, then on the left, a line up or
+/// down at a time: tags of dots at one place stand in a column beside it.
+fn place_tag(
+    placed: &[(i32, i32, i32, i32)],
+    (x, y): (i32, i32),
+    w: i32,
+    (left, top, right, bottom): (i32, i32, i32, i32),
+) -> (i32, i32) {
+    const LINE: i32 = TAG_LINE;
+    const GAP: i32 = 11;
+    let fits_right = x + GAP + w <= right;
+    let fits_left = x - GAP - w >= left;
+    let mut sides = Vec::new();
+    if fits_right || !fits_left {
+        sides.push(GAP);
+    }
+    if fits_left {
+        sides.push(-GAP - w);
+    }
+    let free = |dx: i32, dy: i32| {
+        let (l, r, t, b) = (x + dx, x + dx + w, y + dy - LINE / 2, y + dy + LINE / 2);
+        t >= top
+            && b <= bottom
+            && placed
+                .iter()
+                .all(|(pl, pr, pt, pb)| r < *pl || l > *pr || b <= *pt || t >= *pb)
+    };
+    // 0, one line down, one up, two down...
+    let shifts = |n: i32| {
+        (0..=2 * n).map(|k| {
+            let lines = if k % 2 == 1 { (k + 1) / 2 } else { -k / 2 };
+            lines * LINE
+        })
+    };
+    // Near the dot on either side first, then farther away.
+    for reach in [2, 12] {
+        for &dx in &sides {
+            for dy in shifts(reach) {
+                if free(dx, dy) {
+                    return (dx, dy);
+                }
+            }
+        }
+    }
+    (sides[0], 0)
 }
 
 // ---------------------------------------------------------------- number formats
@@ -1478,6 +1616,319 @@ pub fn cost_charts(invoice: &Invoice) -> Result<Vec<Chart>, ChartError> {
         cold_start_ratio_cdf(&per_function),
     ];
     figures.iter().map(render).collect()
+}
+
+// ---------------------------------------------------------------- the charts of a comparison
+
+/// The policies on the Pareto frontier of (cold-start ratio, idle memory [GB·s]) pairs: those
+/// no other pair dominates (no greater cold-start ratio, no more idle memory, and less of one
+/// of the two), as indices into `rows` in order of increasing idle memory (so of decreasing
+/// cold-start ratio). Equal pairs are both on it; a pair with a value that is not a number is
+/// on it never and dominates nothing.
+pub fn frontier(rows: &[(f64, f64)]) -> Vec<usize> {
+    let ok = |(c, i): (f64, f64)| c.is_finite() && i.is_finite();
+    let dominates =
+        |a: (f64, f64), b: (f64, f64)| a.0 <= b.0 && a.1 <= b.1 && (a.0 < b.0 || a.1 < b.1);
+    let mut on: Vec<usize> = (0..rows.len())
+        .filter(|&i| ok(rows[i]))
+        .filter(|&i| {
+            !rows
+                .iter()
+                .any(|other| ok(*other) && dominates(*other, rows[i]))
+        })
+        .collect();
+    on.sort_by(|&a, &b| {
+        rows[a]
+            .1
+            .total_cmp(&rows[b].1)
+            .then(rows[a].0.total_cmp(&rows[b].0))
+            .then(a.cmp(&b))
+    });
+    on
+}
+
+/// The colour of the `i`-th policy of a comparison, the same in all its charts.
+fn policy_colour(i: usize) -> Colour {
+    palette::SERIES[i % palette::SERIES.len()]
+}
+
+/// A policy's label cut to fit beside a dot or a bar, as function names are.
+fn policy_label(policy: &str) -> String {
+    short(policy)
+}
+
+/// Cold-start ratio against idle memory, one labelled dot per policy, the Pareto frontier
+/// drawn through the policies no other beats on both.
+fn frontier_chart(c: &Comparison) -> Figure {
+    // (row index, cold-start ratio [%], idle memory [GB·s]) of the rows with invocations.
+    let pts: Vec<(usize, f64, f64)> = c
+        .policies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            r.cold_start_ratio
+                .filter(|v| v.is_finite() && r.idle_gb_s.is_finite())
+                .map(|v| (i, v * 100.0, r.idle_gb_s))
+        })
+        .collect();
+    let pairs: Vec<(f64, f64)> = pts.iter().map(|p| (p.1, p.2)).collect();
+    let on = frontier(&pairs);
+    let mut fig = Figure::new(
+        "frontier",
+        format!(
+            "Cold starts against idle memory: {}, seed {}",
+            c.scenario, c.seed
+        ),
+    );
+    let max_y = pairs.iter().map(|p| p.0).fold(0.0, f64::max);
+    let min_pos = pairs
+        .iter()
+        .map(|p| p.0)
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let zeros = pairs.iter().any(|p| p.0 <= 0.0);
+    let log = max_y > 0.0 && max_y / min_pos >= 100.0;
+    let title = "cold-start ratio [% of invocations]";
+    // On a log axis a ratio of 0 is drawn on a row of its own below an axis break.
+    let (y, zero_at) = if log {
+        // From half the lowest ratio to twice the highest, not whole decades: no empty decade.
+        let (lo, hi) = (min_pos / 2.0, max_y * 2.0);
+        let mut y = Axis::log(format!("{title}, log scale"), lo, hi, pct_of);
+        (y.lo, y.hi) = (lo, hi);
+        let inside = |v: f64| v >= lo * 0.999_999 && v <= hi * 1.000_001;
+        y.ticks.retain(|t| inside(t.0));
+        y.minor.retain(|v| inside(*v));
+        if zeros {
+            // 0 % a quarter of the way below, the break half way.
+            y.lo = lo / 8.0;
+            y.ticks.insert(0, (lo / 4.0, "0 %".into()));
+            (y, Some((lo / 4.0, lo / 2.0)))
+        } else {
+            (y, None)
+        }
+    } else {
+        let hi = if max_y > 0.0 { max_y * 1.15 } else { 1.0 };
+        let mut y = Axis::linear(title, 0.0, hi, pct_of);
+        // Room below 0 so that a dot at 0 shows whole.
+        y.lo = -hi * 0.04;
+        (y, None)
+    };
+    let max_x = pairs.iter().map(|p| p.1).fold(0.0, f64::max);
+    let hi_x = if max_x > 0.0 { max_x * 1.08 } else { 1.0 };
+    let mut x = Axis::linear("idle memory [GB·s]", 0.0, hi_x, num);
+    x.lo = -hi_x * 0.03;
+    let mut panel = Panel::new(x, y);
+    let y_of = |v: f64| match zero_at {
+        Some((zero, _)) if v <= 0.0 => zero,
+        _ => v,
+    };
+    if let Some((_, brk)) = zero_at {
+        panel.marks.push(Mark::Line {
+            points: vec![(panel.x.lo, brk), (panel.x.hi, brk)],
+            colour: palette::MUTED,
+            width: 1,
+            dashed: true,
+        });
+    }
+    if on.len() > 1 {
+        panel.marks.push(Mark::Line {
+            points: on.iter().map(|&k| (pairs[k].1, y_of(pairs[k].0))).collect(),
+            colour: palette::INK,
+            width: 2,
+            dashed: false,
+        });
+    }
+    // Dots over the line, tags last: the frontier's tags first, nearest their dots.
+    let (mut dot_marks, mut tags, mut grey_tags) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, &(i, cold, idle)) in pts.iter().enumerate() {
+        let at = (idle, y_of(cold));
+        let colour = policy_colour(i);
+        let on_frontier = on.contains(&k);
+        dot_marks.push(if on_frontier {
+            Mark::Dot {
+                at,
+                colour,
+                radius: 7,
+            }
+        } else {
+            Mark::Ring {
+                at,
+                colour,
+                radius: 6,
+            }
+        });
+        let text = policy_label(&c.policies[i].policy);
+        if on_frontier {
+            tags.push(Mark::Tag {
+                at,
+                text,
+                colour: palette::INK,
+            });
+        } else {
+            grey_tags.push(Mark::Tag {
+                at,
+                text,
+                colour: palette::MUTED,
+            });
+        }
+    }
+    panel.marks.extend(dot_marks);
+    panel.marks.extend(tags);
+    panel.marks.extend(grey_tags);
+    let missing = c.policies.len() - pts.len();
+    if pts.is_empty() {
+        panel.empty = Some("no policy had invocations".into());
+    }
+    fig.key(
+        Swatch::Line,
+        palette::INK,
+        "Pareto frontier: no other policy has fewer cold starts and less idle memory",
+    );
+    fig.key(
+        Swatch::Dot,
+        palette::INK,
+        format!("on the frontier ({})", on.len()),
+    );
+    fig.key(
+        Swatch::Ring,
+        palette::MUTED,
+        format!("dominated ({}), label in grey", pts.len() - on.len()),
+    );
+    if zero_at.is_some() {
+        fig.key(
+            Swatch::Dashed,
+            palette::MUTED,
+            "axis break: a ratio of 0 % is drawn below it",
+        );
+    }
+    if missing > 0 {
+        fig.key(
+            Swatch::Dot,
+            palette::MUTED,
+            format!("{missing} without invocations, not drawn"),
+        );
+    }
+    fig.panels.push(panel);
+    fig
+}
+
+/// One horizontal bar per policy in its colour, the first policy at the top, the note after
+/// each bar; a value that is missing draws no bar. A linear axis from 0, or log when the
+/// values span three decades or more.
+fn policy_bars(
+    value_title: &str,
+    fmt: fn(f64) -> String,
+    labels: &[String],
+    values: &[Option<f64>],
+    notes: &[String],
+) -> Panel {
+    let max = values.iter().flatten().copied().fold(0.0, f64::max);
+    let min_pos = values
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|v| *v > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let log = max > 0.0 && max / min_pos >= 1000.0;
+    // Room on the right for the note after the longest bar.
+    let x = if log {
+        Axis::log(
+            format!("{value_title}, log scale"),
+            min_pos / 2.0,
+            max * 8.0,
+            fmt,
+        )
+    } else {
+        let hi = if max > 0.0 { max * 1.45 } else { 1.0 };
+        Axis::linear_n(value_title, 0.0, hi, fmt, 5)
+    };
+    let mut panel = Panel::new(x, Axis::categories("", labels));
+    let n = labels.len() as f64;
+    let base = if log { panel.x.lo } else { 0.0 };
+    let half = f64::min(if labels.len() > 12 { 0.36 } else { 0.3 }, 0.045 * n);
+    for (i, (v, note)) in values.iter().zip(notes).enumerate() {
+        let centre = n - i as f64 - 0.5;
+        let mut end = base;
+        if let Some(v) = v.filter(|v| *v > 0.0) {
+            panel.marks.push(Mark::Rect {
+                from: (base, centre - half),
+                to: (v, centre + half),
+                colour: policy_colour(i),
+                opacity: 1.0,
+            });
+            end = v;
+        }
+        panel.marks.push(Mark::Label {
+            at: (end.max(base), centre),
+            text: note.clone(),
+            colour: palette::INK,
+            dx: 6,
+        });
+    }
+    panel
+}
+
+/// The cost of each policy beside its p99 latency (p50 dotted on the bar), one bar per policy
+/// in the order given.
+fn policy_cost_chart(c: &Comparison) -> Figure {
+    let rows = &c.policies;
+    let cheapest = rows
+        .iter()
+        .filter(|r| r.cost_usd.is_finite())
+        .min_by(|a, b| a.cost_usd.total_cmp(&b.cost_usd));
+    let title = match cheapest {
+        Some(r) => format!(
+            "Cost and p99 latency per policy: cheapest {} at {}",
+            policy_label(&r.policy),
+            usd(r.cost_usd)
+        ),
+        None => "Cost and p99 latency per policy".to_string(),
+    };
+    let mut fig = Figure::new("policy-cost", title);
+    fig.side_by_side = true;
+    let labels: Vec<String> = rows.iter().map(|r| policy_label(&r.policy)).collect();
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
+    fig.y_label_room = (longest * 9 + 20).clamp(60, 260);
+    let costs: Vec<Option<f64>> = rows.iter().map(|r| Some(r.cost_usd.max(0.0))).collect();
+    let cost_notes: Vec<String> = rows.iter().map(|r| usd(r.cost_usd)).collect();
+    let mut cost = policy_bars("cost [USD]", usd_tick, &labels, &costs, &cost_notes);
+    let p99: Vec<Option<f64>> = rows.iter().map(|r| r.p99_ms).collect();
+    let p99_notes: Vec<String> = rows
+        .iter()
+        .map(|r| r.p99_ms.map_or_else(|| "–".into(), |v| ms(round3(v))))
+        .collect();
+    let mut latency = policy_bars("p99 latency [ms]", num, &labels, &p99, &p99_notes);
+    latency.y_labels = false;
+    let n = rows.len() as f64;
+    for (i, r) in rows.iter().enumerate() {
+        if let (Some(p50), Some(_)) = (r.p50_ms, r.p99_ms) {
+            latency.marks.push(Mark::Dot {
+                at: (p50, n - i as f64 - 0.5),
+                colour: palette::INK,
+                radius: 4,
+            });
+        }
+    }
+    if rows.is_empty() {
+        cost.empty = Some("no policy".into());
+        latency.empty = Some("no policy".into());
+    }
+    fig.key(
+        Swatch::Dot,
+        palette::INK,
+        "p50 latency, on the p99 bar (each policy in its colour on both charts)",
+    );
+    fig.panels.push(cost);
+    fig.panels.push(latency);
+    fig
+}
+
+/// The charts of a comparison, in the order the report shows them: `frontier`, `policy-cost`.
+pub fn compare_charts(c: &Comparison) -> Result<Vec<Chart>, ChartError> {
+    [frontier_chart(c), policy_cost_chart(c)]
+        .iter()
+        .map(render)
+        .collect()
 }
 
 #[cfg(test)]

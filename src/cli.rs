@@ -9,14 +9,14 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::chart::{Chart, Limits, cost_charts, run_charts};
+use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts};
 use crate::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::engine::{ArrivalSource, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
-use crate::page::{cost_page, run_page};
+use crate::page::{compare_page, cost_page, run_page};
 use crate::report::{Summary, series_csv, table};
 use crate::rng::Streams;
 use crate::scenario::{
@@ -44,7 +44,8 @@ enum Command {
     /// Price a traffic file as AWS Lambda would bill it: cost.json, cost.csv, cost.md, charts
     /// and report.html.
     Cost(Box<CostArgs>),
-    /// Run the same traffic under several policies: compare.csv and compare.json.
+    /// Run the same traffic under several policies: compare.csv, compare.json, charts and
+    /// report.html.
     Compare(CompareArgs),
 }
 
@@ -413,13 +414,17 @@ fn compare(args: CompareArgs) -> Result<()> {
         seed,
         policies: rows,
     };
-    write_outputs(
-        &out,
-        &[
-            ("compare.json".to_string(), comparison.to_json()),
-            ("compare.csv".to_string(), comparison.to_csv()),
-        ],
-    )?;
+    let charts = compare_charts(&comparison).context("drawing the charts")?;
+    let mut files = vec![
+        ("compare.json".to_string(), comparison.to_json()),
+        ("compare.csv".to_string(), comparison.to_csv()),
+        (
+            "report.html".to_string(),
+            compare_page(&comparison, &charts).into_bytes(),
+        ),
+    ];
+    files.extend(chart_files(&charts));
+    write_outputs(&out, &files)?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         writeln!(

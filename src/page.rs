@@ -1,4 +1,4 @@
-//! The report a person opens (`report.html`): one self-contained page with the headline figures, the per-function table and every chart inline as SVG.
+//! The report a person opens (`report.html`): one self-contained page with the headline figures, the table (of functions or of policies) and every chart inline as SVG.
 //!
 //! The page loads nothing: no script, no font or style sheet from elsewhere, no image but the
 //! inline SVG (each figure links to its PNG and SVG files, written beside the page). It reads
@@ -6,8 +6,10 @@
 
 use std::fmt::Write;
 
+use crate::chart::frontier;
 use crate::chart::palette::{self, Colour};
 use crate::chart::{Chart, count, usd};
+use crate::compare::{Comparison, Row};
 use crate::cost::InitBilling;
 use crate::invoice::{Invoice, Line};
 use crate::report::{Figures, Summary};
@@ -27,6 +29,7 @@ a { color: #1f5fa0; }
 .card { border: 1px solid var(--rule); border-left: 6px solid var(--accent, #999); border-radius: 4px; padding: 8px 12px; }
 .card .v { font-size: 21px; font-weight: bold; font-variant-numeric: tabular-nums; }
 .card .k { color: var(--muted); font-size: 13px; }
+.card .v.name { font-size: 17px; overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabular-nums; white-space: nowrap; }
 th, td { padding: 4px 7px; border-bottom: 1px solid var(--rule); text-align: right; }
@@ -86,17 +89,20 @@ fn card(out: &mut String, value: &str, key: &str, accent: Option<Colour>) {
     );
 }
 
-fn nav(out: &mut String, charts: &[Chart]) {
-    out.push_str("<nav><a href=\"#functions\">functions</a>");
+fn nav(out: &mut String, table: &str, charts: &[Chart]) {
+    let _ = write!(out, "<nav><a href=\"#{0}\">{0}</a>", esc(table));
     for c in charts {
         let _ = write!(out, "<a href=\"#chart-{0}\">{0}</a>", esc(c.name));
     }
     out.push_str("</nav>\n");
 }
 
-fn table_head(out: &mut String, columns: &[&str]) {
-    out.push_str(
-        "<h2 id=\"functions\">Functions</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr>",
+fn table_head(out: &mut String, id: &str, heading: &str, columns: &[&str]) {
+    let _ = write!(
+        out,
+        "<h2 id=\"{}\">{}</h2>\n<div class=\"table-wrap\"><table>\n<thead><tr>",
+        esc(id),
+        esc(heading)
     );
     for h in columns {
         let _ = write!(out, "<th>{h}</th>");
@@ -182,7 +188,7 @@ pub fn run_page(summary: &Summary, charts: &[Chart]) -> String {
         summary.warmup_s,
         esc(&summary.prices),
     );
-    nav(&mut out, charts);
+    nav(&mut out, "functions", charts);
     out.push_str("</header>\n<section class=\"cards\" aria-label=\"headline figures\">\n");
     card(&mut out, &count(t.invocations), "invocations", None);
     card(
@@ -229,6 +235,8 @@ pub fn run_page(summary: &Summary, charts: &[Chart]) -> String {
     out.push_str("</section>\n");
     table_head(
         &mut out,
+        "functions",
+        "Functions",
         &[
             "function",
             "memory MB",
@@ -309,7 +317,7 @@ pub fn cost_page(invoice: &Invoice, charts: &[Chart]) -> String {
         invoice.window_s,
         invoice.month_factor,
     );
-    nav(&mut out, charts);
+    nav(&mut out, "functions", charts);
     out.push_str("</header>\n<section class=\"cards\" aria-label=\"headline figures\">\n");
     card(&mut out, &count(t.invocations), "invocations", None);
     card(
@@ -353,6 +361,8 @@ pub fn cost_page(invoice: &Invoice, charts: &[Chart]) -> String {
     out.push_str("</section>\n");
     table_head(
         &mut out,
+        "functions",
+        "Functions",
         &[
             "function",
             "memory MB",
@@ -379,6 +389,184 @@ pub fn cost_page(invoice: &Invoice, charts: &[Chart]) -> String {
     figures(&mut out, charts);
     out.push_str("<footer>Written by coldsim cost; the figures are those of cost.json and cost.csv.</footer>\n</body>\n</html>\n");
     out
+}
+
+/// A ratio as a percentage with three significant digits, for the small ratios of a
+/// comparison: `0.00343 %`, `12.5 %`, `0 %`.
+fn ratio3(r: Option<f64>) -> String {
+    match r {
+        None => "–".into(),
+        Some(r) if r == 0.0 || !r.is_finite() => format!("{} %", r * 100.0),
+        Some(r) => {
+            let v = r * 100.0;
+            let decimals = (2 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+            format!("{v:.decimals$} %")
+        }
+    }
+}
+
+fn compare_row(r: &Row, on_frontier: bool) -> Vec<String> {
+    vec![
+        esc(&r.policy),
+        count(r.invocations),
+        count(r.cold_starts),
+        ratio3(r.cold_start_ratio),
+        opt(r.p50_ms, 1),
+        opt(r.p99_ms, 1),
+        format!("{:.1}", r.idle_gb_s),
+        opt(r.wasted_memory_vs_fixed_10m, 3),
+        usd(r.cost_usd),
+        ratio3(r.p75_function_cold_start_ratio),
+        count(r.prewarmed),
+        count(r.warmer_pings),
+        count(r.throttled),
+        if on_frontier { "yes" } else { "" }.into(),
+    ]
+}
+
+/// The first policy with the least of `key` among those that have it.
+fn best(rows: &[Row], key: impl Fn(&Row) -> Option<f64>) -> Option<&Row> {
+    rows.iter()
+        .filter_map(|r| key(r).filter(|v| v.is_finite()).map(|v| (r, v)))
+        .fold(None, |acc: Option<(&Row, f64)>, (r, v)| match acc {
+            Some((_, b)) if b <= v => acc,
+            _ => Some((r, v)),
+        })
+        .map(|(r, _)| r)
+}
+
+/// `report.html` of `coldsim compare`: the headline (the policies with the fewest cold
+/// starts, the lowest cost and the least idle memory, the frontier), the table of
+/// `compare.csv` with every column and whether the policy is on the frontier, and every chart.
+pub fn compare_page(c: &Comparison, charts: &[Chart]) -> String {
+    let mut out = String::new();
+    head(&mut out, &format!("coldsim compare: {}", c.scenario));
+    let _ = writeln!(
+        out,
+        "<header><h1>Policies compared: {}</h1>\n<p class=\"meta\">coldsim compare · seed {} · {} policies on the same traffic (the same arrivals and handler times for each) · idle memory also relative to fixed:10m</p>",
+        esc(&c.scenario),
+        c.seed,
+        c.policies.len(),
+    );
+    nav(&mut out, "policies", charts);
+    // The frontier over the rows with a cold-start ratio, as the frontier chart draws it.
+    let with: Vec<usize> = (0..c.policies.len())
+        .filter(|&i| c.policies[i].cold_start_ratio.is_some())
+        .collect();
+    let pairs: Vec<(f64, f64)> = with
+        .iter()
+        .map(|&i| {
+            let r = &c.policies[i];
+            (r.cold_start_ratio.unwrap_or(f64::NAN), r.idle_gb_s)
+        })
+        .collect();
+    let on: Vec<usize> = frontier(&pairs).into_iter().map(|k| with[k]).collect();
+    out.push_str("</header>\n<section class=\"cards\" aria-label=\"headline figures\">\n");
+    card(
+        &mut out,
+        &c.policies.len().to_string(),
+        "policies compared",
+        None,
+    );
+    // Ties in cold-start ratio go to the policy with less idle memory.
+    let fewest_cold = best(&c.policies, |r| r.cold_start_ratio).and_then(|b| {
+        c.policies
+            .iter()
+            .filter(|r| r.cold_start_ratio == b.cold_start_ratio)
+            .min_by(|x, y| x.idle_gb_s.total_cmp(&y.idle_gb_s))
+    });
+    let named =
+        |out: &mut String, r: Option<&Row>, key: &str, what: &dyn Fn(&Row) -> String, accent| {
+            match r {
+                Some(r) => name_card(out, &r.policy, &format!("{key}: {}", what(r)), accent),
+                None => card(out, "–", key, accent),
+            }
+        };
+    named(
+        &mut out,
+        fewest_cold,
+        "lowest cold-start ratio",
+        &|r| ratio3(r.cold_start_ratio),
+        Some(palette::COLD),
+    );
+    named(
+        &mut out,
+        best(&c.policies, |r| Some(r.cost_usd)),
+        "lowest cost",
+        &|r| usd(r.cost_usd),
+        None,
+    );
+    named(
+        &mut out,
+        best(&c.policies, |r| Some(r.idle_gb_s)),
+        "least idle memory",
+        &|r| format!("{:.1} GB·s", r.idle_gb_s),
+        Some(palette::IDLE),
+    );
+    named(
+        &mut out,
+        best(&c.policies, |r| r.p99_ms),
+        "lowest p99 latency",
+        &|r| format!("{} ms", opt(r.p99_ms, 1)),
+        None,
+    );
+    let names: Vec<&str> = on.iter().map(|&i| c.policies[i].policy.as_str()).collect();
+    name_card(
+        &mut out,
+        &if names.is_empty() {
+            "–".to_string()
+        } else {
+            names.join(", ")
+        },
+        &format!(
+            "on the frontier ({} of {}): no other has fewer cold starts and less idle memory",
+            names.len(),
+            c.policies.len()
+        ),
+        None,
+    );
+    out.push_str("</section>\n");
+    table_head(
+        &mut out,
+        "policies",
+        "Policies",
+        &[
+            "policy",
+            "invocations",
+            "cold",
+            "cold %",
+            "p50 ms",
+            "p99 ms",
+            "idle GB·s",
+            "idle vs fixed:10m",
+            "cost USD",
+            "p75 function cold %",
+            "prewarmed",
+            "warmer pings",
+            "throttled",
+            "on the frontier",
+        ],
+    );
+    for (i, r) in c.policies.iter().enumerate() {
+        table_row(&mut out, &compare_row(r, on.contains(&i)), false);
+    }
+    out.push_str("</tbody></table></div>\n");
+    figures(&mut out, charts);
+    out.push_str("<footer>Written by coldsim compare; the figures are those of compare.json and compare.csv.</footer>\n</body>\n</html>\n");
+    out
+}
+
+/// A headline card whose value is a policy's name (smaller, wrapped anywhere).
+fn name_card(out: &mut String, value: &str, key: &str, accent: Option<Colour>) {
+    let style = accent
+        .map(|c| format!(" style=\"--accent: {}\"", c.hex()))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<div class=\"card\"{style}><div class=\"v name\">{}</div><div class=\"k\">{}</div></div>",
+        esc(value),
+        esc(key)
+    );
 }
 
 #[cfg(test)]

@@ -6,10 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use coldsim::chart::{Chart, HEIGHT, Limits, WIDTH, cost_charts, run_charts};
+use coldsim::chart::{
+    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts,
+};
+use coldsim::compare::{Comparison, Policy, Row};
 use coldsim::engine::Simulation;
 use coldsim::invoice::Invoice;
-use coldsim::page::{cost_page, run_page};
+use coldsim::page::{compare_page, cost_page, run_page};
 use coldsim::report::Summary;
 use coldsim::rng::Streams;
 use coldsim::scenario::Scenario;
@@ -24,6 +27,7 @@ const RUN_CHARTS: [&str; 6] = [
     "cost",
 ];
 const COST_CHARTS: [&str; 4] = ["cost", "cost-30-day", "cold-starts", "cold-start-ratio"];
+const COMPARE_CHARTS: [&str; 2] = ["frontier", "policy-cost"];
 
 /// A burst of traffic against a small account limit: cold starts, throttles and a warm-up.
 const SPIKE: &str = r#"
@@ -217,6 +221,15 @@ fn check_chart(c: &Chart, what: &str) {
     assert!(!c.title.is_empty(), "{what}: a title");
 }
 
+/// The texts of an SVG, trimmed.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG: {e}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect()
+}
+
 fn names(charts: &[Chart]) -> Vec<&str> {
     charts.iter().map(|c| c.name).collect()
 }
@@ -236,7 +249,10 @@ fn check_page(page: &str, charts: &[Chart], rows: &[&str], what: &str) {
         charts.len(),
         "{what}: one inline SVG per chart"
     );
-    assert!(page.contains("<table>") && page.contains("<tr class=\"total\">"));
+    assert!(page.contains("<table>"), "{what}: a table");
+    if rows.contains(&"total") {
+        assert!(page.contains("<tr class=\"total\">"), "{what}: a total row");
+    }
     for r in rows {
         assert!(
             page.contains(&format!("<td>{r}</td>")),
@@ -378,6 +394,206 @@ fn the_same_input_gives_the_same_bytes() {
     );
 }
 
+/// A comparison row with hand-picked figures.
+fn row(policy: &str, cold: Option<f64>, idle: f64, cost: f64, p99: f64) -> Row {
+    Row {
+        policy: policy.to_string(),
+        invocations: 10_000,
+        cold_starts: cold.map_or(0, |c| (c * 10_000.0).round() as u64),
+        cold_start_ratio: cold,
+        p50_ms: Some(p99 / 3.0),
+        p99_ms: Some(p99),
+        idle_gb_s: idle,
+        wasted_memory_vs_fixed_10m: Some(idle / 10.0),
+        cost_usd: cost,
+        p75_function_cold_start_ratio: cold,
+        prewarmed: 0,
+        warmer_pings: 0,
+        throttled: 0,
+    }
+}
+
+/// A(cold 0.1, idle 10), B(0.05, 20), C(0.2, 30), D(0, 50): the frontier is A, B, D.
+fn hand_picked() -> Comparison {
+    Comparison {
+        scenario: "hand-picked".into(),
+        seed: 7,
+        policies: vec![
+            row("A", Some(0.1), 10.0, 0.90, 400.0),
+            row("B", Some(0.05), 20.0, 0.95, 350.0),
+            row("C", Some(0.2), 30.0, 1.20, 600.0),
+            row("D", Some(0.0), 50.0, 2.10, 300.0),
+        ],
+    }
+}
+
+/// `coldsim compare` on the quickstart scenario, as the command runs it: the baseline first,
+/// then every policy on the same traffic and seed.
+fn simulated_comparison() -> Comparison {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
+    let scenario = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let seed = scenario.seed;
+    let original = |name: &str| {
+        scenario
+            .functions
+            .iter()
+            .find(|f| f.name == name)
+            .map_or_else(
+                || scenario.defaults.keep_alive.clone(),
+                |f| f.keep_alive.clone(),
+            )
+    };
+    let summary = |s: &Scenario| {
+        let mut sim = Simulation::new(s);
+        sim.run(&mut ());
+        Summary::new(s, seed, &sim)
+    };
+    let base = summary(&Policy::baseline().apply(&scenario, &scenario.functions, original));
+    let policies = [
+        "fixed:10m",
+        "fixed:1m",
+        "none",
+        "fixed-once:10m",
+        "hybrid",
+        "provisioned:2",
+        "warmer:5m",
+        "fixed:30m",
+    ];
+    let rows = policies
+        .iter()
+        .map(|p| {
+            let policy = Policy::parse(p).unwrap_or_else(|e| panic!("{e}"));
+            let s = summary(&policy.apply(&scenario, &scenario.functions, original));
+            Row::new(p, &s, base.totals.gb_s.idle)
+        })
+        .collect();
+    Comparison {
+        scenario: scenario.name.clone(),
+        seed,
+        policies: rows,
+    }
+}
+
+#[test]
+fn the_frontier_is_the_policies_nothing_beats_on_both() {
+    // (cold-start ratio, idle GB·s): A, B, C, D.
+    let rows = [(0.1, 10.0), (0.05, 20.0), (0.2, 30.0), (0.0, 50.0)];
+    assert_eq!(frontier(&rows), [0, 1, 3], "C is dominated by A and B");
+    // In order of increasing idle memory, whatever the order given.
+    assert_eq!(frontier(&[(0.0, 50.0), (0.1, 10.0)]), [1, 0]);
+    // Equal pairs are both on it; a better one on one count only dominates.
+    assert_eq!(frontier(&[(0.1, 10.0), (0.1, 10.0)]), [0, 1]);
+    assert_eq!(frontier(&[(0.1, 10.0), (0.1, 9.0)]), [1]);
+    assert_eq!(frontier(&[(f64::NAN, 1.0), (0.5, 5.0)]), [1]);
+    assert!(frontier(&[]).is_empty());
+}
+
+#[test]
+fn compare_charts_decode_parse_and_are_not_blank() {
+    let c = hand_picked();
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    let page = compare_page(&c, &charts);
+    keep("compare-hand", &charts, &page);
+    assert_eq!(names(&charts), COMPARE_CHARTS);
+    for ch in &charts {
+        check_chart(ch, "compare-hand");
+    }
+    let f = &charts[0];
+    assert!(f.svg.contains("on the frontier (3)"), "A, B and D");
+    assert!(f.svg.contains("dominated (1)"), "C");
+    let texts = svg_texts(&f.svg);
+    for p in ["A", "B", "C", "D"] {
+        assert!(texts.iter().any(|t| t == p), "the dot of {p} is labelled");
+    }
+    assert!(charts[1].title.contains("cheapest A at $0.900"));
+    check_page(&page, &charts, &["A", "B", "C", "D"], "compare-hand");
+
+    let c = simulated_comparison();
+    assert!(c.policies.iter().any(|r| r.cold_start_ratio == Some(1.0)));
+    assert!(c.policies.iter().any(|r| r.idle_gb_s == 0.0));
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    keep("compare", &charts, &compare_page(&c, &charts));
+    assert_eq!(names(&charts), COMPARE_CHARTS);
+    for ch in &charts {
+        check_chart(ch, "compare");
+    }
+    // Cold-start ratios from 0.001 % to 100 %: a log axis.
+    assert!(charts[0].svg.contains("log scale"));
+}
+
+#[test]
+fn a_ratio_of_0_shows_below_an_axis_break_on_a_log_axis() {
+    let mut c = hand_picked();
+    c.policies[0].cold_start_ratio = Some(0.5);
+    c.policies[1].cold_start_ratio = Some(0.0005);
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    keep("compare-zero", &charts, &compare_page(&c, &charts));
+    check_chart(&charts[0], "compare-zero");
+    let svg = &charts[0].svg;
+    assert!(svg.contains("log scale") && svg.contains("axis break"));
+    assert!(
+        svg_texts(svg).iter().any(|t| t == "0 %"),
+        "the row of 0 % is labelled"
+    );
+    // Without invocations a policy is left out, and the legend says so.
+    c.policies[2].cold_start_ratio = None;
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    assert!(charts[0].svg.contains("1 without invocations, not drawn"));
+    // No policy at all still draws both charts, with a note.
+    c.policies.clear();
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    for ch in &charts {
+        let (w, h, _) = decode(&ch.png, ch.name);
+        assert_eq!((w, h), (WIDTH, HEIGHT));
+        roxmltree::Document::parse(&ch.svg).unwrap_or_else(|e| panic!("{}: {e}", ch.name));
+    }
+    assert!(charts[0].svg.contains("no policy had invocations"));
+    check_page(&compare_page(&c, &charts), &charts, &[], "no policy");
+}
+
+#[test]
+fn compare_page_holds_every_chart_and_the_table() {
+    let c = hand_picked();
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    let page = compare_page(&c, &charts);
+    check_page(&page, &charts, &["A", "B", "C", "D"], "compare");
+    assert!(page.contains("<title>coldsim compare: hand-picked</title>"));
+    assert!(page.contains("seed 7 · 4 policies"));
+    // Every column of compare.csv.
+    for h in [
+        "invocations",
+        "cold %",
+        "p50 ms",
+        "p99 ms",
+        "idle GB·s",
+        "idle vs fixed:10m",
+        "cost USD",
+        "p75 function cold %",
+        "prewarmed",
+        "warmer pings",
+        "throttled",
+        "on the frontier",
+    ] {
+        assert!(page.contains(&format!("<th>{h}</th>")), "column {h}");
+    }
+    // The headline: D has no cold start, A is the cheapest.
+    assert!(page.contains(">D</div><div class=\"k\">lowest cold-start ratio: 0 %<"));
+    assert!(page.contains(">A</div><div class=\"k\">lowest cost: $0.900<"));
+    assert!(page.contains(">A, B, D</div>"), "the frontier");
+    // C is the one row not on the frontier.
+    assert_eq!(page.matches("<td>yes</td></tr>").count(), 3);
+    assert!(page.contains("<td>C</td>"));
+    // The same input gives the same bytes.
+    let again = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    for (x, y) in charts.iter().zip(&again) {
+        assert!(x.svg == y.svg && x.png == y.png, "{} differs", x.name);
+    }
+    assert!(
+        page == compare_page(&c, &again),
+        "the compare report differs"
+    );
+}
+
 /// Loads a page in headless chromium: the screenshot decodes and is not blank, and the DOM
 /// chromium built holds every chart.
 fn browse(page: &Path, charts: &[Chart], shot: &Path, height: u32) {
@@ -454,4 +670,14 @@ fn reports_render_in_headless_chromium() {
     let charts = cost_charts(&inv).unwrap_or_else(|e| panic!("{e}"));
     let path = keep("browser-cost", &charts, &cost_page(&inv, &charts));
     browse(&path, &charts, &out_dir("").join("cost-report.png"), 4000);
+
+    let c = simulated_comparison();
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    let path = keep("browser-compare", &charts, &compare_page(&c, &charts));
+    browse(
+        &path,
+        &charts,
+        &out_dir("").join("compare-report.png"),
+        2000,
+    );
 }
