@@ -351,18 +351,6 @@ impl Usage {
         }
     }
 
-    /// Adds another function's or period's usage.
-    pub fn add(&mut self, o: &Usage) {
-        self.requests += o.requests;
-        self.exec_mb_ms += o.exec_mb_ms;
-        self.init_mb_ms += o.init_mb_ms;
-        self.exec_ms += o.exec_ms;
-        self.init_ms += o.init_ms;
-        self.provisioned_requests += o.provisioned_requests;
-        self.provisioned_mb_ms += o.provisioned_mb_ms;
-        self.provisioned_ms += o.provisioned_ms;
-        self.provisioned_configured_mb_s += o.provisioned_configured_mb_s;
-    }
 }
 
 /// What a function is, for billing.

@@ -65,11 +65,6 @@ impl SimDuration {
         SimDuration(round_non_negative(ms * MICROS_PER_MS as f64))
     }
 
-    /// A span from fractional seconds, rounded to the nearest microsecond.
-    pub fn from_secs_f64(s: f64) -> SimDuration {
-        SimDuration::from_millis_f64(s * 1_000.0)
-    }
-
     /// Microseconds in this span.
     pub fn as_micros(self) -> u64 {
         self.0
