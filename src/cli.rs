@@ -594,6 +594,7 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
             max_lifetime: None,
             capacity_gb: None,
             eviction: Default::default(),
+            scaling: Some((1_000, SimDuration::from_secs(10))),
         },
         functions: Vec::new(),
         defaults: Template {
@@ -605,6 +606,8 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
             keep_alive: args.keep_alive.clone(),
             package,
             ephemeral_storage_mb: 512,
+            invocation: Default::default(),
+            max_event_age: crate::scenario::DEFAULT_MAX_EVENT_AGE,
         },
         cost: CostConfig {
             sheet,

@@ -23,7 +23,7 @@ use crate::eviction::Eviction;
 use crate::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
-use crate::scenario::{Function, Routing, Scaling, Scenario};
+use crate::scenario::{Function, InvocationType, Routing, Scaling, Scenario};
 use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::{SimDuration, SimTime};
 
@@ -34,6 +34,8 @@ pub enum Event {
     InvocationArrived(FunctionId),
     /// A function's warmer pings are due.
     WarmerDue(FunctionId),
+    /// An asynchronous arrival is due for another try (index into the pending retries).
+    RetryDue(u32),
     /// A function's provisioned concurrency is due to change (a schedule step or a
     /// target-tracking tick).
     ScalingDue(FunctionId),
@@ -108,6 +110,25 @@ pub struct Served {
     pub provisioned: bool,
 }
 
+/// An asynchronous arrival waiting for its next try.
+#[derive(Clone, Copy, Debug)]
+struct Retry {
+    function: FunctionId,
+    /// When it first arrived.
+    origin: SimTime,
+    /// Its handler time and billed memory, drawn at arrival.
+    exec: SimDuration,
+    memory_mb: u32,
+    /// Tries so far.
+    tries: u32,
+    /// Whether it arrived inside the statistics window.
+    counted: bool,
+}
+
+/// The first retry's delay and the longest [µs]: AWS doubles from 1 s to 5 min.
+const RETRY_FIRST_US: u64 = 1_000_000;
+const RETRY_MAX_US: u64 = 300_000_000;
+
 /// One invocation as it happened, for observers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Invocation {
@@ -119,6 +140,8 @@ pub struct Invocation {
     pub start: Start,
     /// The container that served it; `None` when throttled.
     pub container: Option<ContainerId>,
+    /// Time an asynchronous arrival waited in the platform's queue before it started.
+    pub queued: SimDuration,
     /// Init time (zero on a warm start or a throttle).
     pub init: SimDuration,
     /// Handler time (zero on a throttle).
@@ -126,9 +149,9 @@ pub struct Invocation {
 }
 
 impl Invocation {
-    /// Arrival to response: init plus exec.
+    /// Arrival to response: queueing, init and exec.
     pub fn latency(&self) -> SimDuration {
-        self.init + self.exec
+        self.queued + self.init + self.exec
     }
 }
 
@@ -202,6 +225,10 @@ struct Func {
     alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
     reserved: Option<u32>,
+    /// Scaling-rate tokens, in units of a token × the refill period [µs]: a cold start spends
+    /// one period's worth; they refill at `environments` per period.
+    tokens: u128,
+    tokens_at: SimTime,
     /// Generation of its pending pre-warm; an arrival bumps it, cancelling the pre-warm.
     prewarm: u32,
     /// How long a pre-warmed container stays idle once ready.
@@ -240,6 +267,8 @@ impl Func {
             busy: 0,
             alive: 0,
             reserved: def.reserved_concurrency,
+            tokens: u128::MAX,
+            tokens_at: SimTime::ZERO,
             prewarm: 0,
             prewarm_keep: SimDuration::ZERO,
             pc_level: 0,
@@ -286,6 +315,11 @@ pub struct Simulation {
     open_end: bool,
     streams: Streams,
     routing: Routing,
+    /// Scaling rate: environments per period, and the period [µs].
+    scaling: Option<(u32, u64)>,
+    /// Asynchronous arrivals waiting for a retry, and their free slots.
+    retries: Vec<Retry>,
+    free_retries: Vec<u32>,
     /// The bounded pool's eviction order and memory, if bounded.
     eviction: Option<Eviction>,
     /// The scenario, for functions that first appear in the trace.
@@ -391,6 +425,12 @@ impl Simulation {
             by_name,
             source,
             source_done: false,
+            scaling: scenario
+                .platform
+                .scaling
+                .map(|(n, every)| (n, every.as_micros())),
+            retries: Vec::new(),
+            free_retries: Vec::new(),
             eviction: scenario
                 .platform
                 .capacity_gb
@@ -670,6 +710,7 @@ impl Simulation {
                 Event::ExecutionFinished(slot) => self.finished(slot),
                 Event::KeepAliveExpired { slot, timer } => self.expired(slot, timer),
                 Event::WarmerDue(f) => self.pinged(f),
+                Event::RetryDue(i) => self.retried(i, observer),
                 Event::ScalingDue(f) => self.scale(f),
                 Event::PrewarmDue {
                     function,
@@ -728,30 +769,100 @@ impl Simulation {
         if counted {
             func.stats.invocations += 1;
         }
-        let Some(served) = self.serve(fi, exec) else {
+        self.attempt(
+            Retry {
+                function: f,
+                origin: now,
+                exec,
+                memory_mb,
+                tries: 0,
+                counted,
+            },
+            observer,
+        );
+    }
+
+    /// An asynchronous arrival's retry comes due.
+    fn retried<O: Observer>(&mut self, i: u32, observer: &mut O) {
+        let r = self.retries[i as usize];
+        self.free_retries.push(i);
+        self.touch(r.function.0 as usize);
+        self.attempt(r, observer);
+    }
+
+    /// Tries to serve an arrival (first try or retry). Over a limit, a synchronous one is
+    /// throttled; an asynchronous one is retried after 1 s, 2 s, 4 s ... up to 5 min, unless the
+    /// retry would come after its maximum event age, when it is dropped.
+    fn attempt<O: Observer>(&mut self, r: Retry, observer: &mut O) {
+        let now = self.now;
+        let f = r.function;
+        let fi = f.0 as usize;
+        let Some(served) = self.serve(fi, r.exec) else {
             let func = &mut self.funcs[fi];
-            if counted {
+            if func.def.invocation == InvocationType::Async {
+                let delay = RETRY_FIRST_US
+                    .checked_shl(r.tries)
+                    .unwrap_or(RETRY_MAX_US)
+                    .min(RETRY_MAX_US);
+                let at = now + SimDuration(delay);
+                if at - r.origin <= func.def.max_event_age {
+                    let retry = Retry {
+                        tries: r.tries + 1,
+                        ..r
+                    };
+                    let i = match self.free_retries.pop() {
+                        Some(i) => {
+                            self.retries[i as usize] = retry;
+                            i
+                        }
+                        None => {
+                            self.retries.push(retry);
+                            (self.retries.len() - 1) as u32
+                        }
+                    };
+                    self.schedule(at, Event::RetryDue(i));
+                    if at >= self.end {
+                        self.free_retries.push(i); // never handled: the run ends first
+                        if r.counted {
+                            self.funcs[fi].stats.pending += 1;
+                        }
+                    }
+                    return;
+                }
+                if r.counted {
+                    func.stats.dropped += 1;
+                }
+            } else if r.counted {
                 func.stats.throttled += 1;
             }
-            self.series.arrival(now, false, true);
+            self.series.arrival(r.origin, false, true);
             observer.invocation(&Invocation {
                 function: f,
-                arrived: now,
+                arrived: r.origin,
                 start: Start::Throttled,
                 container: None,
+                queued: now - r.origin,
                 init: SimDuration::ZERO,
                 exec: SimDuration::ZERO,
             });
             return;
         };
+        let counted = r.counted;
+        let memory_mb = r.memory_mb;
         let inv = Invocation {
             function: f,
-            arrived: now,
+            arrived: r.origin,
             start: served.start,
             container: Some(served.container),
+            queued: now - r.origin,
             init: served.init,
             exec: served.exec,
         };
+        if counted && r.tries > 0 {
+            let func = &mut self.funcs[fi];
+            func.stats.retried += 1;
+            func.stats.queue_delay.record(inv.queued);
+        }
         let cold = inv.start == Start::Cold;
         let func = &mut self.funcs[fi];
         if counted {
@@ -770,7 +881,7 @@ impl Simulation {
                 .usage
                 .served(memory_mb, &served, self.rounding_ms);
         }
-        self.series.arrival(now, cold, false);
+        self.series.arrival(r.origin, cold, false);
         observer.invocation(&inv);
     }
 
@@ -808,8 +919,11 @@ impl Simulation {
                 slot
             }
             None => {
-                if !self.make_room(fi) {
+                if !self.has_token(fi) || !self.make_room(fi) {
                     return None;
+                }
+                if let Some((_, every)) = self.scaling {
+                    self.funcs[fi].tokens -= u128::from(every);
                 }
                 let func = &mut self.funcs[fi];
                 served.start = Start::Cold;
@@ -906,6 +1020,23 @@ impl Simulation {
                 u64::from(self.funcs[f].def.memory_mb),
             );
         }
+    }
+
+    /// Refills function `f`'s scaling-rate bucket up to now; whether a cold start may start.
+    fn has_token(&mut self, f: usize) -> bool {
+        let Some((n, every)) = self.scaling else {
+            return true;
+        };
+        let full = u128::from(n) * u128::from(every);
+        let func = &mut self.funcs[f];
+        let elapsed = (self.now - func.tokens_at).as_micros();
+        func.tokens = func
+            .tokens
+            .min(full)
+            .saturating_add(u128::from(elapsed) * u128::from(n))
+            .min(full);
+        func.tokens_at = self.now;
+        func.tokens >= u128::from(every)
     }
 
     /// Makes room for a new container of function `f` in a memory-bounded pool, evicting idle

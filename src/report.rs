@@ -56,6 +56,14 @@ pub struct Figures {
     pub throttled: u64,
     /// Warmer pings served: billed, but not invocations.
     pub warmer_pings: u64,
+    /// Asynchronous arrivals served after at least one retry.
+    pub retried: u64,
+    /// Asynchronous arrivals dropped at their maximum event age.
+    pub dropped: u64,
+    /// Asynchronous arrivals still waiting for a retry at the end of the run.
+    pub pending: u64,
+    /// Queueing delay of the retried asynchronous arrivals, arrival to start [ms].
+    pub queue_delay_ms: LatencyFigures,
     /// cold_starts / invocations; null without invocations.
     pub cold_start_ratio: Option<f64>,
     /// Latency of served invocations, arrival to response [ms].
@@ -132,6 +140,7 @@ fn latency_figures(l: &Latency) -> LatencyFigures {
 fn figures(
     stats: &CountSums,
     latency: &Latency,
+    queue_delay: &Latency,
     levels: &Levels,
     gb_s: GbSeconds,
     cost: Cost,
@@ -147,6 +156,10 @@ fn figures(
         warm_starts: stats.warm_starts,
         throttled: stats.throttled,
         warmer_pings: stats.warmer_pings,
+        retried: stats.retried,
+        dropped: stats.dropped,
+        pending: stats.pending,
+        queue_delay_ms: latency_figures(queue_delay),
         cold_start_ratio: (stats.invocations > 0)
             .then(|| stats.cold_starts as f64 / stats.invocations as f64),
         latency_ms: latency_figures(latency),
@@ -174,6 +187,9 @@ struct CountSums {
     prewarms: u64,
     evictions: u64,
     warmer_pings: u64,
+    retried: u64,
+    dropped: u64,
+    pending: u64,
 }
 
 impl CountSums {
@@ -185,6 +201,9 @@ impl CountSums {
         self.prewarms += s.prewarms;
         self.evictions += s.evictions;
         self.warmer_pings += s.warmer_pings;
+        self.retried += s.retried;
+        self.dropped += s.dropped;
+        self.pending += s.pending;
     }
 }
 
@@ -209,6 +228,7 @@ impl Summary {
         let window_us = end_us.saturating_sub(scenario.warmup.as_micros());
         let mut sums = CountSums::default();
         let mut latency = Latency::new();
+        let mut queue_delay = Latency::new();
         let mut busy_gb_s = 0.0;
         let mut idle_gb_s = 0.0;
         let mut functions = Vec::with_capacity(scenario.functions.len());
@@ -232,6 +252,7 @@ impl Summary {
             own.add(stats);
             sums.add(stats);
             latency.merge(&stats.latency);
+            queue_delay.merge(&stats.queue_delay);
             let g = gb_s(&stats.levels, f.memory_mb);
             busy_gb_s += g.busy;
             idle_gb_s += g.idle;
@@ -239,12 +260,21 @@ impl Summary {
                 name: f.name.clone(),
                 memory_mb: f.memory_mb,
                 arch: f.arch,
-                figures: figures(&own, &stats.latency, &stats.levels, g, cost, window_us),
+                figures: figures(
+                    &own,
+                    &stats.latency,
+                    &stats.queue_delay,
+                    &stats.levels,
+                    g,
+                    cost,
+                    window_us,
+                ),
             });
         }
         let totals = figures(
             &sums,
             &latency,
+            &queue_delay,
             sim.total_levels(),
             GbSeconds {
                 busy: busy_gb_s,

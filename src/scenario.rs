@@ -105,6 +105,21 @@ pub struct Platform {
     pub capacity_gb: Option<f64>,
     /// Which idle container a full pool evicts.
     pub eviction: EvictionRule,
+    /// Scaling rate: at most `scale_environments` new containers per function every
+    /// `scale_every` (AWS since November 2023: 1000 every 10 s); `None` for unlimited.
+    pub scaling: Option<(u32, SimDuration)>,
+}
+
+/// How a function is invoked.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum InvocationType {
+    /// The caller waits; over a limit it gets HTTP 429 and does not retry (throttled).
+    #[default]
+    Sync,
+    /// Queued by the platform; over a limit it is retried with backoff (1 s doubling to 5 min)
+    /// until its age reaches `max_event_age`, then dropped.
+    Async,
 }
 
 /// One function, every setting resolved and validated.
@@ -142,6 +157,10 @@ pub struct Function {
     pub provisioned_concurrency: u32,
     /// Synthetic pings that keep containers warm, if any.
     pub warmer: Option<Warmer>,
+    /// Synchronous or asynchronous invocation.
+    pub invocation: InvocationType,
+    /// An asynchronous event older than this is dropped instead of retried.
+    pub max_event_age: SimDuration,
     /// How provisioned concurrency changes over time; `None` keeps `provisioned_concurrency`.
     pub scaling: Option<Scaling>,
 }
@@ -331,6 +350,10 @@ pub struct Template {
     pub package: Package,
     /// Ephemeral storage [MB].
     pub ephemeral_storage_mb: u32,
+    /// Invocation type.
+    pub invocation: InvocationType,
+    /// Maximum event age of asynchronous invocations.
+    pub max_event_age: SimDuration,
 }
 
 impl Scenario {
@@ -376,6 +399,8 @@ impl Scenario {
             provisioned_concurrency: 0,
             warmer: None,
             scaling: None,
+            invocation: d.invocation,
+            max_event_age: d.max_event_age,
         })
     }
 }
@@ -488,6 +513,8 @@ struct RawPlatform {
     max_lifetime: Option<SimDuration>,
     capacity_gb: Option<f64>,
     eviction: Option<EvictionRule>,
+    scale_environments: Option<u32>,
+    scale_every: Option<SimDuration>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -506,6 +533,8 @@ struct RawFunction {
     ephemeral_storage_mb: Option<u32>,
     provisioned_concurrency: Option<u32>,
     warmer: Option<RawWarmer>,
+    invocation: Option<InvocationType>,
+    max_event_age: Option<SimDuration>,
     provisioned_schedule: Option<RawSchedule>,
     provisioned_target: Option<RawTarget>,
 }
@@ -562,6 +591,9 @@ impl InitSpec {
         matches!(self, InitSpec::Runtime(r) if r.contains("provided"))
     }
 }
+
+/// Lambda's default (and largest) maximum event age for asynchronous invocations.
+pub const DEFAULT_MAX_EVENT_AGE: SimDuration = SimDuration::from_secs(6 * 3600);
 
 /// The default memory size [MB]: Lambda's own default.
 pub const DEFAULT_MEMORY_MB: u32 = 128;
@@ -759,6 +791,21 @@ impl RawScenario {
             max_lifetime: self.platform.max_lifetime,
             capacity_gb: self.platform.capacity_gb,
             eviction: self.platform.eviction.unwrap_or_default(),
+            scaling: match (
+                self.platform.scale_environments.unwrap_or(1_000),
+                self.platform
+                    .scale_every
+                    .unwrap_or(SimDuration::from_secs(10)),
+            ) {
+                (0, _) => None,
+                (_, every) if every.as_micros() == 0 => {
+                    return Err(check.invalid(
+                        &[Key("platform"), Key("scale_every")],
+                        "must be longer than 0s",
+                    ));
+                }
+                (n, every) => Some((n, every)),
+            },
         };
         if self.defaults.name.is_some() {
             return Err(check.invalid(
@@ -892,6 +939,13 @@ impl RawScenario {
                     format!("must be between 512 and 10240 MB, got {ephemeral_storage_mb}"),
                 ));
             }
+            let max_event_age = merged.max_event_age.unwrap_or(DEFAULT_MAX_EVENT_AGE);
+            if !(SimDuration::from_secs(60)..=DEFAULT_MAX_EVENT_AGE).contains(&max_event_age) {
+                return Err(check.invalid(
+                    &at("max_event_age"),
+                    format!("must be between 1m and 6h, as Lambda allows, got {max_event_age}"),
+                ));
+            }
             let warmer = match &merged.warmer {
                 Some(w) => Some(w.validate().map_err(|m| check.invalid(&at("warmer"), m))?),
                 None => None,
@@ -955,6 +1009,8 @@ impl RawScenario {
                 provisioned_concurrency,
                 warmer,
                 scaling,
+                invocation: merged.invocation.unwrap_or_default(),
+                max_event_age,
             });
         }
         let sheet = match &self.cost.prices {
@@ -1062,6 +1118,8 @@ impl RawFunction {
             keep_alive,
             package: self.package.unwrap_or_default(),
             ephemeral_storage_mb,
+            invocation: self.invocation.unwrap_or_default(),
+            max_event_age: self.max_event_age.unwrap_or(DEFAULT_MAX_EVENT_AGE),
         })
     }
 
@@ -1086,6 +1144,8 @@ impl RawFunction {
             package: self.package.or(defaults.package),
             provisioned_concurrency: self.provisioned_concurrency,
             warmer: self.warmer.clone(),
+            invocation: self.invocation.or(defaults.invocation),
+            max_event_age: self.max_event_age.or(defaults.max_event_age),
             provisioned_schedule: self.provisioned_schedule.clone(),
             provisioned_target: self.provisioned_target.clone(),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),

@@ -16,6 +16,14 @@ pub struct FunctionStats {
     pub warm_starts: u64,
     /// Arrivals refused by a concurrency limit.
     pub throttled: u64,
+    /// Asynchronous arrivals retried at least once and then served.
+    pub retried: u64,
+    /// Asynchronous arrivals dropped at their maximum event age.
+    pub dropped: u64,
+    /// Asynchronous arrivals still waiting for a retry when the run ended.
+    pub pending: u64,
+    /// Queueing delay of asynchronous arrivals served after retries, arrival to start.
+    pub queue_delay: Latency,
     /// Containers a keep-alive policy pre-warmed.
     pub prewarms: u64,
     /// Idle containers evicted to make room in a memory-bounded pool.
@@ -43,6 +51,10 @@ impl FunctionStats {
             cold_starts: 0,
             warm_starts: 0,
             throttled: 0,
+            retried: 0,
+            dropped: 0,
+            pending: 0,
+            queue_delay: Latency::new(),
             prewarms: 0,
             evictions: 0,
             provisioned_us: 0,

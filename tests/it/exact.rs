@@ -99,8 +99,10 @@ fn check_each(toml: &str, per_function: &[&[Exp<'_>]]) -> Run {
     for i in &r.log {
         match i.start {
             Start::Throttled => {
+                // Refused: no container, no init, no execution (an asynchronous arrival
+                // dropped at its maximum age shows how long it waited, in its latency).
                 assert_eq!(i.container, None);
-                assert_eq!(i.latency(), SimDuration::ZERO);
+                assert_eq!(i.init + i.exec, SimDuration::ZERO);
             }
             Start::Warm => assert_eq!(i.init, SimDuration::ZERO),
             Start::Cold => {}
@@ -1086,4 +1088,70 @@ provisioned_target = { utilization = 0.7, min = 1, max = 10 }"#,
     // 1 × 5m + 3 × 20m + 1 × 40m = 105 container-minutes.
     let u = r.sim.function_stats().next().expect("one function");
     assert_eq!(u.provisioned_us, 105 * 60_000_000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scaling rate and asynchronous invocations.
+
+#[test]
+fn the_scaling_rate_limits_new_containers_per_function() {
+    // Two new containers per 10 s, refilled continuously (0.2 a second); no keep-alive, so
+    // every start needs a new container. 0s: two tokens, three arrivals: C C T. 4s: 0.8
+    // tokens: T. 5s: 1 token: C, and the second arrival of that instant: T.
+    check(
+        &one(
+            &["0s", "0s", "0s", "4s", "5s", "5s"],
+            r#"keep_alive = { policy = "none" }"#,
+            "platform = { scale_environments = 2, scale_every = \"10s\" }",
+        ),
+        &[
+            ("0s", 'C', 450, Some(0)),
+            ("0s", 'C', 450, Some(1)),
+            ("0s", 'T', 0, None),
+            ("4s", 'T', 0, None),
+            ("5s", 'C', 450, Some(2)),
+            ("5s", 'T', 0, None),
+        ],
+    );
+}
+
+#[test]
+fn an_asynchronous_arrival_over_the_limit_is_retried_with_backoff() {
+    // Account concurrency 1; exec 10 s, so c0 is busy from 0 to 10.35 s. The second arrival
+    // at 0 is retried at 1 s, 3 s, 7 s (1, 2, 4 s of backoff): all busy. At 15 s (8 s more)
+    // c0 is gone (no keep-alive), so it starts cold on c1: queued 15 s, latency
+    // 15 s + 350 ms + 10 s = 25.35 s.
+    let r = check(
+        &one(
+            &["0s", "0s"],
+            "invocation = \"async\"\nkeep_alive = { policy = \"none\" }\nexec = { dist = \"constant\", ms = 10000 }",
+            "platform = { account_concurrency = 1 }",
+        )
+        .replacen("exec = { dist = \"constant\", ms = 100 }\n", "", 1),
+        &[("0s", 'C', 10_350, Some(0)), ("0s", 'C', 25_350, Some(1))],
+    );
+    let s = r.summary();
+    let t = &s.totals;
+    assert_eq!((t.retried, t.dropped, t.throttled), (1, 0, 0));
+    assert_eq!(t.queue_delay_ms.max, Some(15_000.0));
+}
+
+#[test]
+fn an_asynchronous_arrival_older_than_its_maximum_age_is_dropped() {
+    // As above with exec 10 min and a maximum event age of 1 min: retries at 1, 3, 7, 15 and
+    // 31 s all find c0 busy; the next would come at 63 s, past the age: dropped at 31 s.
+    let r = check(
+        &one(
+            &["0s", "0s"],
+            "invocation = \"async\"\nmax_event_age = \"1m\"\nexec = { dist = \"constant\", ms = 600000 }",
+            "platform = { account_concurrency = 1 }",
+        )
+        .replacen("exec = { dist = \"constant\", ms = 100 }\n", "", 1),
+        &[("0s", 'C', 600_350, Some(0)), ("0s", 'T', 31_000, None)],
+    );
+    let t = &r.summary().totals;
+    assert_eq!(
+        (t.invocations, t.cold_starts, t.dropped, t.retried),
+        (2, 1, 1, 0)
+    );
 }
