@@ -350,7 +350,6 @@ impl Usage {
             );
         }
     }
-
 }
 
 /// What a function is, for billing.
