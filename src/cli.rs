@@ -595,6 +595,7 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
             capacity_gb: None,
             eviction: Default::default(),
             scaling: Some((1_000, SimDuration::from_secs(10))),
+            max_connections: None,
         },
         functions: Vec::new(),
         defaults: Template {
@@ -608,6 +609,7 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
             ephemeral_storage_mb: 512,
             invocation: Default::default(),
             max_event_age: crate::scenario::DEFAULT_MAX_EVENT_AGE,
+            connections: 1,
         },
         cost: CostConfig {
             sheet,

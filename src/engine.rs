@@ -24,7 +24,7 @@ use crate::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
 use crate::scenario::{Function, InvocationType, Routing, Scaling, Scenario};
-use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
+use crate::stats::{Connections, FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::{SimDuration, SimTime};
 
 /// Something that happens at an instant.
@@ -304,6 +304,8 @@ pub struct Simulation {
     total_busy: u32,
     total_alive: u32,
     total_levels: Levels,
+    /// Connections held open by alive containers over all functions.
+    connections: Connections,
     /// Latencies of all functions' cold starts and warm starts, apart.
     cold_latency: Latency,
     warm_latency: Latency,
@@ -413,6 +415,7 @@ impl Simulation {
             total_busy: 0,
             total_alive: 0,
             total_levels: Levels::new(warmup),
+            connections: Connections::new(warmup, scenario.platform.max_connections),
             cold_latency: Latency::new(),
             warm_latency: Latency::new(),
             series,
@@ -602,10 +605,11 @@ impl Simulation {
             let func = &mut self.funcs[f];
             func.provisioned_idle.insert(&mut self.pool, slot);
             func.alive += 1;
-            self.total_alive += 1;
+            let memory_mb = func.def.memory_mb;
+            self.container_up(f);
             // Provisioned memory is taken first and never evicted.
             if let Some(e) = &mut self.eviction {
-                e.used_mb += u64::from(func.def.memory_mb);
+                e.used_mb += u64::from(memory_mb);
             }
         }
     }
@@ -728,6 +732,7 @@ impl Simulation {
         func.stats.levels.advance(self.now, func.busy, func.alive);
         self.total_levels
             .advance(self.now, self.total_busy, self.total_alive);
+        self.connections.advance(self.now);
         self.series
             .advance(self.now, self.total_busy, self.total_alive);
     }
@@ -932,7 +937,7 @@ impl Simulation {
                     served.exec = d.sample(&mut func.cold_rng);
                 }
                 func.alive += 1;
-                self.total_alive += 1;
+                self.container_up(fi);
                 let slot = self.pool.create(FunctionId(fi as u32), now);
                 self.pool.get_mut(slot).init_us = served.init.as_micros();
                 slot
@@ -998,10 +1003,18 @@ impl Simulation {
         }
     }
 
+    /// Counts a new container of function `f` in the totals and its open connections.
+    #[inline]
+    fn container_up(&mut self, f: usize) {
+        self.total_alive += 1;
+        self.connections.level += u64::from(self.funcs[f].def.connections);
+    }
+
     fn reclaim(&mut self, slot: u32) {
         let f = self.pool.get(slot).function.0 as usize;
         self.funcs[f].alive -= 1;
         self.total_alive -= 1;
+        self.connections.level -= u64::from(self.funcs[f].def.connections);
         if let Some(e) = &mut self.eviction {
             e.used_mb -= u64::from(self.funcs[f].def.memory_mb);
         }
@@ -1182,9 +1195,9 @@ impl Simulation {
         }
         let slot = self.pool.create(f, now);
         self.pool.get_mut(slot).first_idle = now;
+        self.funcs[fi].alive += 1;
+        self.container_up(fi);
         let func = &mut self.funcs[fi];
-        func.alive += 1;
-        self.total_alive += 1;
         if now >= self.warmup {
             func.stats.prewarms += 1;
         }
@@ -1264,6 +1277,11 @@ impl Simulation {
     /// Why the run stopped early, if it did: a trace function that cannot be configured.
     pub fn failure(&self) -> Option<&str> {
         self.failure.as_deref()
+    }
+
+    /// Connections held open by all functions' alive containers over the window.
+    pub fn connections(&self) -> &Connections {
+        &self.connections
     }
 
     /// Busy and alive containers of all functions together over the window.

@@ -72,6 +72,8 @@ pub struct Figures {
     pub containers: ContainerFigures,
     /// Memory held by containers [GB·s].
     pub gb_s: GbSeconds,
+    /// Connections held open by alive containers (each holds its function's `connections`).
+    pub connections: ConnectionFigures,
     /// What the window's served invocations cost [USD], billed as one month.
     pub cost_usd: f64,
     /// That cost, broken down.
@@ -116,6 +118,19 @@ pub struct ContainerFigures {
     pub mean_idle: f64,
 }
 
+/// Open connections; the limit figures only for the total.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConnectionFigures {
+    /// Most open at once for a positive time.
+    pub peak: u64,
+    /// Exact time average.
+    pub mean: f64,
+    /// The database's `max_connections`, when set (totals only).
+    pub limit: Option<u64>,
+    /// Time in the window with more open than the limit [s] (totals with a limit only).
+    pub over_limit_s: Option<f64>,
+}
+
 /// Memory held by containers [GB·s], GB being 1024 MB as Lambda bills it.
 #[derive(Clone, Debug, Serialize)]
 pub struct GbSeconds {
@@ -137,11 +152,13 @@ fn latency_figures(l: &Latency) -> LatencyFigures {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn figures(
     stats: &CountSums,
     latency: &Latency,
     queue_delay: &Latency,
     levels: &Levels,
+    connections: ConnectionFigures,
     gb_s: GbSeconds,
     cost: Cost,
     window_us: u64,
@@ -172,6 +189,7 @@ fn figures(
             mean_busy,
             mean_idle: (levels.alive_area - levels.busy_area) as f64 / w,
         },
+        connections,
         gb_s,
         cost_usd: cost.total_usd,
         cost,
@@ -265,6 +283,13 @@ impl Summary {
                     &stats.latency,
                     &stats.queue_delay,
                     &stats.levels,
+                    ConnectionFigures {
+                        peak: u64::from(stats.levels.peak_alive) * u64::from(f.connections),
+                        mean: stats.levels.alive_area as f64 * f64::from(f.connections)
+                            / window_us.max(1) as f64,
+                        limit: None,
+                        over_limit_s: None,
+                    },
                     g,
                     cost,
                     window_us,
@@ -276,6 +301,17 @@ impl Summary {
             &latency,
             &queue_delay,
             sim.total_levels(),
+            {
+                let c = sim.connections();
+                ConnectionFigures {
+                    peak: c.peak,
+                    mean: c.area as f64 / window_us.max(1) as f64,
+                    limit: c.limit,
+                    over_limit_s: c
+                        .limit
+                        .map(|_| c.over_limit_us as f64 / MICROS_PER_S as f64),
+                }
+            },
             GbSeconds {
                 busy: busy_gb_s,
                 idle: idle_gb_s,

@@ -105,6 +105,8 @@ pub struct Platform {
     pub capacity_gb: Option<f64>,
     /// Which idle container a full pool evicts.
     pub eviction: EvictionRule,
+    /// The database's connection limit, reported against the connections containers hold.
+    pub max_connections: Option<u64>,
     /// Scaling rate: at most `scale_environments` new containers per function every
     /// `scale_every` (AWS since November 2023: 1000 every 10 s); `None` for unlimited.
     pub scaling: Option<(u32, SimDuration)>,
@@ -157,6 +159,11 @@ pub struct Function {
     pub provisioned_concurrency: u32,
     /// Synthetic pings that keep containers warm, if any.
     pub warmer: Option<Warmer>,
+    /// Connections each alive container holds open (opened by the code outside the handler).
+    pub connections: u32,
+    /// Set-up time [ms] that the code outside the handler spends (part of `init`); with it,
+    /// `coldsim run` also reports the what-if of doing it in every invocation instead.
+    pub setup_in_handler_ms: Option<f64>,
     /// Synchronous or asynchronous invocation.
     pub invocation: InvocationType,
     /// An asynchronous event older than this is dropped instead of retried.
@@ -354,6 +361,8 @@ pub struct Template {
     pub invocation: InvocationType,
     /// Maximum event age of asynchronous invocations.
     pub max_event_age: SimDuration,
+    /// Connections each alive container holds open.
+    pub connections: u32,
 }
 
 impl Scenario {
@@ -401,6 +410,8 @@ impl Scenario {
             scaling: None,
             invocation: d.invocation,
             max_event_age: d.max_event_age,
+            connections: d.connections,
+            setup_in_handler_ms: None,
         })
     }
 }
@@ -515,6 +526,7 @@ struct RawPlatform {
     eviction: Option<EvictionRule>,
     scale_environments: Option<u32>,
     scale_every: Option<SimDuration>,
+    max_connections: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -535,6 +547,8 @@ struct RawFunction {
     warmer: Option<RawWarmer>,
     invocation: Option<InvocationType>,
     max_event_age: Option<SimDuration>,
+    connections: Option<u32>,
+    setup_in_handler_ms: Option<f64>,
     provisioned_schedule: Option<RawSchedule>,
     provisioned_target: Option<RawTarget>,
 }
@@ -791,6 +805,7 @@ impl RawScenario {
             max_lifetime: self.platform.max_lifetime,
             capacity_gb: self.platform.capacity_gb,
             eviction: self.platform.eviction.unwrap_or_default(),
+            max_connections: self.platform.max_connections,
             scaling: match (
                 self.platform.scale_environments.unwrap_or(1_000),
                 self.platform
@@ -939,6 +954,15 @@ impl RawScenario {
                     format!("must be between 512 and 10240 MB, got {ephemeral_storage_mb}"),
                 ));
             }
+            let setup_in_handler_ms = merged.setup_in_handler_ms;
+            if let Some(ms) = setup_in_handler_ms {
+                if !(ms.is_finite() && ms >= 0.0) {
+                    return Err(check.invalid(
+                        &at("setup_in_handler_ms"),
+                        format!("must be 0 or more milliseconds, got {ms}"),
+                    ));
+                }
+            }
             let max_event_age = merged.max_event_age.unwrap_or(DEFAULT_MAX_EVENT_AGE);
             if !(SimDuration::from_secs(60)..=DEFAULT_MAX_EVENT_AGE).contains(&max_event_age) {
                 return Err(check.invalid(
@@ -1011,6 +1035,8 @@ impl RawScenario {
                 scaling,
                 invocation: merged.invocation.unwrap_or_default(),
                 max_event_age,
+                connections: merged.connections.unwrap_or(1),
+                setup_in_handler_ms,
             });
         }
         let sheet = match &self.cost.prices {
@@ -1120,6 +1146,7 @@ impl RawFunction {
             ephemeral_storage_mb,
             invocation: self.invocation.unwrap_or_default(),
             max_event_age: self.max_event_age.unwrap_or(DEFAULT_MAX_EVENT_AGE),
+            connections: self.connections.unwrap_or(1),
         })
     }
 
@@ -1146,6 +1173,8 @@ impl RawFunction {
             warmer: self.warmer.clone(),
             invocation: self.invocation.or(defaults.invocation),
             max_event_age: self.max_event_age.or(defaults.max_event_age),
+            connections: self.connections.or(defaults.connections),
+            setup_in_handler_ms: self.setup_in_handler_ms.or(defaults.setup_in_handler_ms),
             provisioned_schedule: self.provisioned_schedule.clone(),
             provisioned_target: self.provisioned_target.clone(),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),

@@ -208,6 +208,54 @@ impl Levels {
     }
 }
 
+/// Connections held open over all functions: each alive container holds its function's
+/// `connections` (a database connection opened by the code outside the handler).
+#[derive(Clone, Debug)]
+pub struct Connections {
+    warmup: u64,
+    last: u64,
+    /// Connections open now.
+    pub level: u64,
+    /// Integral over the window [connection·µs].
+    pub area: u128,
+    /// Most open for a positive time in the window.
+    pub peak: u64,
+    /// The database's limit, if any.
+    pub limit: Option<u64>,
+    /// Time in the window with more open than the limit [µs].
+    pub over_limit_us: u64,
+}
+
+impl Connections {
+    /// None open, for a window starting at `warmup`.
+    pub fn new(warmup: SimTime, limit: Option<u64>) -> Connections {
+        Connections {
+            warmup: warmup.0,
+            last: 0,
+            level: 0,
+            area: 0,
+            peak: 0,
+            limit,
+            over_limit_us: 0,
+        }
+    }
+
+    /// Accounts for the level held since the last call, up to `now`.
+    #[inline]
+    pub fn advance(&mut self, now: SimTime) {
+        let from = self.last.max(self.warmup);
+        if now.0 > from {
+            let dt = now.0 - from;
+            self.area += u128::from(self.level) * u128::from(dt);
+            self.peak = self.peak.max(self.level);
+            if self.limit.is_some_and(|l| self.level > l) {
+                self.over_limit_us += dt;
+            }
+        }
+        self.last = now.0;
+    }
+}
+
 /// One bucket of the time series.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Bucket {
