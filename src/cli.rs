@@ -290,7 +290,11 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     let (sim, _) = simulate(&scenario, seed, args.bucket, args.quiet)?;
     let elapsed = started.elapsed();
 
-    let summary = Summary::new(&scenario, seed, &sim);
+    let mut summary = Summary::new(&scenario, seed, &sim);
+    if let Some(what_if) = scenario.setup_in_handler() {
+        let (alt, _) = simulate(&what_if, seed, args.bucket, true)?;
+        summary.set_setup_what_if(&scenario, &Summary::new(&what_if, seed, &alt));
+    }
     let charts =
         run_charts(&summary, &sim, &Limits::of(&scenario)).context("drawing the charts")?;
     let mut files = vec![
@@ -321,6 +325,23 @@ fn run_scenario(args: RunArgs) -> Result<()> {
             sim.events() as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
         )?;
         writeln!(stdout, "{}", table(&summary))?;
+        for w in summary.setup_in_handler.iter().flatten() {
+            let ms = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{v:.1}"));
+            writeln!(
+                stdout,
+                "{}: {} ms of set-up in every invocation instead of at init: p99 {} -> {} ms, busy {:.1} -> {:.1} GB-s, cost {:.4} -> {:.4} USD, connections {:.2} -> {:.2} on average",
+                w.function,
+                w.setup_ms,
+                ms(w.at_init.latency_p99_ms),
+                ms(w.in_handler.latency_p99_ms),
+                w.at_init.busy_gb_s,
+                w.in_handler.busy_gb_s,
+                w.at_init.cost_usd,
+                w.in_handler.cost_usd,
+                w.at_init.connections_mean,
+                w.in_handler.connections_mean,
+            )?;
+        }
         writeln!(stdout, "wrote {}", out.display())?;
     }
     Ok(())

@@ -65,6 +65,9 @@ pub enum TimeDist {
     /// interpolates the span linearly between the two points around it. Built by
     /// [`TimeDist::percentiles`], e.g. from the Azure 2019 duration percentiles.
     Percentiles(Vec<(f64, SimDuration)>),
+    /// Another distribution moved by a fixed span [µs], never below zero: the what-if of
+    /// moving set-up work between init and the handler.
+    Shifted(Box<TimeDist>, i64),
 }
 
 fn finite_non_negative(field: &str, v: f64) -> Result<f64, String> {
@@ -197,6 +200,10 @@ impl TimeDist {
             }
             TimeDist::Empirical(samples) => samples[rng.random_range(0..samples.len())],
             TimeDist::Percentiles(knots) => interpolate(knots, rng.random::<f64>()),
+            TimeDist::Shifted(base, by_us) => {
+                let d = base.sample(rng).as_micros() as i64;
+                SimDuration(d.saturating_add(*by_us).max(0) as u64)
+            }
         }
     }
 }

@@ -27,6 +27,9 @@ pub struct Summary {
     pub totals: Figures,
     /// Each function, in scenario order.
     pub functions: Vec<FunctionSummary>,
+    /// With `setup_in_handler_ms`: set-up at init against set-up in every invocation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_in_handler: Option<Vec<SetupWhatIf>>,
 }
 
 /// One function's figures, with its configuration.
@@ -328,6 +331,7 @@ impl Summary {
             prices: scenario.cost.source.clone(),
             totals,
             functions,
+            setup_in_handler: None,
         }
     }
 
@@ -378,6 +382,66 @@ impl Summary {
             .write_record(FUNCTION_COLUMNS)
             .and_then(|_| self.functions.iter().try_for_each(|f| row(&mut w, f)));
         finish_csv(written, w)
+    }
+}
+
+/// One function's set-up at init against the same set-up in every invocation.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetupWhatIf {
+    /// The function.
+    pub function: String,
+    /// The set-up moved [ms].
+    pub setup_ms: f64,
+    /// As configured: set-up once per container, in init.
+    pub at_init: SetupFigures,
+    /// The what-if: set-up in every invocation.
+    pub in_handler: SetupFigures,
+}
+
+/// The figures the set-up what-if compares.
+#[derive(Clone, Debug, Serialize)]
+pub struct SetupFigures {
+    /// Mean latency [ms].
+    pub latency_mean_ms: Option<f64>,
+    /// 99th-percentile latency [ms].
+    pub latency_p99_ms: Option<f64>,
+    /// Memory held by busy containers [GB·s].
+    pub busy_gb_s: f64,
+    /// The bill [USD].
+    pub cost_usd: f64,
+    /// Connections open on average: one per alive container at init; per busy container in
+    /// the handler (opened and closed by every invocation).
+    pub connections_mean: f64,
+}
+
+impl Summary {
+    /// The set-up what-if of every function that sets `setup_in_handler_ms`, from the run as
+    /// configured and the run of [`Scenario::setup_in_handler`] (same seed).
+    pub fn set_setup_what_if(&mut self, scenario: &Scenario, what_if: &Summary) {
+        let mut rows = Vec::new();
+        for (f, (a, b)) in scenario
+            .functions
+            .iter()
+            .zip(self.functions.iter().zip(&what_if.functions))
+        {
+            let Some(setup_ms) = f.setup_in_handler_ms else {
+                continue;
+            };
+            let figures = |g: &Figures, connections_mean: f64| SetupFigures {
+                latency_mean_ms: g.latency_ms.mean,
+                latency_p99_ms: g.latency_ms.p99,
+                busy_gb_s: g.gb_s.busy,
+                cost_usd: g.cost_usd,
+                connections_mean,
+            };
+            rows.push(SetupWhatIf {
+                function: f.name.clone(),
+                setup_ms,
+                at_init: figures(&a.figures, a.figures.connections.mean),
+                in_handler: figures(&b.figures, b.figures.containers.mean_busy),
+            });
+        }
+        self.setup_in_handler = Some(rows);
     }
 }
 

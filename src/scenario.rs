@@ -416,6 +416,35 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The what-if of `setup_in_handler_ms`: every function that sets it moves that set-up
+    /// from init into every invocation (init shorter, exec and cold_exec longer by it, and its
+    /// connections opened per invocation, so none held by idle containers). Handler times a
+    /// trace gives are left as they are. `None` when no function sets it.
+    pub fn setup_in_handler(&self) -> Option<Scenario> {
+        if self
+            .functions
+            .iter()
+            .all(|f| f.setup_in_handler_ms.is_none())
+        {
+            return None;
+        }
+        let mut s = self.clone();
+        for f in &mut s.functions {
+            let Some(ms) = f.setup_in_handler_ms else {
+                continue;
+            };
+            let us = SimDuration::from_millis_f64(ms).as_micros() as i64;
+            let shift = |d: TimeDist, by: i64| TimeDist::Shifted(Box::new(d), by);
+            f.init = shift(f.init.clone(), -us);
+            f.exec = f.exec.take().map(|d| shift(d, us));
+            f.cold_exec = f.cold_exec.take().map(|d| shift(d, us));
+            f.connections = 0;
+        }
+        Some(s)
+    }
+}
+
 /// How runs are priced.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CostConfig {

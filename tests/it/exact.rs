@@ -1155,3 +1155,50 @@ fn an_asynchronous_arrival_older_than_its_maximum_age_is_dropped() {
         (2, 1, 1, 0)
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Resources held by warm containers.
+
+#[test]
+fn connections_follow_alive_containers_and_the_setup_what_if_moves_them() {
+    // Init 500 ms, of which 300 ms set-up (a database connection); exec 100 ms; arrivals 0,
+    // 1m, 2m; fixed 10 min. One container alive from 0 to 2m 100ms + 10m = 12m 100ms: one
+    // connection held for 12m 100ms of the hour. Latencies 600, 100, 100 ms.
+    let text = one(
+        &["0s", "1m", "2m"],
+        "init = { dist = \"constant\", ms = 500 }\nsetup_in_handler_ms = 300\nconnections = 2",
+        "platform = { max_connections = 1 }",
+    )
+    .replacen("init = { dist = \"constant\", ms = 350 }\n", "", 1);
+    let r = check(
+        &text,
+        &[
+            ("0s", 'C', 600, Some(0)),
+            ("1m", 'W', 100, Some(0)),
+            ("2m", 'W', 100, Some(0)),
+        ],
+    );
+    let mut s = r.summary();
+    let alive = micros("12m 100ms") as f64 / micros("1h") as f64;
+    assert_eq!(s.totals.connections.peak, 2);
+    assert_eq!(s.totals.connections.mean, 2.0 * alive);
+    // Two connections against a limit of one: over the limit the whole time it is alive.
+    assert_eq!(s.totals.connections.over_limit_s, Some(720.1));
+    // The what-if: init 200 ms, exec 400 ms: latencies 600, 400, 400 ms; connections held
+    // only while busy (0.6 + 0.4 + 0.4 s of the hour).
+    let what_if = r.scenario.setup_in_handler().expect("a function sets it");
+    let mut sim = Simulation::new(&what_if);
+    let mut log = Vec::new();
+    sim.run(&mut log);
+    let lat: Vec<u64> = log.iter().map(|i| i.latency().as_micros()).collect();
+    assert_eq!(lat, vec![600_000, 400_000, 400_000]);
+    s.set_setup_what_if(&r.scenario, &Summary::new(&what_if, what_if.seed, &sim));
+    let w = &s.setup_in_handler.as_ref().expect("what-if")[0];
+    assert_eq!(w.setup_ms, 300.0);
+    assert_eq!(w.at_init.latency_mean_ms, Some(800.0 / 3.0));
+    assert_eq!(w.in_handler.latency_mean_ms, Some(1400.0 / 3.0));
+    assert_eq!(w.in_handler.connections_mean, 1.4 / 3600.0);
+    // 1 ms rounding, 128 MB: at init 600 + 100 + 100 ms, in the handler 600 + 400 + 400 ms.
+    let gb_s = |ms: f64| ms / 1000.0 * 128.0 / 1024.0;
+    assert!((w.in_handler.cost_usd - w.at_init.cost_usd - gb_s(600.0) * 1.66667e-5).abs() < 1e-15);
+}
