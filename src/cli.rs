@@ -10,13 +10,14 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts};
-use crate::compare::{Comparison, Policy, Row};
+use crate::compare::{Change, Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::engine::{ArrivalSource, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
 use crate::page::{compare_page, cost_page, run_page};
+use crate::plan::{Slo, Step, Vary, bisect, keep_alive_grid};
 use crate::report::{Summary, series_csv, table};
 use crate::rng::Streams;
 use crate::scenario::{
@@ -47,6 +48,48 @@ enum Command {
     /// Run the same traffic under several policies: compare.csv, compare.json, charts and
     /// report.html.
     Compare(CompareArgs),
+    /// Find the cheapest setting of one knob that meets every objective: plan.json, plan.csv.
+    Plan(PlanArgs),
+    /// Run a grid of scenario variants, each with replications: sweep.csv and sweep.json
+    /// (or shard-I-of-N.json with --shard).
+    Sweep(SweepArgs),
+    /// Combine shard files of one sweep into the sweep.csv and sweep.json one machine writes.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct PlanArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// An objective on all functions together: p50, p90, p95, p99, p999, mean or max latency
+    /// ("p99<300ms", "p99<=1.5s"), cold_start_ratio or throttled_ratio ("cold_start_ratio<0.01",
+    /// "<1%"). Repeat for several; all must hold.
+    #[arg(long = "slo", value_name = "OBJECTIVE", required = true, value_parser = parse_slo)]
+    slos: Vec<Slo>,
+    /// The knob: provisioned concurrency (the same level for every function) or a fixed
+    /// keep-alive window (for every function).
+    #[arg(long, value_enum)]
+    vary: VaryArg,
+    /// Where to write the outputs [default: output/<scenario name>-plan/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Seed of the random number generator, instead of the scenario's `seed`.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum VaryArg {
+    Provisioned,
+    KeepAlive,
+    Memory,
+}
+
+fn parse_slo(text: &str) -> Result<Slo, String> {
+    Slo::parse(text)
 }
 
 #[derive(Debug, clap::Args)]
@@ -268,6 +311,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run_scenario(args),
         Command::Cost(args) => cost(*args),
         Command::Compare(args) => compare(args),
+        Command::Plan(args) => plan(args),
+        Command::Sweep(args) => sweep(args),
+        Command::Merge(args) => merge(args),
     }
 }
 
@@ -458,6 +504,333 @@ fn compare(args: CompareArgs) -> Result<()> {
         writeln!(stdout, "wrote {}", out.display())?;
     }
     Ok(())
+}
+
+/// Runs the scenario as configured to learn its functions and peak, then bisects the knob's
+/// candidates for the first that meets every objective (the metrics improve along them:
+/// more provisioned containers, longer windows), which is also the cheapest (provisioned:
+/// cost grows with the level; keep-alive: idle memory grows with the window).
+fn plan(args: PlanArgs) -> Result<()> {
+    let vary = match args.vary {
+        VaryArg::Provisioned => Vary::Provisioned,
+        VaryArg::KeepAlive => Vary::KeepAlive,
+        VaryArg::Memory => bail!(
+            "--vary memory: coldsim does not model how handler time changes with memory, so every memory size meets the same latency objectives and the smallest is always cheapest; vary provisioned or keep-alive"
+        ),
+    };
+    let scenario = Scenario::load(&args.scenario)?;
+    let seed = args.seed.unwrap_or(scenario.seed);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}-plan", scenario.name)));
+    check_out_dir(&out)?;
+    let original = |name: &str| {
+        scenario
+            .functions
+            .iter()
+            .find(|f| f.name == name)
+            .map_or_else(
+                || scenario.defaults.keep_alive.clone(),
+                |f| f.keep_alive.clone(),
+            )
+    };
+    let (first, _) = simulate(&scenario, seed, None, args.quiet)?;
+    let functions: Vec<_> = first.functions().map(|(f, _)| f.clone()).collect();
+    let peak = first
+        .functions()
+        .map(|(_, s)| s.levels.peak_busy)
+        .max()
+        .unwrap_or(0);
+    let candidates: Vec<(String, Policy)> = match vary {
+        Vary::Provisioned => (0..=peak)
+            .map(|n| {
+                let p = Policy {
+                    label: format!("provisioned:{n}"),
+                    change: Change::Provisioned(n),
+                };
+                (n.to_string(), p)
+            })
+            .collect(),
+        Vary::KeepAlive => keep_alive_grid()
+            .into_iter()
+            .map(|idle| {
+                let spec = if idle == SimDuration::ZERO {
+                    KeepAliveSpec::None
+                } else {
+                    KeepAliveSpec::Fixed { idle, extend: None }
+                };
+                let p = Policy {
+                    label: format!("fixed:{idle}"),
+                    change: Change::KeepAlive(spec),
+                };
+                (idle.to_string(), p)
+            })
+            .collect(),
+    };
+    let (mut examined, answer) = bisect(candidates.len(), |i| -> Result<Step> {
+        let (value, policy) = &candidates[i];
+        let s = policy.apply(&scenario, &functions, original);
+        let (sim, _) = simulate(&s, seed, None, args.quiet)?;
+        Ok(Step::new(
+            value.clone(),
+            &args.slos,
+            &Summary::new(&s, seed, &sim),
+        ))
+    })?;
+    examined.sort_by_key(|(i, _)| *i);
+    let result = PlanResult {
+        scenario: scenario.name.clone(),
+        seed,
+        vary: match vary {
+            Vary::Provisioned => "provisioned",
+            Vary::KeepAlive => "keep_alive",
+        },
+        slos: args.slos.iter().map(|s| s.text.clone()).collect(),
+        answer: answer.and_then(|a| {
+            examined
+                .iter()
+                .find(|(i, _)| *i == a)
+                .map(|(_, s)| s.clone())
+        }),
+        examined: examined.into_iter().map(|(_, s)| s).collect(),
+    };
+    let mut json = serde_json::to_vec_pretty(&result)?;
+    json.push(b'\n');
+    let mut csv = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "value".to_string(),
+        "meets".into(),
+        "cost_usd".into(),
+        "idle_gb_s".into(),
+    ];
+    header.extend(result.slos.iter().cloned());
+    csv.write_record(&header)?;
+    for s in &result.examined {
+        let mut row = vec![
+            s.value.clone(),
+            s.meets.to_string(),
+            format!("{:.9}", s.cost_usd),
+            format!("{:.3}", s.idle_gb_s),
+        ];
+        row.extend(
+            s.values
+                .iter()
+                .map(|v| v.map(|x| format!("{x:.6}")).unwrap_or_default()),
+        );
+        csv.write_record(&row)?;
+    }
+    let csv = csv.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    write_outputs(
+        &out,
+        &[
+            ("plan.json".to_string(), json),
+            ("plan.csv".to_string(), csv),
+        ],
+    )?;
+    if !args.quiet {
+        let mut stdout = std::io::stdout().lock();
+        let knob = match vary {
+            Vary::Provisioned => "provisioned concurrency per function",
+            Vary::KeepAlive => "fixed keep-alive window",
+        };
+        match &result.answer {
+            Some(a) => writeln!(
+                stdout,
+                "{}: cheapest {knob} meeting {}: {} ({:.4} USD, {:.1} idle GB-s)",
+                scenario.name,
+                result.slos.join(" and "),
+                a.value,
+                a.cost_usd,
+                a.idle_gb_s
+            )?,
+            None => writeln!(
+                stdout,
+                "{}: no {knob} examined meets {} (the largest examined was {})",
+                scenario.name,
+                result.slos.join(" and "),
+                candidates.last().map_or("-", |c| c.0.as_str())
+            )?,
+        }
+        for s in &result.examined {
+            let values: Vec<String> = s
+                .values
+                .iter()
+                .zip(&result.slos)
+                .map(|(v, o)| format!("{o}: {}", v.map_or("-".into(), |x| format!("{x:.4}"))))
+                .collect();
+            writeln!(
+                stdout,
+                "  {:>8}  {}  {:.4} USD  {:.1} idle GB-s  {}",
+                s.value,
+                if s.meets { "meets" } else { "fails" },
+                s.cost_usd,
+                s.idle_gb_s,
+                values.join(", ")
+            )?;
+        }
+        writeln!(stdout, "wrote {}", out.display())?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+struct SweepArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// An axis of the grid: a key path and its values, like platform.account_concurrency=500,1000,
+    /// function.NAME.keep_alive.idle=1m,10m or traffic_scale=1,2,3. Repeat for more axes.
+    #[arg(long = "set", value_name = "KEY=V1,V2,...", required = true, value_parser = crate::sweep::Set::parse)]
+    sets: Vec<crate::sweep::Set>,
+    /// Runs of each point, replication r with seed + r.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    replications: u32,
+    /// Run only grid points with index mod N = I (0-based) and write shard-I-of-N.json.
+    #[arg(long, value_name = "I/N", value_parser = crate::sweep::parse_shard)]
+    shard: Option<(u32, u32)>,
+    /// The number of shards, when the index comes from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "N")]
+    shards: Option<u32>,
+    /// Where to write the outputs [default: output/<scenario name>-sweep/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Base seed, instead of the scenario's `seed`.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct MergeArgs {
+    /// Folders holding shard-I-of-N.json files (or the files themselves).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Where to write sweep.csv and sweep.json [default: output/<scenario name>-sweep/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn sweep(args: SweepArgs) -> Result<()> {
+    let text = std::fs::read_to_string(&args.scenario)
+        .with_context(|| format!("{}: cannot read the scenario", args.scenario.display()))?;
+    let shard = crate::sweep::shard_from_env(args.shard, args.shards, |k| std::env::var(k).ok())
+        .map_err(anyhow::Error::msg)?;
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    if !args.quiet && std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} runs ({eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let (sets, reps, seed) = (&args.sets, args.replications, args.seed);
+    let result = crate::sweep::run_sweep(
+        &text,
+        &args.scenario,
+        sets,
+        reps,
+        shard,
+        seed,
+        |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        },
+    )
+    .map_err(anyhow::Error::msg)?;
+    bar.finish_and_clear();
+    let name = format!("{}-sweep", result.scenario);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(name));
+    check_out_dir(&out)?;
+    let files = match shard {
+        Some(_) => vec![(result.shard_file_name(), result.to_shard_json())],
+        None => vec![
+            ("sweep.csv".to_string(), result.to_csv()),
+            ("sweep.json".to_string(), result.to_json()),
+        ],
+    };
+    write_outputs(&out, &files)?;
+    if !args.quiet {
+        let (n, r) = (result.points.len(), result.replications);
+        let path = out.join(&files[0].0);
+        writeln!(
+            std::io::stdout().lock(),
+            "{}: {n} grid points × {r} replications, wrote {}",
+            result.scenario,
+            path.display()
+        )?;
+    }
+    Ok(())
+}
+
+fn merge(args: MergeArgs) -> Result<()> {
+    let mut shards = Vec::new();
+    for dir in &args.dirs {
+        let mut files = vec![dir.clone()];
+        if dir.is_dir() {
+            let is_shard = |p: &PathBuf| {
+                let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                n.starts_with("shard-") && n.ends_with(".json")
+            };
+            files = std::fs::read_dir(dir)
+                .with_context(|| format!("{}: cannot read the folder", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(is_shard)
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                bail!("{}: no shard-I-of-N.json file in the folder", dir.display());
+            }
+        }
+        for f in files {
+            let bytes =
+                std::fs::read(&f).with_context(|| format!("{}: cannot read", f.display()))?;
+            let shard = crate::sweep::ShardFile::parse(&bytes, &f.display().to_string());
+            shards.push(shard.map_err(anyhow::Error::msg)?);
+        }
+    }
+    let result = crate::sweep::merge(shards).map_err(anyhow::Error::msg)?;
+    let name = format!("{}-sweep", result.scenario);
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(name));
+    check_out_dir(&out)?;
+    let files = [
+        ("sweep.csv".to_string(), result.to_csv()),
+        ("sweep.json".to_string(), result.to_json()),
+    ];
+    write_outputs(&out, &files)?;
+    if !args.quiet {
+        writeln!(
+            std::io::stdout().lock(),
+            "{}: merged {} grid points, wrote {}",
+            result.scenario,
+            result.points.len(),
+            out.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// What `coldsim plan` writes to plan.json.
+#[derive(serde::Serialize)]
+struct PlanResult {
+    scenario: String,
+    seed: u64,
+    vary: &'static str,
+    slos: Vec<String>,
+    answer: Option<Step>,
+    examined: Vec<Step>,
 }
 
 fn cost(args: CostArgs) -> Result<()> {

@@ -6,3 +6,4 @@ mod closed_form;
 mod cost;
 mod exact;
 mod policy;
+mod sweep;

@@ -233,3 +233,84 @@ fn compare_refuses_an_unknown_policy_on_one_line() {
         assert!(json.is_none() && !out.exists(), "{bad}: output written");
     }
 }
+
+/// Runs `coldsim plan` on the half-hourly timer for a day; returns success, stderr and plan.json.
+fn plan(args: &[&str]) -> (bool, String, Option<serde_json::Value>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        timer(r#"keep_alive = { policy = "fixed", idle = "10m" }"#).replace("\"2d\"", "\"1d\""),
+    )
+    .expect("write");
+    let out = dir.path().join("out");
+    let o = assert_cmd::Command::cargo_bin("coldsim")
+        .expect("binary")
+        .arg("plan")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .expect("run");
+    let json = std::fs::read(out.join("plan.json"))
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("plan.json parses"));
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        json,
+    )
+}
+
+#[test]
+fn plan_finds_the_shortest_window_that_keeps_a_timer_warm() {
+    // A firing every 30 min runs 200 ms (1 s when cold): the container goes idle 29m 59.8s
+    // (or 29m 59s) before the next firing. Windows up to 20 min let it expire, so every
+    // firing is cold and the median is 1000 ms; 30 min keeps it, and the median is 200 ms.
+    // The grid is 0, 1, 2, 5, 10, 15, 20, 30, 45 min, 1, 2, 4 h: the answer is 30 min.
+    let (ok, err, json) = plan(&["--slo", "p50<500ms", "--vary", "keep-alive"]);
+    assert!(ok, "{err}");
+    let json = json.expect("plan.json");
+    assert_eq!(json["answer"]["value"], "30m");
+    let examined = json["examined"].as_array().expect("steps");
+    assert!(
+        examined.len() <= 5,
+        "bisection runs at most 1 + log2(12) candidates"
+    );
+    assert!(
+        examined
+            .iter()
+            .any(|s| s["value"] == "20m" && s["meets"] == false)
+    );
+}
+
+#[test]
+fn plan_finds_the_provisioned_level_that_removes_cold_starts() {
+    // One provisioned container serves every firing warm (200 ms); none leaves every firing
+    // cold (1000 ms). p99 < 500 ms needs exactly one.
+    let (ok, err, json) = plan(&["--slo", "p99<500ms", "--vary", "provisioned"]);
+    assert!(ok, "{err}");
+    assert_eq!(json.expect("plan.json")["answer"]["value"], "1");
+    // An objective no level meets has no answer.
+    let (ok, err, json) = plan(&["--slo", "p99<100ms", "--vary", "provisioned"]);
+    assert!(ok, "{err}");
+    assert!(json.expect("plan.json")["answer"].is_null());
+}
+
+#[test]
+fn plan_refuses_what_it_cannot_answer_on_one_line() {
+    for args in [
+        &["--slo", "p99<500ms", "--vary", "memory"][..],
+        &["--slo", "p98<500ms", "--vary", "provisioned"][..],
+        &["--slo", "p99>500ms", "--vary", "provisioned"][..],
+    ] {
+        let (ok, err, json) = plan(args);
+        assert!(!ok && json.is_none(), "{args:?}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    let (_, err, _) = plan(&["--slo", "p99<500ms", "--vary", "memory"]);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: --vary memory"), "{err}");
+}
