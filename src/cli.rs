@@ -403,6 +403,7 @@ fn open_trace(
     };
     let reader = TraceReader::open(&spec.path, &spec.options, Streams::trace_stream(seed))?;
     let (source, handle) = TraceSource::new(reader);
+    let source = source.with_scale(spec.scale, Streams::trace_scale_stream(seed));
     Ok(Some((Box::new(source), handle)))
 }
 
@@ -1020,6 +1021,7 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
             },
         },
         trace: Some(TraceSpec {
+            scale: 1.0,
             path: args.trace.clone(),
             options: TraceOptions {
                 format: match args.format {

@@ -35,6 +35,14 @@ impl Streams {
         r
     }
 
+    /// A stream for scaling a trace's traffic, apart from the reader's: the trace stream
+    /// advanced once more by the jump function.
+    pub fn trace_scale_stream(seed: u64) -> SimRng {
+        let mut r = Streams::trace_stream(seed);
+        r.jump();
+        r
+    }
+
     /// The next stream: the current state, after which the source jumps `2^128` draws ahead.
     pub fn stream(&mut self) -> SimRng {
         let s = self.next.clone();

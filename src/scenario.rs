@@ -497,6 +497,8 @@ pub struct TraceSpec {
     pub path: PathBuf,
     /// How to read it (its side files resolved the same way).
     pub options: TraceOptions,
+    /// Traffic scale: 2 replays every row twice, 0.5 keeps each row with probability one half.
+    pub scale: f64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -535,6 +537,7 @@ struct RawTrace {
     memory: Option<PathBuf>,
     spread: Option<Spread>,
     memory_assignment: Option<MemoryAssignment>,
+    scale: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1090,7 +1093,16 @@ impl RawScenario {
             },
         };
         let here = check.path.parent().unwrap_or(Path::new(""));
+        if let Some(s) = self.workload.trace.as_ref().and_then(|t| t.scale) {
+            if !(s.is_finite() && s > 0.0 && s <= 1000.0) {
+                return Err(check.invalid(
+                    &[Key("workload"), Key("trace"), Key("scale")],
+                    format!("must be a factor above 0 and at most 1000, got {s}"),
+                ));
+            }
+        }
         let trace = self.workload.trace.map(|t| TraceSpec {
+            scale: t.scale.unwrap_or(1.0),
             path: here.join(&t.path),
             options: TraceOptions {
                 format: t.format.unwrap_or_default(),

@@ -259,10 +259,14 @@ fn function_table<'a>(
 /// `every` and `jitter` are divided by it (its `start` kept). Refuses explicit lists and traces.
 pub fn scale_traffic(scenario: &mut Scenario, factor: f64) -> Result<(), String> {
     let at = format!("--set {TRAFFIC_SCALE}={factor}");
-    if scenario.trace.is_some() {
-        return Err(format!(
-            "{at}: the scenario has a [workload] trace, and trace thinning is not supported yet"
-        ));
+    if let Some(t) = &mut scenario.trace {
+        t.scale *= factor;
+        if !(t.scale.is_finite() && t.scale > 0.0 && t.scale <= 1000.0) {
+            return Err(format!(
+                "{at}: the trace's scale would be {}, outside (0, 1000]",
+                t.scale
+            ));
+        }
     }
     let shrink = |d: SimDuration| SimDuration((d.as_micros() as f64 / factor).round() as u64);
     for f in &mut scenario.functions {
@@ -528,6 +532,7 @@ pub fn run_once(scenario: &Scenario, seed: u64) -> Result<Summary, String> {
             let reader = TraceReader::open(&spec.path, &spec.options, Streams::trace_stream(seed))
                 .map_err(|e| e.to_string())?;
             let (s, h) = TraceSource::new(reader);
+            let s = s.with_scale(spec.scale, Streams::trace_scale_stream(seed));
             (Some(Box::new(s)), Some(h))
         }
         None => (None, None),

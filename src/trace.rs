@@ -1607,6 +1607,13 @@ fn read_memory(
 pub struct TraceSource {
     reader: Rc<RefCell<TraceReader>>,
     error: Rc<RefCell<Option<TraceError>>>,
+    /// Traffic scale: each row arrives floor(scale) times, plus once more with probability
+    /// frac(scale) (so a scale below 1 thins the trace), copies at the row's own instant.
+    scale: f64,
+    rng: Option<SimRng>,
+    /// Copies of `last` still to hand out.
+    repeat: u32,
+    last: Option<ExternalArrival>,
 }
 
 impl TraceSource {
@@ -1618,7 +1625,39 @@ impl TraceSource {
             reader: Rc::clone(&reader),
             error: Rc::clone(&error),
         };
-        (TraceSource { reader, error }, handle)
+        let source = TraceSource {
+            reader,
+            error,
+            scale: 1.0,
+            rng: None,
+            repeat: 0,
+            last: None,
+        };
+        (source, handle)
+    }
+
+    /// Scales the trace's traffic by `scale` (positive): rows are replicated or thinned at
+    /// random with `rng`, which draws nothing when the scale is a whole number.
+    pub fn with_scale(mut self, scale: f64, rng: SimRng) -> TraceSource {
+        self.scale = scale;
+        self.rng = Some(rng);
+        self
+    }
+
+    fn read(&mut self) -> Option<ExternalArrival> {
+        match self.reader.borrow_mut().next_arrival() {
+            Ok(Some(a)) => Some(ExternalArrival {
+                at: a.at,
+                function: a.function,
+                exec: a.exec,
+                memory_mb: a.memory_mb,
+            }),
+            Ok(None) => None,
+            Err(e) => {
+                *self.error.borrow_mut() = Some(e);
+                None
+            }
+        }
     }
 }
 
@@ -1648,17 +1687,26 @@ impl TraceHandle {
 impl ArrivalSource for TraceSource {
     #[inline]
     fn next_arrival(&mut self) -> Option<ExternalArrival> {
-        match self.reader.borrow_mut().next_arrival() {
-            Ok(Some(a)) => Some(ExternalArrival {
-                at: a.at,
-                function: a.function,
-                exec: a.exec,
-                memory_mb: a.memory_mb,
-            }),
-            Ok(None) => None,
-            Err(e) => {
-                *self.error.borrow_mut() = Some(e);
-                None
+        if self.repeat > 0 {
+            self.repeat -= 1;
+            return self.last;
+        }
+        if self.scale == 1.0 {
+            return self.read();
+        }
+        loop {
+            let a = self.read()?;
+            let whole = self.scale.floor();
+            let frac = self.scale - whole;
+            let extra = match &mut self.rng {
+                Some(rng) if frac > 0.0 => u32::from(rng.random::<f64>() < frac),
+                _ => 0,
+            };
+            let copies = whole as u32 + extra;
+            if copies > 0 {
+                self.repeat = copies - 1;
+                self.last = Some(a);
+                return Some(a);
             }
         }
     }

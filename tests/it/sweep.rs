@@ -240,7 +240,7 @@ fn a_bad_value_is_a_one_line_error_naming_key_and_value() {
 }
 
 #[test]
-fn traffic_scale_multiplies_rates_and_refuses_lists_and_traces() {
+fn traffic_scale_multiplies_rates_and_refuses_lists() {
     use coldsim::arrival::ArrivalSpec;
     let mut s = scenario(SMALL);
     scale_traffic(&mut s, 2.5).expect("scales");
@@ -270,8 +270,9 @@ fn traffic_scale_multiplies_rates_and_refuses_lists_and_traces() {
     );
     let mut s = Scenario::from_toml(&traced, Path::new("tests/fixtures/sweep.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let err = scale_traffic(&mut s, 2.0).expect_err("trace");
-    assert!(err.contains("trace thinning is not supported yet"), "{err}");
+    // A trace is scaled by replaying or thinning its rows (see the test below).
+    scale_traffic(&mut s, 2.0).expect("a trace scales");
+    assert_eq!(s.trace.as_ref().map(|t| t.scale), Some(2.0));
     // The invocations double, give or take Poisson noise (the 1-minute warm-up excluded).
     let r = sweep(SMALL, &[set("traffic_scale=1,2")], 1, None);
     let (a, b) = (
@@ -579,4 +580,25 @@ fn the_command_line_sweeps_and_merges_shards_into_the_same_files() {
         "{err}"
     );
     assert!(!d.join("partial").exists());
+}
+
+#[test]
+fn traffic_scale_replays_and_thins_a_trace() {
+    // The Azure 2021 sample has 199 rows. A scale of 3 replays each exactly three times; a
+    // scale of 0.5 keeps each with probability one half: Binomial(199, 0.5), mean 99.5,
+    // standard deviation 7.05; a 99.9 % interval (z = 3.29) is [76, 123].
+    let count = |scale: f64, seed: u64| {
+        let text = format!(
+            "name = \"t\"\nseed = {seed}\n[workload]\ntrace = {{ path = \"azure-functions-2021-sample.csv\", format = \"azure2021\", scale = {scale} }}\n[defaults]\ninit = {{ dist = \"constant\", ms = 100 }}\n"
+        );
+        let s = Scenario::from_toml(&text, Path::new("tests/fixtures/t.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let r = coldsim::sweep::run_once(&s, seed).unwrap_or_else(|e| panic!("{e}"));
+        r.totals.invocations
+    };
+    assert_eq!(count(1.0, 1), 199);
+    assert_eq!(count(3.0, 1), 597);
+    let half = count(0.5, 1);
+    assert!((76..=123).contains(&half), "{half}");
+    assert_eq!(count(0.5, 1), half, "the same seed thins the same rows");
 }
