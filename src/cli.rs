@@ -17,7 +17,7 @@ use crate::engine::{ArrivalSource, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
 use crate::page::{compare_page, cost_page, run_page};
-use crate::plan::{Slo, Step, Vary, bisect, keep_alive_grid};
+use crate::plan::{MEMORY_GRID, Slo, Step, Vary, bisect, keep_alive_grid};
 use crate::report::{Summary, series_csv, table};
 use crate::rng::Streams;
 use crate::scenario::{
@@ -515,9 +515,7 @@ fn plan(args: PlanArgs) -> Result<()> {
     let vary = match args.vary {
         VaryArg::Provisioned => Vary::Provisioned,
         VaryArg::KeepAlive => Vary::KeepAlive,
-        VaryArg::Memory => bail!(
-            "--vary memory: coldsim does not model how handler time changes with memory, so every memory size meets the same latency objectives and the smallest is always cheapest; vary provisioned or keep-alive"
-        ),
+        VaryArg::Memory => Vary::Memory,
     };
     let scenario = Scenario::load(&args.scenario)?;
     let seed = args.seed.unwrap_or(scenario.seed);
@@ -568,8 +566,18 @@ fn plan(args: PlanArgs) -> Result<()> {
                 (idle.to_string(), p)
             })
             .collect(),
+        Vary::Memory => MEMORY_GRID
+            .iter()
+            .map(|&mb| {
+                let p = Policy {
+                    label: format!("memory:{mb}"),
+                    change: Change::Memory(mb),
+                };
+                (mb.to_string(), p)
+            })
+            .collect(),
     };
-    let (mut examined, answer) = bisect(candidates.len(), |i| -> Result<Step> {
+    let run_candidate = |i: usize| -> Result<Step> {
         let (value, policy) = &candidates[i];
         let s = policy.apply(&scenario, &functions, original);
         let (sim, _) = simulate(&s, seed, None, args.quiet)?;
@@ -578,7 +586,25 @@ fn plan(args: PlanArgs) -> Result<()> {
             &args.slos,
             &Summary::new(&s, seed, &sim),
         ))
-    })?;
+    };
+    let (mut examined, mut answer) = bisect(candidates.len(), run_candidate)?;
+    if vary == Vary::Memory {
+        // Latency only improves with memory, but the bill does not follow: a larger size
+        // costs more per second and runs fewer seconds. Every size from the smallest that
+        // meets the objectives is examined, and the cheapest of those that meet is the answer.
+        if let Some(first) = answer {
+            for i in first..candidates.len() {
+                if examined.iter().all(|(j, _)| *j != i) {
+                    examined.push((i, run_candidate(i)?));
+                }
+            }
+            answer = examined
+                .iter()
+                .filter(|(i, s)| *i >= first && s.meets)
+                .min_by(|a, b| a.1.cost_usd.total_cmp(&b.1.cost_usd).then(a.0.cmp(&b.0)))
+                .map(|(i, _)| *i);
+        }
+    }
     examined.sort_by_key(|(i, _)| *i);
     let result = PlanResult {
         scenario: scenario.name.clone(),
@@ -586,6 +612,7 @@ fn plan(args: PlanArgs) -> Result<()> {
         vary: match vary {
             Vary::Provisioned => "provisioned",
             Vary::KeepAlive => "keep_alive",
+            Vary::Memory => "memory",
         },
         slos: args.slos.iter().map(|s| s.text.clone()).collect(),
         answer: answer.and_then(|a| {
@@ -634,6 +661,7 @@ fn plan(args: PlanArgs) -> Result<()> {
         let knob = match vary {
             Vary::Provisioned => "provisioned concurrency per function",
             Vary::KeepAlive => "fixed keep-alive window",
+            Vary::Memory => "memory size [MB] of every function",
         };
         match &result.answer {
             Some(a) => writeln!(

@@ -15,6 +15,8 @@ pub enum Change {
     Provisioned(u32),
     /// A warmer on every function (its keep-alive as the scenario has it).
     Warmer(Warmer),
+    /// Every function's memory size [MB] (times scale by its `cpu_fraction`).
+    Memory(u32),
 }
 
 /// A compared policy: its label as written and what it changes.
@@ -36,6 +38,16 @@ impl Policy {
             })?)
         } else if let Some(w) = text.strip_prefix("warmer:") {
             Change::Warmer(parse_warmer(w)?)
+        } else if let Some(m) = text.strip_prefix("memory:") {
+            match m.parse::<u32>() {
+                Ok(mb @ 1..=crate::scenario::MAX_MEMORY_MB) => Change::Memory(mb),
+                _ => {
+                    return Err(format!(
+                        "{text:?}: write memory:MB with MB from 1 to {}",
+                        crate::scenario::MAX_MEMORY_MB
+                    ));
+                }
+            }
         } else {
             Change::KeepAlive(KeepAliveSpec::parse_compact(text)?)
         };
@@ -73,6 +85,7 @@ impl Policy {
                     Change::KeepAlive(k) => f.keep_alive = k.clone(),
                     Change::Provisioned(n) => f.provisioned_concurrency = *n,
                     Change::Warmer(w) => f.warmer = Some(*w),
+                    Change::Memory(mb) => f.memory_mb = *mb,
                 }
                 f
             })

@@ -125,6 +125,18 @@ struct Retry {
     counted: bool,
 }
 
+/// A drawn time at a memory size other than the one it was measured at.
+#[inline]
+fn scaled(d: SimDuration, factor: f64) -> SimDuration {
+    if factor == 1.0 {
+        d
+    } else {
+        SimDuration(crate::time::round_non_negative(
+            d.as_micros() as f64 * factor,
+        ))
+    }
+}
+
 /// The first retry's delay and the longest [µs]: AWS doubles from 1 s to 5 min.
 const RETRY_FIRST_US: u64 = 1_000_000;
 const RETRY_MAX_US: u64 = 300_000_000;
@@ -225,6 +237,8 @@ struct Func {
     alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
     reserved: Option<u32>,
+    /// Factor on drawn init and exec times for its memory size (1 when as measured).
+    time_factor: f64,
     /// Scaling-rate tokens, in units of a token × the refill period [µs]: a cold start spends
     /// one period's worth; they refill at `environments` per period.
     tokens: u128,
@@ -267,6 +281,7 @@ impl Func {
             busy: 0,
             alive: 0,
             reserved: def.reserved_concurrency,
+            time_factor: def.time_factor(),
             tokens: u128::MAX,
             tokens_at: SimTime::ZERO,
             prewarm: 0,
@@ -757,7 +772,7 @@ impl Simulation {
             .filter(|_| !func.def.exec_pinned);
         let exec = match (row_exec, &func.def.exec) {
             (Some(e), _) => e,
-            (None, Some(d)) => d.sample(&mut func.exec_rng),
+            (None, Some(d)) => scaled(d.sample(&mut func.exec_rng), func.time_factor),
             (None, None) => {
                 self.failure = Some(format!(
                     "function {:?}: an invocation of the trace has no handler time and the function has no exec; set one (coldsim cost: --exec 100ms; a scenario: exec in [defaults] or [[function]])",
@@ -932,9 +947,9 @@ impl Simulation {
                 }
                 let func = &mut self.funcs[fi];
                 served.start = Start::Cold;
-                served.init = func.def.init.sample(&mut func.cold_rng);
+                served.init = scaled(func.def.init.sample(&mut func.cold_rng), func.time_factor);
                 if let Some(d) = &func.def.cold_exec {
-                    served.exec = d.sample(&mut func.cold_rng);
+                    served.exec = scaled(d.sample(&mut func.cold_rng), func.time_factor);
                 }
                 func.alive += 1;
                 self.container_up(fi);

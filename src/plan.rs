@@ -166,7 +166,13 @@ pub enum Vary {
     Provisioned,
     /// A fixed keep-alive window for every function.
     KeepAlive,
+    /// The memory size of every function.
+    Memory,
 }
+
+/// The memory sizes a plan examines [MB], smallest first: Lambda's common sizes, with
+/// 1769 MB (one full vCPU).
+pub const MEMORY_GRID: [u32; 10] = [128, 256, 512, 1024, 1536, 1769, 2048, 3008, 4096, 10240];
 
 /// The keep-alive windows a plan examines, shortest first (0 is `none`).
 pub fn keep_alive_grid() -> Vec<SimDuration> {

@@ -161,6 +161,11 @@ pub struct Function {
     pub warmer: Option<Warmer>,
     /// Connections each alive container holds open (opened by the code outside the handler).
     pub connections: u32,
+    /// Share of init and exec time spent computing (the rest waits on I/O), at
+    /// `reference_memory_mb`: the part that speeds up with the CPU that memory buys.
+    pub cpu_fraction: f64,
+    /// The memory size at which the init and exec distributions were measured [MB].
+    pub reference_memory_mb: u32,
     /// Set-up time [ms] that the code outside the handler spends (part of `init`); with it,
     /// `coldsim run` also reports the what-if of doing it in every invocation instead.
     pub setup_in_handler_ms: Option<f64>,
@@ -412,6 +417,8 @@ impl Scenario {
             max_event_age: d.max_event_age,
             connections: d.connections,
             setup_in_handler_ms: None,
+            cpu_fraction: 0.0,
+            reference_memory_mb: memory_mb,
         })
     }
 }
@@ -581,6 +588,8 @@ struct RawFunction {
     max_event_age: Option<SimDuration>,
     connections: Option<u32>,
     setup_in_handler_ms: Option<f64>,
+    cpu_fraction: Option<f64>,
+    reference_memory_mb: Option<u32>,
     provisioned_schedule: Option<RawSchedule>,
     provisioned_target: Option<RawTarget>,
 }
@@ -640,6 +649,21 @@ impl InitSpec {
 
 /// Lambda's default (and largest) maximum event age for asynchronous invocations.
 pub const DEFAULT_MAX_EVENT_AGE: SimDuration = SimDuration::from_secs(6 * 3600);
+
+/// Memory at which Lambda gives a function one full vCPU [MB]; CPU share grows in proportion
+/// to memory up to it (AWS documentation), and a single-threaded handler gains nothing beyond.
+pub const ONE_VCPU_MB: u32 = 1_769;
+
+impl Function {
+    /// How much longer (or shorter) its init and exec times are at `memory_mb` than at
+    /// `reference_memory_mb`: the CPU-bound share scales with the CPU share, min(memory,
+    /// 1769 MB) / 1769 MB, and the rest does not.
+    pub fn time_factor(&self) -> f64 {
+        let cpu = |mb: u32| f64::from(mb.min(ONE_VCPU_MB));
+        let f = self.cpu_fraction;
+        (1.0 - f) + f * cpu(self.reference_memory_mb) / cpu(self.memory_mb)
+    }
+}
 
 /// The default memory size [MB]: Lambda's own default.
 pub const DEFAULT_MEMORY_MB: u32 = 128;
@@ -986,6 +1010,20 @@ impl RawScenario {
                     format!("must be between 512 and 10240 MB, got {ephemeral_storage_mb}"),
                 ));
             }
+            let cpu_fraction = merged.cpu_fraction.unwrap_or(0.0);
+            if !(0.0..=1.0).contains(&cpu_fraction) {
+                return Err(check.invalid(
+                    &at("cpu_fraction"),
+                    format!("must be a fraction from 0 to 1, got {cpu_fraction}"),
+                ));
+            }
+            let reference_memory_mb = merged.reference_memory_mb.unwrap_or(memory_mb);
+            if reference_memory_mb == 0 || reference_memory_mb > MAX_MEMORY_MB {
+                return Err(check.invalid(
+                    &at("reference_memory_mb"),
+                    format!("must be between 1 and {MAX_MEMORY_MB} MB, got {reference_memory_mb}"),
+                ));
+            }
             let setup_in_handler_ms = merged.setup_in_handler_ms;
             if let Some(ms) = setup_in_handler_ms {
                 if !(ms.is_finite() && ms >= 0.0) {
@@ -1069,6 +1107,8 @@ impl RawScenario {
                 max_event_age,
                 connections: merged.connections.unwrap_or(1),
                 setup_in_handler_ms,
+                cpu_fraction,
+                reference_memory_mb,
             });
         }
         let sheet = match &self.cost.prices {
@@ -1216,6 +1256,8 @@ impl RawFunction {
             max_event_age: self.max_event_age.or(defaults.max_event_age),
             connections: self.connections.or(defaults.connections),
             setup_in_handler_ms: self.setup_in_handler_ms.or(defaults.setup_in_handler_ms),
+            cpu_fraction: self.cpu_fraction.or(defaults.cpu_fraction),
+            reference_memory_mb: self.reference_memory_mb.or(defaults.reference_memory_mb),
             provisioned_schedule: self.provisioned_schedule.clone(),
             provisioned_target: self.provisioned_target.clone(),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
