@@ -5,5 +5,6 @@ mod cli;
 mod closed_form;
 mod cost;
 mod exact;
+mod invariants;
 mod policy;
 mod sweep;
