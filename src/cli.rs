@@ -9,14 +9,14 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts};
+use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
 use crate::compare::{Change, Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::engine::{ArrivalSource, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
-use crate::page::{compare_page, cost_page, run_page};
+use crate::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::plan::{MEMORY_GRID, Slo, Step, Vary, bisect, keep_alive_grid};
 use crate::report::{Summary, series_csv, table};
 use crate::rng::Streams;
@@ -736,7 +736,8 @@ struct MergeArgs {
     /// Folders holding shard-I-of-N.json files (or the files themselves).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// Where to write sweep.csv and sweep.json [default: output/<scenario name>-sweep/].
+    /// Where to write sweep.csv, sweep.json, the charts and report.html
+    /// [default: output/<scenario name>-sweep/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print nothing but errors.
@@ -780,13 +781,21 @@ fn sweep(args: SweepArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(name));
     check_out_dir(&out)?;
-    let files = match shard {
+    let mut files = match shard {
         Some(_) => vec![(result.shard_file_name(), result.to_shard_json())],
         None => vec![
             ("sweep.csv".to_string(), result.to_csv()),
             ("sweep.json".to_string(), result.to_json()),
         ],
     };
+    if shard.is_none() {
+        let charts = sweep_charts(&result).context("drawing the charts")?;
+        files.push((
+            "report.html".to_string(),
+            sweep_page(&result, &charts).into_bytes(),
+        ));
+        files.extend(chart_files(&charts));
+    }
     write_outputs(&out, &files)?;
     if !args.quiet {
         let (n, r) = (result.points.len(), result.replications);
@@ -834,10 +843,16 @@ fn merge(args: MergeArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(name));
     check_out_dir(&out)?;
-    let files = [
+    let charts = sweep_charts(&result).context("drawing the charts")?;
+    let mut files = vec![
         ("sweep.csv".to_string(), result.to_csv()),
         ("sweep.json".to_string(), result.to_json()),
+        (
+            "report.html".to_string(),
+            sweep_page(&result, &charts).into_bytes(),
+        ),
     ];
+    files.extend(chart_files(&charts));
     write_outputs(&out, &files)?;
     if !args.quiet {
         writeln!(

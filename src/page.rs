@@ -1,4 +1,4 @@
-//! The report a person opens (`report.html`): one self-contained page with the headline figures, the table (of functions or of policies) and every chart inline as SVG.
+//! The report a person opens (`report.html`): one self-contained page with the headline figures, the table (of functions, of policies or of grid points) and every chart inline as SVG.
 //!
 //! The page loads nothing: no script, no font or style sheet from elsewhere, no image but the
 //! inline SVG (each figure links to its PNG and SVG files, written beside the page). It reads
@@ -13,6 +13,7 @@ use crate::compare::{Comparison, Row};
 use crate::cost::InitBilling;
 use crate::invoice::{Invoice, Line};
 use crate::report::{Figures, Summary};
+use crate::sweep::{METRIC_UNITS, METRICS, Point, SweepResult};
 
 const STYLE: &str = r#"
 :root { --ink: #202020; --muted: #606060; --rule: #d8d8d8; }
@@ -36,6 +37,7 @@ th, td { padding: 4px 7px; border-bottom: 1px solid var(--rule); text-align: rig
 th { background: #f4f4f4; white-space: normal; vertical-align: bottom; }
 th:first-child, td:first-child { text-align: left; }
 tr.total td { font-weight: bold; border-top: 2px solid var(--ink); }
+td .ci { display: block; color: var(--muted); font-size: 11px; }
 figure { margin: 28px 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; max-width: 960px; border: 1px solid var(--rule); }
 figcaption { font-size: 13px; color: var(--muted); margin-top: 4px; }
@@ -567,6 +569,146 @@ fn name_card(out: &mut String, value: &str, key: &str, accent: Option<Colour>) {
         esc(value),
         esc(key)
     );
+}
+
+/// A metric of a sweep as the report writes it: a percentage for the cold-start ratio,
+/// dollars for the cost, else a number with as many decimals as it needs.
+fn sweep_value(metric: &str, v: f64) -> String {
+    match metric {
+        "cold_start_ratio" => ratio3(Some(v)),
+        "cost_usd" => usd(v),
+        "mean_alive" => format!("{v:.2}"),
+        _ => format!("{v:.1}"),
+    }
+}
+
+/// `mean ± ci95` (the half-width on a line of its own, muted), the mean alone with one
+/// replication, `–` without a value.
+fn mean_ci(metric: &str, (mean, ci): (Option<f64>, Option<f64>)) -> String {
+    match (mean, ci) {
+        (None, _) => "–".into(),
+        (Some(m), None) => sweep_value(metric, m),
+        (Some(m), Some(h)) => format!(
+            "{}<span class=\"ci\"> ± {}</span>",
+            sweep_value(metric, m),
+            sweep_value(metric, h)
+        ),
+    }
+}
+
+/// A grid point as `key=value` pairs.
+fn point_label(r: &SweepResult, p: &Point) -> String {
+    r.sets
+        .iter()
+        .zip(&p.values)
+        .map(|(s, v)| format!("{}={v}", s.key))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The point with the least mean of metric `m`, the first of equals.
+fn best_point(r: &SweepResult, m: usize) -> Option<(&Point, f64)> {
+    r.points
+        .iter()
+        .filter_map(|p| p.stat(m).0.filter(|v| v.is_finite()).map(|v| (p, v)))
+        .fold(None, |acc, (p, v)| match acc {
+            Some((_, b)) if b <= v => acc,
+            _ => Some((p, v)),
+        })
+}
+
+/// `report.html` of `coldsim sweep` and `coldsim merge`: the headline (scenario, seed,
+/// replications, the grid and its axes, the best points by cold-start ratio and by cost), the
+/// table of `sweep.csv` with every metric as mean ± ci95, and every chart.
+pub fn sweep_page(r: &SweepResult, charts: &[Chart]) -> String {
+    let mut out = String::new();
+    head(&mut out, &format!("coldsim sweep: {}", r.scenario));
+    let axes: Vec<String> = r
+        .sets
+        .iter()
+        .map(|s| format!("{} ({} values)", s.key, s.values.len()))
+        .collect();
+    let shard = r
+        .shard
+        .map(|(i, n)| format!(" · shard {i}/{n}: {} of the points", r.points.len()))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "<header><h1>Sweep: {}</h1>\n<p class=\"meta\">coldsim sweep · seed {} (replication r runs with seed + r) · {} replications per point · {} grid points: {}{} · each metric is the mean over the replications ± the half-width of its 95 % Student t confidence interval</p>",
+        esc(&r.scenario),
+        r.seed,
+        r.replications,
+        count(r.grid_points),
+        esc(&axes.join(" × ")),
+        esc(&shard),
+    );
+    nav(&mut out, "grid", charts);
+    out.push_str("</header>\n<section class=\"cards\" aria-label=\"headline figures\">\n");
+    card(&mut out, &count(r.grid_points), "grid points", None);
+    card(
+        &mut out,
+        &r.replications.to_string(),
+        "replications per point",
+        None,
+    );
+    card(
+        &mut out,
+        &count(r.points.iter().map(|p| p.runs.len() as u64).sum()),
+        "runs",
+        None,
+    );
+    card(&mut out, &r.seed.to_string(), "seed", None);
+    for s in &r.sets {
+        name_card(
+            &mut out,
+            &s.values.join(", "),
+            &format!("values of {}", s.key),
+            None,
+        );
+    }
+    let metric = |name: &str| METRICS.iter().position(|m| *m == name).unwrap_or(0);
+    for (name, key, accent) in [
+        (
+            "cold_start_ratio",
+            "lowest cold-start ratio",
+            Some(palette::COLD),
+        ),
+        ("cost_usd", "lowest cost", None),
+    ] {
+        match best_point(r, metric(name)) {
+            Some((p, v)) => name_card(
+                &mut out,
+                &point_label(r, p),
+                &format!("{key}: {}", sweep_value(name, v)),
+                accent,
+            ),
+            None => card(&mut out, "–", key, accent),
+        }
+    }
+    out.push_str("</section>\n");
+    // Headers may wrap after each dot of a key and each underscore of a metric.
+    let mut columns: Vec<String> = r
+        .sets
+        .iter()
+        .map(|s| esc(&s.key).replace('.', ".<wbr>"))
+        .collect();
+    for (m, unit) in METRICS.iter().zip(METRIC_UNITS) {
+        let unit = if *m == "cold_start_ratio" { "%" } else { unit };
+        columns.push(format!("{} [{}]", esc(m).replace('_', "_<wbr>"), esc(unit)));
+    }
+    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+    table_head(&mut out, "grid", "Grid points (mean ± ci95)", &columns);
+    for p in &r.points {
+        let mut cells: Vec<String> = p.values.iter().map(|v| esc(v)).collect();
+        for (m, name) in METRICS.iter().enumerate() {
+            cells.push(mean_ci(name, p.stat(m)));
+        }
+        table_row(&mut out, &cells, false);
+    }
+    out.push_str("</tbody></table></div>\n");
+    figures(&mut out, charts);
+    out.push_str("<footer>Written by coldsim sweep; the figures are those of sweep.json and sweep.csv.</footer>\n</body>\n</html>\n");
+    out
 }
 
 #[cfg(test)]

@@ -7,15 +7,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use coldsim::chart::{
-    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts,
+    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts, sweep_charts,
 };
 use coldsim::compare::{Comparison, Policy, Row};
 use coldsim::engine::Simulation;
 use coldsim::invoice::Invoice;
-use coldsim::page::{compare_page, cost_page, run_page};
+use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
 use coldsim::report::Summary;
 use coldsim::rng::Streams;
 use coldsim::scenario::Scenario;
+use coldsim::sweep::{Point, Run, Set, SweepResult, run_sweep};
 use coldsim::trace::{TraceReader, TraceSource};
 
 const RUN_CHARTS: [&str; 6] = [
@@ -28,6 +29,12 @@ const RUN_CHARTS: [&str; 6] = [
 ];
 const COST_CHARTS: [&str; 4] = ["cost", "cost-30-day", "cold-starts", "cold-start-ratio"];
 const COMPARE_CHARTS: [&str; 2] = ["frontier", "policy-cost"];
+const SWEEP_CHARTS: [&str; 4] = [
+    "sweep-cold-start-ratio",
+    "sweep-p99",
+    "sweep-cost",
+    "sweep-idle-gb-s",
+];
 
 /// A burst of traffic against a small account limit: cold starts, throttles and a warm-up.
 const SPIKE: &str = r#"
@@ -680,4 +687,275 @@ fn reports_render_in_headless_chromium() {
         &out_dir("").join("compare-report.png"),
         2000,
     );
+
+    let r = swept(2);
+    let charts = sweep_charts(&r).unwrap_or_else(|e| panic!("{e}"));
+    let path = keep("browser-sweep", &charts, &sweep_page(&r, &charts));
+    browse(&path, &charts, &out_dir("").join("sweep-report.png"), 3600);
+}
+
+/// Two functions, ten minutes of Poisson traffic: a few thousand invocations per run.
+const SMALL: &str = r#"
+name = "small"
+seed = 5
+duration = "10m"
+warmup = "1m"
+
+[platform]
+account_concurrency = 1000
+
+[[function]]
+name = "api"
+memory_mb = 512
+arrival = { process = "poisson", rate_per_s = 4.0 }
+exec = { dist = "lognormal", mean_ms = 120, stddev_ms = 60 }
+init = { dist = "constant", ms = 300 }
+keep_alive = { policy = "fixed", idle = "1m" }
+
+[[function]]
+name = "cron"
+arrival = { process = "periodic", every = "30s", jitter = "5s" }
+exec = { dist = "constant", ms = 800 }
+init = { dist = "constant", ms = 200 }
+"#;
+
+fn sweep_of(sets: &[&str], reps: u32) -> SweepResult {
+    let sets: Vec<Set> = sets
+        .iter()
+        .map(|s| Set::parse(s).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    run_sweep(
+        SMALL,
+        Path::new("sweep.toml"),
+        &sets,
+        reps,
+        None,
+        None,
+        |_, _| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A keep-alive (durations over two decades: a log axis) against three traffic scales.
+fn swept(reps: u32) -> SweepResult {
+    sweep_of(
+        &[
+            "function.api.keep_alive.idle=10s,1m,5m,30m",
+            "traffic_scale=0.5,1,2",
+        ],
+        reps,
+    )
+}
+
+fn sweep_charts_of(r: &SweepResult) -> Vec<Chart> {
+    let charts = sweep_charts(r).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(names(&charts), SWEEP_CHARTS);
+    charts
+}
+
+#[test]
+fn sweep_charts_decode_parse_and_have_bands_with_replications() {
+    let r = swept(2);
+    assert_eq!(r.points.len(), 12);
+    let charts = sweep_charts_of(&r);
+    let page = sweep_page(&r, &charts);
+    keep("sweep", &charts, &page);
+    for c in &charts {
+        check_chart(c, "sweep");
+        assert!(c.svg.contains("<polygon"), "{}: bands", c.name);
+        assert!(c.svg.contains("95 % confidence interval"), "{}", c.name);
+        let texts = svg_texts(&c.svg);
+        for series in ["traffic_scale=0.5", "traffic_scale=1", "traffic_scale=2"] {
+            assert!(texts.iter().any(|t| t == series), "{}: {series}", c.name);
+        }
+        // Durations spanning two decades: a log axis labelled with the values as written.
+        assert!(c.svg.contains("function.api.keep_alive.idle, log scale"));
+        assert!(texts.iter().any(|t| t == "30m"), "{}: x ticks", c.name);
+    }
+    assert!(
+        charts[0]
+            .svg
+            .contains("cold-start ratio [% of invocations]")
+    );
+    assert!(charts[1].svg.contains("p99 latency [ms]"));
+    assert!(charts[2].svg.contains("cost [USD]"));
+    assert!(charts[3].svg.contains("idle memory [GB·s]"));
+
+    // One replication: no band, no interval in the legend.
+    let r = swept(1);
+    let charts = sweep_charts_of(&r);
+    keep("sweep-1", &charts, &sweep_page(&r, &charts));
+    for c in &charts {
+        check_chart(c, "sweep-1");
+        assert!(!c.svg.contains("<polygon"), "{}: no band", c.name);
+        assert!(!c.svg.contains("confidence"), "{}", c.name);
+    }
+}
+
+#[test]
+fn sweep_page_holds_every_chart_and_the_table() {
+    let r = swept(2);
+    let charts = sweep_charts_of(&r);
+    let page = sweep_page(&r, &charts);
+    check_page(
+        &page,
+        &charts,
+        &["10s", "1m", "5m", "30m", "0.5", "2"],
+        "sweep",
+    );
+    assert!(page.contains("<title>coldsim sweep: small</title>"));
+    assert!(page.contains("seed 5 (replication r runs with seed + r) · 2 replications per point"));
+    assert!(page.contains(
+        "12 grid points: function.api.keep_alive.idle (4 values) × traffic_scale (3 values)"
+    ));
+    assert_eq!(
+        page.matches("<tr><td>").count(),
+        r.points.len(),
+        "a row per grid point"
+    );
+    for h in [
+        "cold_start_ratio [%]",
+        "p99_ms [ms]",
+        "cost_usd [USD]",
+        "idle_gb_s [GB·s]",
+    ] {
+        let h = h.replace('_', "_<wbr>");
+        assert!(page.contains(&format!("<th>{h}</th>")), "column {h}");
+    }
+    assert!(page.contains(" ± "), "mean ± ci95");
+    // The same input gives the same bytes.
+    let again = sweep_charts_of(&swept(2));
+    for (x, y) in charts.iter().zip(&again) {
+        assert!(x.svg == y.svg && x.png == y.png, "{} differs", x.name);
+    }
+    assert!(page == sweep_page(&r, &again), "the sweep report differs");
+}
+
+#[test]
+fn a_sweep_of_one_point_draws_a_dot_and_categories_draw_in_order() {
+    let r = sweep_of(&["platform.account_concurrency=1000"], 2);
+    let charts = sweep_charts_of(&r);
+    keep("sweep-one", &charts, &sweep_page(&r, &charts));
+    for c in &charts {
+        check_chart(c, "sweep-one");
+        assert!(c.svg.contains("<circle"), "{}: a dot", c.name);
+    }
+    let r = sweep_of(
+        &[
+            r#"function.api.keep_alive={ policy = "none" },{ policy = "fixed", idle = "5m" }"#,
+            "platform.account_concurrency=3,1000",
+        ],
+        1,
+    );
+    let charts = sweep_charts_of(&r);
+    keep("sweep-categories", &charts, &sweep_page(&r, &charts));
+    for c in &charts {
+        check_chart(c, "sweep-categories");
+        let texts = svg_texts(&c.svg);
+        assert!(
+            texts.iter().any(|t| t == r#"{ policy = "none" }"#),
+            "{}",
+            c.name
+        );
+    }
+}
+
+/// A sweep made by hand: `n` values of a numeric key against `series` values of another, two
+/// replications; the metrics of point i grow with i, undefined where `gap` says.
+fn hand_sweep(n: usize, series: usize, gap: impl Fn(usize) -> bool) -> SweepResult {
+    let sets = vec![
+        Set {
+            key: "platform.account_concurrency".into(),
+            values: (0..n).map(|i| (100 * (i + 1)).to_string()).collect(),
+        },
+        Set {
+            key: "function.api.memory_mb".into(),
+            values: (0..series).map(|k| (128 << k).to_string()).collect(),
+        },
+    ];
+    let points = (0..n * series)
+        .map(|i| {
+            let runs = (0..2)
+                .map(|rep| {
+                    let v = (i + 1) as f64 * (1.0 + 0.1 * rep as f64);
+                    let defined = !gap(i);
+                    Run {
+                        seed: rep as u64,
+                        metrics: [
+                            Some(1000.0),
+                            Some(v / 100.0).filter(|_| defined),
+                            Some(v * 10.0).filter(|_| defined),
+                            Some(v * 50.0).filter(|_| defined),
+                            Some(v),
+                            Some(v),
+                            Some(v * 3.0),
+                            Some(v * 2.0),
+                            Some(v * 0.001),
+                            Some(0.0),
+                        ],
+                    }
+                })
+                .collect();
+            Point {
+                index: i as u64,
+                values: vec![
+                    sets[0].values[i / series].clone(),
+                    sets[1].values[i % series].clone(),
+                ],
+                runs,
+            }
+        })
+        .collect();
+    SweepResult {
+        scenario: "hand".into(),
+        seed: 0,
+        replications: 2,
+        sets,
+        grid_points: (n * series) as u64,
+        shard: None,
+        fingerprint: String::new(),
+        points,
+    }
+}
+
+#[test]
+fn sweep_charts_cap_series_at_six_and_leave_gaps() {
+    let r = hand_sweep(5, 8, |_| false);
+    let charts = sweep_charts_of(&r);
+    keep("sweep-many", &charts, &sweep_page(&r, &charts));
+    for c in &charts {
+        check_chart(c, "sweep-many");
+        assert!(
+            c.title.contains("(the first 6 of 8 series)"),
+            "title: {}",
+            c.title
+        );
+        let texts = svg_texts(&c.svg);
+        assert!(texts.iter().any(|t| t == "function.api.memory_mb=4096"));
+        assert!(!texts.iter().any(|t| t == "function.api.memory_mb=8192"));
+    }
+    // Point 4 (x = 300, series 0) served nothing: its line stops there, the others do not.
+    let whole = sweep_charts_of(&hand_sweep(5, 2, |_| false));
+    let r = hand_sweep(5, 2, |i| i == 4);
+    let charts = sweep_charts_of(&r);
+    keep("sweep-gap", &charts, &sweep_page(&r, &charts));
+    check_chart(&charts[0], "sweep-gap");
+    assert!(charts[0].svg.contains("1 point without invocations: a gap"));
+    let lines = |svg: &str| svg.matches("<polyline").count();
+    assert_eq!(
+        lines(&charts[0].svg),
+        lines(&whole[0].svg) + 1,
+        "series 0 is drawn in two pieces"
+    );
+    assert_eq!(
+        lines(&charts[3].svg),
+        lines(&whole[3].svg),
+        "idle memory has no gap"
+    );
+    let page = sweep_page(&r, &charts);
+    assert!(page.contains("<td>–</td>"), "an undefined mean is a dash");
+    // Nothing defined anywhere: still drawn, with a note.
+    let r = hand_sweep(3, 1, |_| true);
+    let charts = sweep_charts_of(&r);
+    assert!(charts[0].svg.contains("no grid point served an invocation"));
 }
