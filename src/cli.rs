@@ -450,18 +450,8 @@ fn compare(args: CompareArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-compare", scenario.name)));
     check_out_dir(&out)?;
-    let original = |name: &str| {
-        scenario
-            .functions
-            .iter()
-            .find(|f| f.name == name)
-            .map_or_else(
-                || scenario.defaults.keep_alive.clone(),
-                |f| f.keep_alive.clone(),
-            )
-    };
     let baseline_policy = Policy::baseline();
-    let first = baseline_policy.apply(&scenario, &scenario.functions, original);
+    let first = baseline_policy.apply(&scenario, &scenario.functions);
     let (sim, _) = simulate(&first, seed, None, args.quiet)?;
     let functions: Vec<_> = sim.functions().map(|(f, _)| f.clone()).collect();
     let baseline = Summary::new(&first, seed, &sim);
@@ -471,7 +461,7 @@ fn compare(args: CompareArgs) -> Result<()> {
         let summary = if *policy == baseline_policy {
             baseline.clone()
         } else {
-            let s = policy.apply(&scenario, &functions, original);
+            let s = policy.apply(&scenario, &functions);
             let (sim, _) = simulate(&s, seed, None, args.quiet)?;
             Summary::new(&s, seed, &sim)
         };
@@ -524,16 +514,6 @@ fn plan(args: PlanArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-plan", scenario.name)));
     check_out_dir(&out)?;
-    let original = |name: &str| {
-        scenario
-            .functions
-            .iter()
-            .find(|f| f.name == name)
-            .map_or_else(
-                || scenario.defaults.keep_alive.clone(),
-                |f| f.keep_alive.clone(),
-            )
-    };
     let (first, _) = simulate(&scenario, seed, None, args.quiet)?;
     let functions: Vec<_> = first.functions().map(|(f, _)| f.clone()).collect();
     let peak = first
@@ -579,7 +559,7 @@ fn plan(args: PlanArgs) -> Result<()> {
     };
     let run_candidate = |i: usize| -> Result<Step> {
         let (value, policy) = &candidates[i];
-        let s = policy.apply(&scenario, &functions, original);
+        let s = policy.apply(&scenario, &functions);
         let (sim, _) = simulate(&s, seed, None, args.quiet)?;
         Ok(Step::new(
             value.clone(),

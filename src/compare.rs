@@ -67,20 +67,15 @@ impl Policy {
 
     /// The scenario with this policy applied to every function. `functions` lists every
     /// function the traffic has (the scenario's and a trace's, from an earlier run), so that a
-    /// trace's functions get the policy from time 0 too; each keeps the keep-alive `original`
-    /// gives it unless the policy is a keep-alive policy.
-    pub fn apply(
-        &self,
-        scenario: &Scenario,
-        functions: &[Function],
-        original: impl Fn(&str) -> KeepAliveSpec,
-    ) -> Scenario {
+    /// trace's functions get the policy from time 0 too; each keeps the keep-alive the
+    /// scenario gives it unless the policy is a keep-alive policy.
+    pub fn apply(&self, scenario: &Scenario, functions: &[Function]) -> Scenario {
         let mut s = scenario.clone();
         s.functions = functions
             .iter()
             .map(|f| {
                 let mut f = f.clone();
-                f.keep_alive = original(&f.name);
+                f.keep_alive = scenario.keep_alive_of(&f.name);
                 match &self.change {
                     Change::KeepAlive(k) => f.keep_alive = k.clone(),
                     Change::Provisioned(n) => f.provisioned_concurrency = *n,

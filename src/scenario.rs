@@ -424,6 +424,14 @@ impl Scenario {
 }
 
 impl Scenario {
+    /// The keep-alive policy a function has here: its `[[function]]` entry's, else `[defaults]`'.
+    pub fn keep_alive_of(&self, name: &str) -> KeepAliveSpec {
+        self.functions.iter().find(|f| f.name == name).map_or_else(
+            || self.defaults.keep_alive.clone(),
+            |f| f.keep_alive.clone(),
+        )
+    }
+
     /// The what-if of `setup_in_handler_ms`: every function that sets it moves that set-up
     /// from init into every invocation (init shorter, exec and cold_exec longer by it, and its
     /// connections opened per invocation, so none held by idle containers). Handler times a

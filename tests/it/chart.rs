@@ -440,22 +440,12 @@ fn simulated_comparison() -> Comparison {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
     let scenario = Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
     let seed = scenario.seed;
-    let original = |name: &str| {
-        scenario
-            .functions
-            .iter()
-            .find(|f| f.name == name)
-            .map_or_else(
-                || scenario.defaults.keep_alive.clone(),
-                |f| f.keep_alive.clone(),
-            )
-    };
     let summary = |s: &Scenario| {
         let mut sim = Simulation::new(s);
         sim.run(&mut ());
         Summary::new(s, seed, &sim)
     };
-    let base = summary(&Policy::baseline().apply(&scenario, &scenario.functions, original));
+    let base = summary(&Policy::baseline().apply(&scenario, &scenario.functions));
     let policies = [
         "fixed:10m",
         "fixed:1m",
@@ -470,7 +460,7 @@ fn simulated_comparison() -> Comparison {
         .iter()
         .map(|p| {
             let policy = Policy::parse(p).unwrap_or_else(|e| panic!("{e}"));
-            let s = summary(&policy.apply(&scenario, &scenario.functions, original));
+            let s = summary(&policy.apply(&scenario, &scenario.functions));
             Row::new(p, &s, base.totals.gb_s.idle)
         })
         .collect();
