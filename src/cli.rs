@@ -350,12 +350,8 @@ fn run_scenario(args: RunArgs) -> Result<()> {
             "timeseries.csv".to_string(),
             series_csv(sim.series(), sim.end().as_micros()),
         ),
-        (
-            "report.html".to_string(),
-            run_page(&summary, &charts).into_bytes(),
-        ),
     ];
-    files.extend(chart_files(&charts));
+    add_report(&mut files, run_page(&summary, &charts), &charts);
     write_outputs(&out, &files)?;
 
     if !args.quiet {
@@ -476,12 +472,8 @@ fn compare(args: CompareArgs) -> Result<()> {
     let mut files = vec![
         ("compare.json".to_string(), comparison.to_json()),
         ("compare.csv".to_string(), comparison.to_csv()),
-        (
-            "report.html".to_string(),
-            compare_page(&comparison, &charts).into_bytes(),
-        ),
     ];
-    files.extend(chart_files(&charts));
+    add_report(&mut files, compare_page(&comparison, &charts), &charts);
     write_outputs(&out, &files)?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -770,11 +762,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
     };
     if shard.is_none() {
         let charts = sweep_charts(&result).context("drawing the charts")?;
-        files.push((
-            "report.html".to_string(),
-            sweep_page(&result, &charts).into_bytes(),
-        ));
-        files.extend(chart_files(&charts));
+        add_report(&mut files, sweep_page(&result, &charts), &charts);
     }
     write_outputs(&out, &files)?;
     if !args.quiet {
@@ -827,12 +815,8 @@ fn merge(args: MergeArgs) -> Result<()> {
     let mut files = vec![
         ("sweep.csv".to_string(), result.to_csv()),
         ("sweep.json".to_string(), result.to_json()),
-        (
-            "report.html".to_string(),
-            sweep_page(&result, &charts).into_bytes(),
-        ),
     ];
-    files.extend(chart_files(&charts));
+    add_report(&mut files, sweep_page(&result, &charts), &charts);
     write_outputs(&out, &files)?;
     if !args.quiet {
         writeln!(
@@ -877,12 +861,8 @@ fn cost(args: CostArgs) -> Result<()> {
         ("cost.json".to_string(), invoice.to_json()),
         ("cost.csv".to_string(), invoice.to_csv()),
         ("cost.md".to_string(), markdown.clone().into_bytes()),
-        (
-            "report.html".to_string(),
-            cost_page(&invoice, &charts).into_bytes(),
-        ),
     ];
-    files.extend(chart_files(&charts));
+    add_report(&mut files, cost_page(&invoice, &charts), &charts);
     write_outputs(&out, &files)?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -1072,17 +1052,13 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
     })
 }
 
-/// Each chart as a PNG and an SVG file.
-fn chart_files(charts: &[Chart]) -> Vec<(String, Vec<u8>)> {
-    charts
-        .iter()
-        .flat_map(|c| {
-            [
-                (format!("{}.png", c.name), c.png.clone()),
-                (format!("{}.svg", c.name), c.svg.clone().into_bytes()),
-            ]
-        })
-        .collect()
+/// Adds `report.html` and each chart as a PNG and an SVG file to the files to write.
+fn add_report(files: &mut Vec<(String, Vec<u8>)>, page: String, charts: &[Chart]) {
+    files.push(("report.html".to_string(), page.into_bytes()));
+    for c in charts {
+        files.push((format!("{}.png", c.name), c.png.clone()));
+        files.push((format!("{}.svg", c.name), c.svg.clone().into_bytes()));
+    }
 }
 
 /// Refuses an output path that is a file, before any work is done.
