@@ -173,6 +173,9 @@ pub struct Hybrid {
     p: Params,
     bins: Vec<u32>,
     in_range: u64,
+    /// Σ count² over the bins, kept as ITs arrive so that the coefficient of variation costs
+    /// O(1), not a pass over the bins at every decision.
+    sum_sq: u64,
     out_of_range: u64,
     forecast_us: Option<f64>,
     /// When the function last went fully idle, if it has not been invoked since.
@@ -188,9 +191,11 @@ impl Hybrid {
             .params()
             .unwrap_or_else(|e| unreachable!("validated hybrid spec: {e}"));
         Hybrid {
-            bins: vec![0; (p.range_us / p.bin_us) as usize],
+            // A last, shorter bin when the range is not a whole number of bins.
+            bins: vec![0; p.range_us.div_ceil(p.bin_us) as usize],
             p,
             in_range: 0,
+            sum_sq: 0,
             out_of_range: 0,
             forecast_us: None,
             idle_since: None,
@@ -200,7 +205,9 @@ impl Hybrid {
 
     fn record(&mut self, it_us: u64) {
         if it_us < self.p.range_us {
-            self.bins[(it_us / self.p.bin_us) as usize] += 1;
+            let c = &mut self.bins[(it_us / self.p.bin_us) as usize];
+            self.sum_sq += 2 * u64::from(*c) + 1;
+            *c += 1;
             self.in_range += 1;
         } else {
             self.out_of_range += 1;
@@ -227,19 +234,16 @@ impl Hybrid {
         self.p.range_us
     }
 
+    /// The standard deviation of the bin counts over their mean: with n bins holding S ITs,
+    /// sqrt(n Σc² − S²) / S, the numerator in exact integers.
     fn coefficient_of_variation(&self) -> f64 {
-        let n = self.bins.len() as f64;
-        let mean = self.in_range as f64 / n;
-        if mean == 0.0 {
+        if self.in_range == 0 {
             return 0.0;
         }
-        let var = self
-            .bins
-            .iter()
-            .map(|&c| (f64::from(c) - mean).powi(2))
-            .sum::<f64>()
-            / n;
-        var.sqrt() / mean
+        let n = self.bins.len() as u128;
+        let s = u128::from(self.in_range);
+        let spread = n * u128::from(self.sum_sq) - s * s;
+        (spread as f64).sqrt() / s as f64
     }
 
     /// The decision for a function that has just gone fully idle.
@@ -426,5 +430,36 @@ mod tests {
                 ..Default::default()
             })
         );
+    }
+
+    #[test]
+    fn a_range_of_a_fractional_number_of_bins_keeps_its_last_its() {
+        // 10 minutes in bins of 3: the last bin covers 9 to 10 minutes.
+        let spec = HybridSpec {
+            range: Some(SimDuration::from_secs(600)),
+            bin: Some(SimDuration::from_secs(180)),
+            ..HybridSpec::default()
+        };
+        let mut h = Hybrid::new(&spec);
+        h.record(570_000_000);
+        assert_eq!((h.in_range, h.bins.len(), h.bins[3]), (1, 4, 1));
+    }
+
+    #[test]
+    fn the_running_coefficient_of_variation_matches_a_pass_over_the_bins() {
+        let mut h = Hybrid::new(&HybridSpec::default());
+        for (k, it) in [5u64, 5, 5, 70, 130, 5, 9000].iter().enumerate() {
+            h.record(it * 1_000_000 + k as u64);
+        }
+        let n = h.bins.len() as f64;
+        let mean = h.in_range as f64 / n;
+        let var = h
+            .bins
+            .iter()
+            .map(|&c| (f64::from(c) - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        let direct = var.sqrt() / mean;
+        assert!((h.coefficient_of_variation() - direct).abs() < 1e-9 * direct);
     }
 }
