@@ -2,7 +2,7 @@
 
 use std::f64::consts::TAU;
 
-use rand::RngExt;
+use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};
 use serde::Deserialize;
 
@@ -348,6 +348,86 @@ impl ArrivalProcess {
     }
 }
 
+/// The Poisson processes of several functions drawn as one: their superposition is a Poisson
+/// process of the summed rate, and each of its arrivals belongs to function `i` with
+/// probability `rate_i / sum`, independently of everything else (Vose's alias method picks it
+/// in O(1)). One pending arrival stands for all of them, so the event queue does not grow
+/// with the number of functions. With a single member, its own process and stream are used
+/// as they are, draw for draw.
+#[derive(Clone, Debug)]
+pub struct MergedPoisson {
+    process: ArrivalProcess,
+    rng: SimRng,
+    /// Per column: the probability of keeping it, and the member taken otherwise.
+    alias: Vec<(f64, u32)>,
+}
+
+impl MergedPoisson {
+    /// A merged process of members with these rates [1/s], drawing from `rng`; `None` if
+    /// there are none, or the summed rate is beyond [`MAX_RATE_PER_S`] (the merged gaps would
+    /// fall below the clock's resolution).
+    pub fn new(rates: &[f64], rng: SimRng) -> Option<MergedPoisson> {
+        let total: f64 = rates.iter().sum();
+        if rates.is_empty() || !(total > 0.0 && total <= MAX_RATE_PER_S) {
+            return None;
+        }
+        let process = ArrivalSpec::Poisson { rate_per_s: total }
+            .validate(&mut rng.clone())
+            .ok()?;
+        Some(MergedPoisson {
+            process,
+            rng,
+            alias: if rates.len() > 1 {
+                alias_table(rates, total)
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    /// The next arrival and the index of the member it belongs to.
+    #[inline]
+    pub fn next_arrival(&mut self) -> Option<(SimTime, usize)> {
+        let t = self.process.next_arrival(&mut self.rng)?;
+        if self.alias.is_empty() {
+            return Some((t, 0));
+        }
+        let n = self.alias.len();
+        // One uniform draw picks the column (integer part) and the coin (fractional part).
+        let x = (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64) * n as f64;
+        let column = (x as usize).min(n - 1);
+        let (keep, other) = self.alias[column];
+        let member = if x - (column as f64) < keep {
+            column
+        } else {
+            other as usize
+        };
+        Some((t, member))
+    }
+}
+
+/// Vose's alias table for picking `i` with probability `rates[i] / total`.
+fn alias_table(rates: &[f64], total: f64) -> Vec<(f64, u32)> {
+    let n = rates.len();
+    let mut scaled: Vec<f64> = rates.iter().map(|r| r / total * n as f64).collect();
+    let mut table = vec![(1.0, 0u32); n];
+    let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| scaled[i] < 1.0);
+    while let (Some(&s), Some(&l)) = (small.last(), large.last()) {
+        small.pop();
+        table[s] = (scaled[s], l as u32);
+        scaled[l] -= 1.0 - scaled[s];
+        if scaled[l] < 1.0 {
+            large.pop();
+            small.push(l);
+        }
+    }
+    // What is left keeps its own column (probability 1), up to rounding.
+    for i in small.into_iter().chain(large) {
+        table[i] = (1.0, i as u32);
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,5 +500,60 @@ mod tests {
             assert_eq!(ts.len(), 10_000);
             assert!(ts.windows(2).all(|w| w[0] <= w[1]), "{spec:?}");
         }
+    }
+
+    #[test]
+    fn a_merged_process_shares_arrivals_by_rate() {
+        // Rates 1, 2, 3 and 4 per second: shares 0.1, 0.2, 0.3 and 0.4 of 200,000 arrivals.
+        let rates = [1.0, 2.0, 3.0, 4.0];
+        let mut m = match MergedPoisson::new(&rates, Streams::new(3).stream()) {
+            Some(m) => m,
+            None => panic!("valid rates"),
+        };
+        let n = 200_000;
+        let mut counts = [0u64; 4];
+        let mut last = SimTime::ZERO;
+        for _ in 0..n {
+            let Some((t, i)) = m.next_arrival() else {
+                panic!("a Poisson process never ends")
+            };
+            assert!(t >= last);
+            last = t;
+            counts[i] += 1;
+        }
+        for (i, c) in counts.iter().enumerate() {
+            let p = rates[i] / 10.0;
+            // Binomial share: 99.9 % two-sided interval is ±3.29 standard deviations.
+            let sd = (n as f64 * p * (1.0 - p)).sqrt();
+            assert!((*c as f64 - n as f64 * p).abs() < 3.29 * sd, "member {i}: {c}");
+        }
+        // The summed rate: n arrivals take n / 10 s, give or take 3.29 sd of a Gamma(n) sum.
+        let secs = last.as_micros() as f64 / 1e6;
+        let sd = (n as f64).sqrt() / 10.0;
+        assert!((secs - n as f64 / 10.0).abs() < 3.29 * sd, "{secs} s");
+    }
+
+    #[test]
+    fn a_lone_member_draws_as_its_own_process() {
+        let spec = ArrivalSpec::Poisson { rate_per_s: 50.0 };
+        let own = take(&spec, 100);
+        let Some(mut m) = MergedPoisson::new(&[50.0], Streams::new(1).stream()) else {
+            panic!("valid rate")
+        };
+        let merged: Vec<u64> = (0..100)
+            .filter_map(|_| m.next_arrival())
+            .map(|(t, i)| {
+                assert_eq!(i, 0);
+                t.as_micros()
+            })
+            .collect();
+        assert_eq!(own, merged);
+    }
+
+    #[test]
+    fn merging_is_refused_beyond_the_clock_resolution() {
+        let rng = Streams::new(1).stream();
+        assert!(MergedPoisson::new(&[6e5, 6e5], rng.clone()).is_none());
+        assert!(MergedPoisson::new(&[], rng).is_none());
     }
 }

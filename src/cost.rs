@@ -305,8 +305,11 @@ pub struct Usage {
 /// Rounds a duration [µs] up to whole billing units and returns it in milliseconds.
 #[inline]
 pub fn billed_ms(us: u64, rounding_ms: u64) -> u64 {
-    let unit = rounding_ms.max(1) * 1_000;
-    us.div_ceil(unit) * rounding_ms.max(1)
+    if rounding_ms <= 1 {
+        // Lambda's 1 ms: a division by a constant, which compiles to a multiplication.
+        return us.div_ceil(1_000);
+    }
+    us.div_ceil(rounding_ms * 1_000) * rounding_ms
 }
 
 impl Usage {

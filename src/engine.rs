@@ -15,9 +15,11 @@
 //! timer; a timer whose generation no longer matches its container is stale and skipped.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 
-use crate::arrival::ArrivalProcess;
+use dary_heap::QuaternaryHeap;
+
+use crate::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
 use crate::dist::TimeDist;
 use crate::eviction::Eviction;
 use crate::keep_alive::{Decision, IdleContext, KeepAlive};
@@ -79,7 +81,7 @@ impl PartialOrd for Queued {
 }
 impl Ord for Queued {
     fn cmp(&self, other: &Self) -> Ordering {
-        // BinaryHeap is a max-heap: reverse for earliest first.
+        // The heap is a max-heap: reverse for earliest first.
         other.key.cmp(&self.key)
     }
 }
@@ -218,33 +220,51 @@ pub trait ArrivalSource {
     fn function(&self, index: u32) -> SourceFunction;
 }
 
-/// One function's live state during a run.
+/// One function's live state during a run. The fields read on every arrival and completion
+/// come first, so that they share a few cache lines (`repr(C)` keeps the order): with tens of
+/// thousands of functions, each arrival's function is rarely in cache.
 #[derive(Debug)]
+#[repr(C)]
 struct Func {
-    def: Function,
-    arrivals: Option<ArrivalProcess>,
-    arrival_rng: SimRng,
-    exec_rng: SimRng,
-    cold_rng: SimRng,
-    policy_rng: SimRng,
-    policy: Box<dyn KeepAlive>,
-    idle: IdleSet,
-    /// Idle provisioned containers, taken before on-demand ones.
-    provisioned_idle: IdleSet,
     /// Containers initializing or executing.
     busy: u32,
     /// Containers alive (busy or idle).
     alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
     reserved: Option<u32>,
+    /// Generation of its pending pre-warm; an arrival bumps it, cancelling the pre-warm.
+    prewarm: u32,
+    /// Most containers busy at once since the last target-tracking tick.
+    interval_peak: u32,
+    /// Its memory size [MB], as `def.memory_mb`.
+    memory_mb: u32,
+    /// Its Poisson arrivals come from the run's merged process instead of `arrivals`.
+    merged: bool,
+    /// As `def.exec_pinned` and `def.memory_pinned`.
+    exec_pinned: bool,
+    memory_pinned: bool,
     /// Factor on drawn init and exec times for its memory size (1 when as measured).
     time_factor: f64,
+    /// The policy's window when it is the same for every idle container (see
+    /// [`KeepAlive::constant_window`]): applied without asking the policy.
+    window: Option<SimDuration>,
+    policy: Box<dyn KeepAlive>,
+    idle: IdleSet,
+    /// Idle provisioned containers, taken before on-demand ones.
+    provisioned_idle: IdleSet,
+    exec_rng: SimRng,
+    /// As `def.exec`.
+    exec: Option<TimeDist>,
+    stats: FunctionStats,
+    def: Function,
+    arrivals: Option<ArrivalProcess>,
+    arrival_rng: SimRng,
+    cold_rng: SimRng,
+    policy_rng: SimRng,
     /// Scaling-rate tokens, in units of a token × the refill period [µs]: a cold start spends
     /// one period's worth; they refill at `environments` per period.
     tokens: u128,
     tokens_at: SimTime,
-    /// Generation of its pending pre-warm; an arrival bumps it, cancelling the pre-warm.
-    prewarm: u32,
     /// How long a pre-warmed container stays idle once ready.
     prewarm_keep: SimDuration,
     /// Provisioned containers wanted, and alive (more alive only while the extra are busy).
@@ -252,14 +272,11 @@ struct Func {
     pc_alive: u32,
     /// When the current provisioned level was set.
     pc_since: SimTime,
-    /// Most containers busy at once since the last target-tracking tick.
-    interval_peak: u32,
     /// Target-tracking ticks in a row that wanted more, and less.
     want_more: u32,
     want_less: u32,
     /// The next schedule step.
     step: usize,
-    stats: FunctionStats,
 }
 
 impl Func {
@@ -269,13 +286,20 @@ impl Func {
             a.validate(&mut arrival_rng)
                 .unwrap_or_else(|e| unreachable!("validated scenario: {e}"))
         });
+        let policy = def.keep_alive.build();
         Func {
             arrivals,
+            merged: false,
+            exec_pinned: def.exec_pinned,
+            memory_pinned: def.memory_pinned,
+            memory_mb: def.memory_mb,
+            exec: def.exec.clone(),
+            window: policy.constant_window(),
             arrival_rng,
             exec_rng: streams.stream(),
             cold_rng: streams.stream(),
             policy_rng: streams.stream(),
-            policy: def.keep_alive.build(),
+            policy,
             idle: IdleSet::new(routing),
             provisioned_idle: IdleSet::new(routing),
             busy: 0,
@@ -299,14 +323,51 @@ impl Func {
     }
 }
 
+/// Takes the Poisson arrivals of every function with a Poisson process into one merged
+/// process: with one such function, its own process and stream; with more, a stream cut after
+/// every function's own. Not when their summed rate is beyond the clock's resolution (each
+/// keeps its own process then).
+fn merge_poisson(funcs: &mut [Func], streams: &mut Streams) -> (Option<MergedPoisson>, Vec<FunctionId>) {
+    let mut members = Vec::new();
+    let mut rates = Vec::new();
+    for (i, f) in funcs.iter().enumerate() {
+        if let Some(ArrivalSpec::Poisson { rate_per_s }) = &f.def.arrival {
+            members.push(FunctionId(i as u32));
+            rates.push(*rate_per_s);
+        }
+    }
+    let rng = match members.as_slice() {
+        [] => return (None, members),
+        [only] => funcs[only.0 as usize].arrival_rng.clone(),
+        _ => streams.stream(),
+    };
+    let Some(merged) = MergedPoisson::new(&rates, rng) else {
+        return (None, Vec::new());
+    };
+    for m in &members {
+        let f = &mut funcs[m.0 as usize];
+        f.arrivals = None;
+        f.merged = true;
+    }
+    (Some(merged), members)
+}
+
 /// A run of one scenario: build it, [`Simulation::run`] it, read its statistics.
 #[derive(Debug)]
 pub struct Simulation {
     now: SimTime,
     end: SimTime,
     warmup: SimTime,
-    queue: BinaryHeap<Queued>,
+    queue: QuaternaryHeap<Queued>,
     seq: u64,
+    /// The Poisson arrivals of every function with a Poisson process, drawn as one process
+    /// and kept out of the queue: its pending arrival (queue key and function) is compared
+    /// with the queue's head, so the order is the queue's own.
+    merged: Option<MergedPoisson>,
+    merged_members: Vec<FunctionId>,
+    merged_next: Option<(u128, FunctionId)>,
+    /// The queue key of the trace's pending arrival, kept out of the queue the same way.
+    trace_next: Option<u128>,
     pool: Pool,
     funcs: Vec<Func>,
     /// Busy containers of functions without reserved concurrency, and their shared capacity.
@@ -324,6 +385,8 @@ pub struct Simulation {
     /// Latencies of all functions' cold starts and warm starts, apart.
     cold_latency: Latency,
     warm_latency: Latency,
+    /// Queueing delay of all asynchronous arrivals served after retries.
+    queue_delay: Latency,
     series: TimeSeries,
     events: u64,
     /// Arrival events in the queue, of processes and of the trace.
@@ -393,11 +456,12 @@ impl Simulation {
             .iter()
             .filter_map(|f| f.reserved_concurrency)
             .sum();
-        let funcs: Vec<Func> = scenario
+        let mut funcs: Vec<Func> = scenario
             .functions
             .iter()
             .map(|f| Func::new(f.clone(), &mut streams, routing, warmup))
             .collect();
+        let (merged, merged_members) = merge_poisson(&mut funcs, &mut streams);
         let by_name = scenario
             .functions
             .iter()
@@ -418,8 +482,12 @@ impl Simulation {
             now: SimTime::ZERO,
             end,
             warmup,
-            queue: BinaryHeap::new(),
+            queue: QuaternaryHeap::new(),
             seq: 0,
+            merged,
+            merged_members,
+            merged_next: None,
+            trace_next: None,
             pool: Pool::default(),
             funcs,
             shared_busy: 0,
@@ -433,6 +501,7 @@ impl Simulation {
             connections: Connections::new(warmup, scenario.platform.max_connections),
             cold_latency: Latency::new(),
             warm_latency: Latency::new(),
+            queue_delay: Latency::new(),
             series,
             events: 0,
             arrivals_pending: 0,
@@ -457,8 +526,12 @@ impl Simulation {
             source_map: Vec::new(),
             failure: None,
         };
+        let first_merged = sim.merged_members.first().copied();
         for i in 0..sim.funcs.len() {
             sim.provision(i);
+            if first_merged == Some(FunctionId(i as u32)) {
+                sim.schedule_merged_arrival();
+            }
             sim.schedule_next_arrival(FunctionId(i as u32));
             if sim.funcs[i].def.warmer.is_some() {
                 sim.schedule(SimTime::ZERO, Event::WarmerDue(FunctionId(i as u32)));
@@ -478,9 +551,29 @@ impl Simulation {
         }
     }
 
+    /// Draws the merged Poisson process's next arrival, if it comes before the end.
+    #[inline]
+    fn schedule_merged_arrival(&mut self) {
+        let Some(merged) = &mut self.merged else {
+            return;
+        };
+        if let Some((t, member)) = merged.next_arrival() {
+            if t < self.end {
+                let key = (u128::from(t.0) << 64) | u128::from(self.seq);
+                self.seq += 1;
+                self.arrivals_pending += 1;
+                self.merged_next = Some((key, self.merged_members[member]));
+            }
+        }
+    }
+
     #[inline]
     fn schedule_next_arrival(&mut self, f: FunctionId) {
         let func = &mut self.funcs[f.0 as usize];
+        if func.merged {
+            self.schedule_merged_arrival();
+            return;
+        }
         let Some(process) = &mut func.arrivals else {
             return;
         };
@@ -642,7 +735,9 @@ impl Simulation {
                 debug_assert!(a.at >= self.now, "a trace went back in time");
                 self.pending = Some(a);
                 self.arrivals_pending += 1;
-                self.schedule(a.at.max(self.now), Event::TraceArrived);
+                let at = a.at.max(self.now);
+                self.trace_next = Some((u128::from(at.0) << 64) | u128::from(self.seq));
+                self.seq += 1;
             }
             // Kept, not dropped: the last arrival's function may still need registering.
             _ => self.source_done = true,
@@ -701,9 +796,29 @@ impl Simulation {
                 self.finish();
                 return true;
             }
-            let Some(Queued { key, event }) = self.queue.pop() else {
-                self.finish();
-                return true;
+            // The earliest of the queue's head and the two pending arrivals kept beside it.
+            let queued = self.queue.peek().map(|q| q.key);
+            let merged = self.merged_next.map(|m| m.0);
+            let before = |a: Option<u128>, b: Option<u128>| match (a, b) {
+                (Some(a), Some(b)) => a < b,
+                (a, _) => a.is_some(),
+            };
+            let (key, event) = if before(merged, queued) && before(merged, self.trace_next) {
+                let Some((key, f)) = self.merged_next.take() else {
+                    unreachable!("compared above")
+                };
+                (key, Event::InvocationArrived(f))
+            } else if before(self.trace_next, queued) {
+                let Some(key) = self.trace_next.take() else {
+                    unreachable!("compared above")
+                };
+                (key, Event::TraceArrived)
+            } else {
+                let Some(Queued { key, event }) = self.queue.pop() else {
+                    self.finish();
+                    return true;
+                };
+                (key, event)
             };
             let now = SimTime((key >> 64) as u64);
             debug_assert!(now >= self.now, "the clock went back");
@@ -762,15 +877,15 @@ impl Simulation {
         let fi = f.0 as usize;
         self.touch(fi);
         let func = &mut self.funcs[fi];
-        func.policy.on_arrival(now);
+        if func.window.is_none() {
+            func.policy.on_arrival(now);
+        }
         func.prewarm = func.prewarm.wrapping_add(1);
         // Drawn for every arrival, served or not, so that the k-th arrival of a function gets
         // the same handler time whatever the policy (common random numbers).
         // A [[function]] entry's own exec and memory win over the trace's rows (a what-if).
-        let row_exec = traced
-            .and_then(|a| a.exec)
-            .filter(|_| !func.def.exec_pinned);
-        let exec = match (row_exec, &func.def.exec) {
+        let row_exec = traced.and_then(|a| a.exec).filter(|_| !func.exec_pinned);
+        let exec = match (row_exec, &func.exec) {
             (Some(e), _) => e,
             (None, Some(d)) => scaled(d.sample(&mut func.exec_rng), func.time_factor),
             (None, None) => {
@@ -783,8 +898,8 @@ impl Simulation {
         };
         let memory_mb = traced
             .and_then(|a| a.memory_mb)
-            .filter(|_| !func.def.memory_pinned)
-            .unwrap_or(func.def.memory_mb);
+            .filter(|_| !func.memory_pinned)
+            .unwrap_or(func.memory_mb);
         let counted = now >= self.warmup;
         if counted {
             func.stats.invocations += 1;
@@ -882,6 +997,7 @@ impl Simulation {
             let func = &mut self.funcs[fi];
             func.stats.retried += 1;
             func.stats.queue_delay.record(inv.queued);
+            self.queue_delay.record(inv.queued);
         }
         let cold = inv.start == Start::Cold;
         let func = &mut self.funcs[fi];
@@ -1140,7 +1256,11 @@ impl Simulation {
             served,
             busy: func.busy,
         };
-        let deadline = match func.policy.on_idle(&ctx, &mut func.policy_rng) {
+        let decision = match func.window {
+            Some(window) => Decision::KeepFor(window),
+            None => func.policy.on_idle(&ctx, &mut func.policy_rng),
+        };
+        let deadline = match decision {
             Decision::Reclaim => now,
             Decision::KeepFor(d) => (now + d).min(retire_at.unwrap_or(SimTime::NEVER)),
             Decision::Prewarm { after, keep } => {
@@ -1309,6 +1429,19 @@ impl Simulation {
         (&self.cold_latency, &self.warm_latency)
     }
 
+    /// Latencies of all served invocations, in three significant digits (each function's own
+    /// keep two).
+    pub fn latency(&self) -> Latency {
+        let mut all = self.cold_latency.clone();
+        all.merge(&self.warm_latency);
+        all
+    }
+
+    /// Queueing delay of all asynchronous arrivals served after retries.
+    pub fn queue_delay(&self) -> &Latency {
+        &self.queue_delay
+    }
+
     /// The time series of all functions together.
     pub fn series(&self) -> &TimeSeries {
         &self.series
@@ -1326,7 +1459,7 @@ mod tests {
 
     #[test]
     fn same_instant_events_leave_in_scheduling_order() {
-        let mut q = BinaryHeap::new();
+        let mut q = QuaternaryHeap::new();
         for (seq, t) in [(0u64, 5u64), (1, 3), (2, 5), (3, 3), (4, 5)] {
             q.push(Queued {
                 key: (u128::from(t) << 64) | u128::from(seq),

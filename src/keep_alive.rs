@@ -161,6 +161,14 @@ pub trait KeepAlive: std::fmt::Debug {
     /// Hears of every arrival of the function, throttled ones included, before it is served.
     /// Policies that learn from traffic override it; the default ignores it.
     fn on_arrival(&mut self, _now: SimTime) {}
+
+    /// `Some(window)` when the policy keeps every idle container for the same window and
+    /// learns nothing from arrivals: the engine then applies the window itself, without
+    /// calling [`KeepAlive::on_idle`] or [`KeepAlive::on_arrival`] (a hot-path shortcut, same
+    /// decisions).
+    fn constant_window(&self) -> Option<SimDuration> {
+        None
+    }
 }
 
 /// See [`KeepAliveSpec::Fixed`].
@@ -171,6 +179,10 @@ pub struct Fixed {
 }
 
 impl KeepAlive for Fixed {
+    fn constant_window(&self) -> Option<SimDuration> {
+        self.extend.then_some(self.idle)
+    }
+
     fn on_idle(&mut self, ctx: &IdleContext, _: &mut SimRng) -> Decision {
         if self.extend {
             return Decision::KeepFor(self.idle);

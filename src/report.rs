@@ -248,8 +248,7 @@ impl Summary {
         let end_us = sim.end().as_micros();
         let window_us = end_us.saturating_sub(scenario.warmup.as_micros());
         let mut sums = CountSums::default();
-        let mut latency = Latency::new();
-        let mut queue_delay = Latency::new();
+        let latency = sim.latency();
         let mut busy_gb_s = 0.0;
         let mut idle_gb_s = 0.0;
         let mut functions = Vec::with_capacity(scenario.functions.len());
@@ -272,8 +271,6 @@ impl Summary {
             let mut own = CountSums::default();
             own.add(stats);
             sums.add(stats);
-            latency.merge(&stats.latency);
-            queue_delay.merge(&stats.queue_delay);
             let g = gb_s(&stats.levels, f.memory_mb);
             busy_gb_s += g.busy;
             idle_gb_s += g.idle;
@@ -302,7 +299,7 @@ impl Summary {
         let totals = figures(
             &sums,
             &latency,
-            &queue_delay,
+            sim.queue_delay(),
             sim.total_levels(),
             {
                 let c = sim.connections();
