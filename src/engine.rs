@@ -529,10 +529,12 @@ impl Simulation {
         let first_merged = sim.merged_members.first().copied();
         for i in 0..sim.funcs.len() {
             sim.provision(i);
-            if first_merged == Some(FunctionId(i as u32)) {
+            // The merged process's first arrival is drawn in its first member's place.
+            if !sim.funcs[i].merged {
+                sim.schedule_next_arrival(FunctionId(i as u32));
+            } else if first_merged == Some(FunctionId(i as u32)) {
                 sim.schedule_merged_arrival();
             }
-            sim.schedule_next_arrival(FunctionId(i as u32));
             if sim.funcs[i].def.warmer.is_some() {
                 sim.schedule(SimTime::ZERO, Event::WarmerDue(FunctionId(i as u32)));
             }
@@ -856,7 +858,7 @@ impl Simulation {
     }
 
     /// Brings the time integrals of function `f` and of the series up to now.
-    #[inline]
+    #[inline(always)]
     fn touch(&mut self, f: usize) {
         let func = &mut self.funcs[f];
         func.stats.levels.advance(self.now, func.busy, func.alive);
@@ -867,6 +869,7 @@ impl Simulation {
             .advance(self.now, self.total_busy, self.total_alive);
     }
 
+    #[inline]
     fn arrived<O: Observer>(
         &mut self,
         f: FunctionId,
@@ -928,6 +931,7 @@ impl Simulation {
     /// Tries to serve an arrival (first try or retry). Over a limit, a synchronous one is
     /// throttled; an asynchronous one is retried after 1 s, 2 s, 4 s ... up to 5 min, unless the
     /// retry would come after its maximum event age, when it is dropped.
+    #[inline]
     fn attempt<O: Observer>(&mut self, r: Retry, observer: &mut O) {
         let now = self.now;
         let f = r.function;
@@ -1153,6 +1157,7 @@ impl Simulation {
     }
 
     /// Takes an idle container out of its function's idle set (and the eviction order).
+    #[inline]
     fn unidle(&mut self, f: usize, slot: u32) {
         self.funcs[f].idle.remove(&mut self.pool, slot);
         if let Some(e) = &mut self.eviction {
@@ -1213,6 +1218,7 @@ impl Simulation {
         true
     }
 
+    #[inline]
     fn finished(&mut self, slot: u32) {
         let now = self.now;
         let (f, created, served) = {
@@ -1282,6 +1288,7 @@ impl Simulation {
     }
 
     /// Puts a container in its function's idle set until `deadline`, arming its timer.
+    #[inline]
     fn make_idle(&mut self, f: usize, slot: u32, deadline: SimTime) {
         self.funcs[f].idle.insert(&mut self.pool, slot);
         if let Some(e) = &mut self.eviction {
@@ -1475,5 +1482,68 @@ mod tests {
             })
             .collect();
         assert_eq!(slots, vec![1, 3, 0, 2, 4]);
+    }
+
+    fn run(text: &str) -> Vec<Invocation> {
+        let scenario = Scenario::from_toml(text, std::path::Path::new("t.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut sim = Simulation::new(&scenario);
+        let mut seen: Vec<Invocation> = Vec::new();
+        sim.run(&mut seen);
+        seen
+    }
+
+    const TWO: &str = r#"
+name = "t"
+seed = 5
+duration = "20s"
+[defaults]
+exec = { dist = "constant", ms = 1 }
+init = { dist = "constant", ms = 0 }
+[[function]]
+name = "a"
+arrival = { process = "poisson", rate_per_s = 20 }
+[[function]]
+name = "b"
+arrival = { process = "poisson", rate_per_s = 5 }
+"#;
+
+    #[test]
+    fn a_lone_poisson_function_gets_every_arrival_of_its_own_stream() {
+        let seen = run(&TWO[..TWO.find("[[function]]\nname = \"b\"").unwrap_or(0)]);
+        let mut streams = Streams::new(5);
+        let _router = streams.stream();
+        let mut rng = streams.stream();
+        let mut p = ArrivalSpec::Poisson { rate_per_s: 20.0 }
+            .validate(&mut rng)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let expected: Vec<SimTime> = std::iter::from_fn(|| p.next_arrival(&mut rng))
+            .take_while(|t| *t < SimTime(20_000_000))
+            .collect();
+        assert!(expected.len() > 300);
+        let arrived: Vec<SimTime> = seen.iter().map(|i| i.arrived).collect();
+        assert_eq!(arrived, expected);
+    }
+
+    #[test]
+    fn poisson_functions_share_the_merged_stream_cut_after_theirs() {
+        let seen = run(TWO);
+        // The router, four streams per function, then the merged process's.
+        let mut streams = Streams::new(5);
+        for _ in 0..9 {
+            streams.stream();
+        }
+        let Some(mut m) = MergedPoisson::new(&[20.0, 5.0], streams.stream()) else {
+            panic!("valid rates")
+        };
+        let expected: Vec<(SimTime, FunctionId)> = std::iter::from_fn(|| m.next_arrival())
+            .take_while(|(t, _)| *t < SimTime(20_000_000))
+            .map(|(t, i)| (t, FunctionId(i as u32)))
+            .collect();
+        let arrived: Vec<(SimTime, FunctionId)> =
+            seen.iter().map(|i| (i.arrived, i.function)).collect();
+        assert_eq!(arrived, expected);
+        let a = arrived.iter().filter(|x| x.1 == FunctionId(0)).count();
+        assert!(a > 3 * (arrived.len() - a), "{a} of {}", arrived.len());
     }
 }
