@@ -359,6 +359,10 @@ pub struct Simulation {
     end: SimTime,
     warmup: SimTime,
     queue: QuaternaryHeap<Queued>,
+    /// Keep-alive expiries and pre-warms: minutes ahead, one per idle container, so tens of
+    /// thousands at region scale. Apart from the executions of `queue` (a few per busy
+    /// container, due soon), so that the hot heap stays small and in cache.
+    timers: QuaternaryHeap<Queued>,
     seq: u64,
     /// The Poisson arrivals of every function with a Poisson process, drawn as one process
     /// and kept out of the queue: its pending arrival (queue key and function) is compared
@@ -483,6 +487,7 @@ impl Simulation {
             end,
             warmup,
             queue: QuaternaryHeap::new(),
+            timers: QuaternaryHeap::new(),
             seq: 0,
             merged,
             merged_members,
@@ -549,7 +554,12 @@ impl Simulation {
         if at < self.end {
             let key = (u128::from(at.0) << 64) | u128::from(self.seq);
             self.seq += 1;
-            self.queue.push(Queued { key, event });
+            match event {
+                Event::KeepAliveExpired { .. } | Event::PrewarmDue { .. } => {
+                    self.timers.push(Queued { key, event });
+                }
+                _ => self.queue.push(Queued { key, event }),
+            }
         }
     }
 
@@ -798,27 +808,35 @@ impl Simulation {
                 self.finish();
                 return true;
             }
-            // The earliest of the queue's head and the two pending arrivals kept beside it.
-            let queued = self.queue.peek().map(|q| q.key);
-            let merged = self.merged_next.map(|m| m.0);
-            let before = |a: Option<u128>, b: Option<u128>| match (a, b) {
-                (Some(a), Some(b)) => a < b,
-                (a, _) => a.is_some(),
-            };
-            let (key, event) = if before(merged, queued) && before(merged, self.trace_next) {
+            // The earliest of the two heaps' heads and the two pending arrivals kept beside
+            // them: keys are unique, so this is the order one queue of everything would give.
+            // No key is `u128::MAX`: everything is scheduled before the end, so its time is
+            // below `u64::MAX`.
+            let none = u128::MAX;
+            let queued = self.queue.peek().map_or(none, |q| q.key);
+            let timer = self.timers.peek().map_or(none, |q| q.key);
+            let merged = self.merged_next.map_or(none, |m| m.0);
+            let traced = self.trace_next.unwrap_or(none);
+            let first = queued.min(timer).min(merged).min(traced);
+            let (key, event) = if first == none {
+                self.finish();
+                return true;
+            } else if first == queued {
+                let Some(Queued { key, event }) = self.queue.pop() else {
+                    unreachable!("peeked above")
+                };
+                (key, event)
+            } else if first == merged {
                 let Some((key, f)) = self.merged_next.take() else {
                     unreachable!("compared above")
                 };
                 (key, Event::InvocationArrived(f))
-            } else if before(self.trace_next, queued) {
-                let Some(key) = self.trace_next.take() else {
-                    unreachable!("compared above")
-                };
-                (key, Event::TraceArrived)
+            } else if first == traced {
+                self.trace_next = None;
+                (traced, Event::TraceArrived)
             } else {
-                let Some(Queued { key, event }) = self.queue.pop() else {
-                    self.finish();
-                    return true;
+                let Some(Queued { key, event }) = self.timers.pop() else {
+                    unreachable!("peeked above")
                 };
                 (key, event)
             };
