@@ -17,8 +17,10 @@
 //! - **Otherwise** (too few ITs, or a flat histogram): a standard fixed keep-alive of `range`,
 //!   the paper's conservative fallback.
 //!
-//! A container that goes idle while others of its function are busy is kept for the current
-//! window's end (or `range` while no window is known).
+//! A container that goes idle while others of its function are busy is kept, from that
+//! moment, for as long as the last decision keeps the function loaded after an execution
+//! (pre-warm wait plus keep-alive window; `range` while no decision is known): the function
+//! is not idle yet, and the paper applies its windows after every execution.
 
 use serde::Deserialize;
 
@@ -180,8 +182,9 @@ pub struct Hybrid {
     forecast_us: Option<f64>,
     /// When the function last went fully idle, if it has not been invoked since.
     idle_since: Option<SimTime>,
-    /// The end of the current keep-alive window, for containers idling beside busy ones.
-    window_end: Option<SimTime>,
+    /// How long the last decision keeps the function loaded after an execution, for
+    /// containers idling beside busy ones.
+    window: Option<SimDuration>,
 }
 
 impl Hybrid {
@@ -199,7 +202,7 @@ impl Hybrid {
             out_of_range: 0,
             forecast_us: None,
             idle_since: None,
-            window_end: None,
+            window: None,
         }
     }
 
@@ -284,18 +287,18 @@ impl KeepAlive for Hybrid {
     fn on_idle(&mut self, ctx: &IdleContext, _: &mut SimRng) -> Decision {
         if ctx.busy > 0 {
             // Others are busy: the function is not idle yet; keep this one for the window.
-            return match self.window_end {
-                Some(end) if end > ctx.now => Decision::KeepFor(end - ctx.now),
+            return match self.window {
+                Some(w) if w > SimDuration::ZERO => Decision::KeepFor(w),
                 Some(_) => Decision::Reclaim,
                 None => Decision::KeepFor(SimDuration(self.p.range_us)),
             };
         }
         self.idle_since = Some(ctx.now);
         let d = self.decide();
-        self.window_end = Some(match d {
-            Decision::KeepFor(k) => ctx.now + k,
-            Decision::Prewarm { after, keep } => ctx.now + after + keep,
-            Decision::Reclaim => ctx.now,
+        self.window = Some(match d {
+            Decision::KeepFor(k) => k,
+            Decision::Prewarm { after, keep } => after + keep,
+            Decision::Reclaim => SimDuration::ZERO,
         });
         d
     }

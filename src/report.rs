@@ -527,7 +527,13 @@ fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
 }
 
-/// The table `coldsim run` prints: one row per function and a total row.
+/// Functions the terminal table lists one by one; with more, it lists the busiest.
+const TABLE_FUNCTIONS: usize = 25;
+/// How many of the busiest functions it lists then.
+const TABLE_BUSIEST: usize = 20;
+
+/// The terminal table: one row per function (the 20 busiest when there are more than 25,
+/// then how many more `functions.csv` has) and the total.
 pub fn table(summary: &Summary) -> String {
     use comfy_table::{CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
     let mut t = Table::new();
@@ -566,8 +572,21 @@ pub fn table(summary: &Summary) -> String {
             format!("{:.2}", g.cost_usd),
         ]
     };
-    for f in &summary.functions {
-        t.add_row(row(&f.name, &f.figures));
+    if summary.functions.len() <= TABLE_FUNCTIONS {
+        for f in &summary.functions {
+            t.add_row(row(&f.name, &f.figures));
+        }
+    } else {
+        // A region has thousands of functions: the busiest, then a pointer to the rest.
+        let mut busiest: Vec<&FunctionSummary> = summary.functions.iter().collect();
+        busiest.sort_by_key(|f| std::cmp::Reverse(f.figures.invocations));
+        for f in &busiest[..TABLE_BUSIEST] {
+            t.add_row(row(&f.name, &f.figures));
+        }
+        let rest = summary.functions.len() - TABLE_BUSIEST;
+        let mut note = vec![String::new(); 13];
+        note[0] = format!("… {rest} more in functions.csv");
+        t.add_row(note);
     }
     if summary.functions.len() > 1 {
         t.add_row(row("total", &summary.totals));
@@ -590,5 +609,28 @@ mod tests {
         assert_eq!(secs(1_500_000), "1.5");
         assert_eq!(secs(50_000), "0.05");
         assert_eq!(secs(86_400_000_000), "86400");
+    }
+
+    #[test]
+    fn the_table_lists_the_busiest_of_many_functions() {
+        use std::fmt::Write;
+        let mut text = String::from("name = \"many\"\nseed = 1\nduration = \"10m\"\n");
+        for i in 1..=30 {
+            let _ = write!(
+                text,
+                "[[function]]\nname = \"f{i:02}\"\narrival = {{ process = \"periodic\", every = \"{}s\" }}\nexec = {{ dist = \"constant\", ms = 10 }}\ninit = {{ dist = \"constant\", ms = 10 }}\n",
+                i * 7
+            );
+        }
+        let scenario = Scenario::from_toml(&text, std::path::Path::new("many.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut sim = Simulation::new(&scenario);
+        sim.run(&mut ());
+        let t = table(&Summary::new(&scenario, 1, &sim));
+        // f01 (every 7 s) to f20 are the 20 busiest; f21 to f30 are counted, not listed.
+        assert!(t.contains(" f01 ") && t.contains(" f20 "), "{t}");
+        assert!(!t.contains(" f21 "), "{t}");
+        assert!(t.contains("… 10 more in functions.csv"), "{t}");
+        assert!(t.contains(" total "), "{t}");
     }
 }
