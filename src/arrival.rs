@@ -525,7 +525,10 @@ mod tests {
             let p = rates[i] / 10.0;
             // Binomial share: 99.9 % two-sided interval is ±3.29 standard deviations.
             let sd = (n as f64 * p * (1.0 - p)).sqrt();
-            assert!((*c as f64 - n as f64 * p).abs() < 3.29 * sd, "member {i}: {c}");
+            assert!(
+                (*c as f64 - n as f64 * p).abs() < 3.29 * sd,
+                "member {i}: {c}"
+            );
         }
         // The summed rate: n arrivals take n / 10 s, give or take 3.29 sd of a Gamma(n) sum.
         let secs = last.as_micros() as f64 / 1e6;

@@ -327,7 +327,10 @@ impl Func {
 /// process: with one such function, its own process and stream; with more, a stream cut after
 /// every function's own. Not when their summed rate is beyond the clock's resolution (each
 /// keeps its own process then).
-fn merge_poisson(funcs: &mut [Func], streams: &mut Streams) -> (Option<MergedPoisson>, Vec<FunctionId>) {
+fn merge_poisson(
+    funcs: &mut [Func],
+    streams: &mut Streams,
+) -> (Option<MergedPoisson>, Vec<FunctionId>) {
     let mut members = Vec::new();
     let mut rates = Vec::new();
     for (i, f) in funcs.iter().enumerate() {

@@ -149,8 +149,7 @@ impl Latency {
             let _ = ours
                 .get_or_insert_with(Latency::allocate)
                 .add(theirs.as_ref());
-        } else if let (Hist::Compact(ours), Hist::Compact(theirs)) = (&mut self.hist, &other.hist)
-        {
+        } else if let (Hist::Compact(ours), Hist::Compact(theirs)) = (&mut self.hist, &other.hist) {
             ours.merge(theirs);
         }
         self.count += other.count;
@@ -689,7 +688,10 @@ mod tests {
         for q in [0.01, 0.25, 0.5, 0.9, 0.99, 0.999] {
             let exact = q * 10_000.0;
             let got = l.quantile_ms(q).unwrap_or(f64::NAN);
-            assert!((got - exact).abs() <= exact * 0.016, "q {q}: {got} vs {exact}");
+            assert!(
+                (got - exact).abs() <= exact * 0.016,
+                "q {q}: {got} vs {exact}"
+            );
         }
         assert_eq!(l.quantile_ms(1.0), Some(10_000.0));
         assert_eq!(l.quantile_ms(0.0), Some(1.0));
