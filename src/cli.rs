@@ -1,6 +1,6 @@
 //! The command line: flags (the only module that knows clap), progress, and writing outputs atomically.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -55,6 +55,32 @@ enum Command {
     Sweep(SweepArgs),
     /// Combine shard files of one sweep into the sweep.csv and sweep.json one machine writes.
     Merge(MergeArgs),
+    /// Write a synthetic region shaped like the Azure Functions 2019 dataset: its three files
+    /// per day (invocations per minute, duration percentiles, app memory).
+    GenTrace(GenTraceArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct GenTraceArgs {
+    /// Functions in the region (1 to 10000000).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    functions: u64,
+    /// Days, one set of files each (d01, d02, ...; day 1 is a Monday), 1 to 14.
+    #[arg(long, value_name = "D", default_value_t = 1)]
+    days: u64,
+    /// Expected invocations of a weekday over all functions; scales every function but the
+    /// timers [default: as the model draws them].
+    #[arg(long, value_name = "TOTAL")]
+    invocations_per_day: Option<u64>,
+    /// Seed of the random number generator.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
+    /// Where to write the files [default: output/region/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -314,7 +340,49 @@ fn run(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan(args),
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
+        Command::GenTrace(args) => gen_trace(args),
     }
+}
+
+/// Checks the flags, lays the region out to plan its scale, then streams its files into place.
+fn gen_trace(args: GenTraceArgs) -> Result<()> {
+    use crate::region::{Config, Region};
+    let flag = |e: String| anyhow::anyhow!("--{e}");
+    let config = Config::new(
+        args.functions,
+        args.days,
+        args.invocations_per_day,
+        args.seed,
+    )
+    .map_err(flag)?;
+    let region = Region::plan(config).map_err(flag)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join("region"));
+    check_out_dir(&out)?;
+    let started = Instant::now();
+    let names = region.file_names();
+    let mut summary = None;
+    write_streams(&out, &names, |files| {
+        let written = region
+            .write(files)
+            .with_context(|| format!("{}: cannot write", out.display()))?;
+        summary = Some(written);
+        Ok(())
+    })?;
+    if let (false, Some(summary)) = (args.quiet, summary) {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{summary}")?;
+        writeln!(
+            stdout,
+            "wrote {} files to {} in {:.2} s",
+            names.len(),
+            out.display(),
+            started.elapsed().as_secs_f64()
+        )?;
+    }
+    Ok(())
 }
 
 fn run_scenario(args: RunArgs) -> Result<()> {
@@ -1075,19 +1143,45 @@ fn check_out_dir(out: &Path) -> Result<()> {
 /// Writes each file to a temporary name in `out`, then renames it into place: a failed or
 /// interrupted run leaves earlier outputs whole and no half-written file.
 fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    write_streams(out, &names, |staged| {
+        for (tmp, (name, bytes)) in staged.iter_mut().zip(files) {
+            tmp.write_all(bytes)
+                .with_context(|| format!("{}: cannot write", out.join(name).display()))?;
+        }
+        Ok(())
+    })
+}
+
+/// [`write_outputs`] for files too large to hold: `fill` writes them, in the order of `names`,
+/// through buffers onto temporary files in `out`, which are renamed into place once all are
+/// written.
+fn write_streams(
+    out: &Path,
+    names: &[String],
+    fill: impl FnOnce(&mut [BufWriter<tempfile::NamedTempFile>]) -> Result<()>,
+) -> Result<()> {
     let created = !out.exists();
     std::fs::create_dir_all(out)
         .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
     let result = (|| -> Result<()> {
-        let mut staged = Vec::with_capacity(files.len());
-        for (name, bytes) in files {
-            let mut tmp = tempfile::Builder::new()
+        let mut buffers = Vec::with_capacity(names.len());
+        for name in names {
+            let tmp = tempfile::Builder::new()
                 .prefix(&format!(".{name}."))
                 .tempfile_in(out)
                 .with_context(|| format!("{}: cannot write", out.display()))?;
-            tmp.write_all(bytes)
-                .with_context(|| format!("{}: cannot write", out.join(name).display()))?;
-            staged.push((tmp, out.join(name)));
+            buffers.push(BufWriter::with_capacity(1 << 16, tmp));
+        }
+        fill(&mut buffers)?;
+        let mut staged = Vec::with_capacity(names.len());
+        for (buffer, name) in buffers.into_iter().zip(names) {
+            let path = out.join(name);
+            let tmp = buffer
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            staged.push((tmp, path));
         }
         for (tmp, path) in staged {
             tmp.persist(&path)

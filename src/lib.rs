@@ -22,6 +22,7 @@ pub mod page;
 pub mod plan;
 pub mod pool;
 pub mod preset;
+pub mod region;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -5,6 +5,7 @@ mod cli;
 mod closed_form;
 mod cost;
 mod exact;
+mod gentrace;
 mod invariants;
 mod policy;
 mod sweep;
