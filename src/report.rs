@@ -144,13 +144,14 @@ pub struct GbSeconds {
 }
 
 fn latency_figures(l: &Latency) -> LatencyFigures {
+    let [p50, p90, p95, p99, p999] = l.quantiles_ms([0.50, 0.90, 0.95, 0.99, 0.999]);
     LatencyFigures {
         mean: l.mean_ms(),
-        p50: l.quantile_ms(0.50),
-        p90: l.quantile_ms(0.90),
-        p95: l.quantile_ms(0.95),
-        p99: l.quantile_ms(0.99),
-        p999: l.quantile_ms(0.999),
+        p50,
+        p90,
+        p95,
+        p99,
+        p999,
         max: l.max_ms(),
     }
 }

@@ -199,6 +199,18 @@ impl Latency {
             .collect()
     }
 
+    /// Several quantiles at once, `qs` ascending: as [`Latency::quantile_ms`] each, in one
+    /// pass over a function's histogram.
+    pub fn quantiles_ms<const N: usize>(&self, qs: [f64; N]) -> [Option<f64>; N] {
+        match &self.hist {
+            Hist::Compact(c) if self.count > 0 => {
+                let values = c.quantiles(qs, self.count);
+                values.map(|v| Some(v.clamp(self.min_us, self.max_us) as f64 / 1_000.0))
+            }
+            _ => qs.map(|q| self.quantile_ms(q)),
+        }
+    }
+
     /// A quantile `q` in [0, 1] [ms] from the histogram, clamped to the exact minimum and
     /// maximum (so a constant latency reads exactly); `None` when empty.
     pub fn quantile_ms(&self, q: f64) -> Option<f64> {
@@ -225,7 +237,10 @@ const SUB: u32 = 32;
 pub struct Compact {
     /// Index of `counts[0]`.
     first: u32,
-    counts: Vec<u64>,
+    /// Counts modulo 2^32: half the cache footprint of u64 counts.
+    counts: Vec<u32>,
+    /// (bucket index, times its count wrapped past 2^32), for the rare bucket that does.
+    wraps: Vec<(u32, u64)>,
 }
 
 impl Compact {
@@ -260,17 +275,30 @@ impl Compact {
         let i = Compact::index(v);
         if self.counts.is_empty() {
             self.first = i;
-            self.counts.push(1);
-            return;
+            self.counts.push(0);
+        } else if i < self.first || i - self.first >= self.counts.len() as u32 {
+            self.widen(i);
         }
-        if i >= self.first {
-            if let Some(c) = self.counts.get_mut((i - self.first) as usize) {
-                *c += 1;
-                return;
-            }
+        let c = &mut self.counts[(i - self.first) as usize];
+        *c = c.wrapping_add(1);
+        if *c == 0 {
+            self.wrapped(i, 1);
         }
-        self.widen(i);
-        self.counts[(i - self.first) as usize] += 1;
+    }
+
+    /// Counts `times` wraps of bucket `i`'s count past 2^32.
+    #[cold]
+    fn wrapped(&mut self, i: u32, times: u64) {
+        match self.wraps.iter_mut().find(|w| w.0 == i) {
+            Some(w) => w.1 += times,
+            None => self.wraps.push((i, times)),
+        }
+    }
+
+    /// The full count of bucket `i`, given its count modulo 2^32.
+    fn count(&self, i: u32, low: u32) -> u64 {
+        let wraps = self.wraps.iter().find(|w| w.0 == i).map_or(0, |w| w.1);
+        (wraps << 32) + u64::from(low)
     }
 
     /// Grows the kept range to hold bucket `i`.
@@ -294,13 +322,19 @@ impl Compact {
             if i < self.first || i - self.first >= self.counts.len() as u32 {
                 self.widen(i);
             }
-            self.counts[(i - self.first) as usize] += c;
+            let slot = &mut self.counts[(i - self.first) as usize];
+            let sum = u64::from(*slot) + c;
+            *slot = sum as u32; // the low 32 bits; the rest are wraps
+            if sum >> 32 > 0 {
+                self.wrapped(i, sum >> 32);
+            }
         }
     }
 
     fn buckets_by_index(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
         (self.first..)
             .zip(self.counts.iter().copied())
+            .map(|(i, low)| (i, self.count(i, low)))
             .filter(|&(_, c)| c > 0)
     }
 
@@ -312,15 +346,26 @@ impl Compact {
 
     /// The middle of the bucket holding the `ceil(q × count)`-th smallest latency.
     fn quantile(&self, q: f64, count: u64) -> u64 {
-        let rank = ((q.clamp(0.0, 1.0) * count as f64).ceil() as u64).clamp(1, count);
+        self.quantiles([q], count)[0]
+    }
+
+    /// [`Compact::quantile`] of each of `qs` (ascending), in one pass.
+    fn quantiles<const N: usize>(&self, qs: [f64; N], count: u64) -> [u64; N] {
+        let rank = |q: f64| ((q.clamp(0.0, 1.0) * count as f64).ceil() as u64).clamp(1, count);
+        let mut out = [u64::MAX; N];
+        let mut k = 0;
         let mut seen = 0;
         for (i, c) in self.buckets_by_index() {
             seen += c;
-            if seen >= rank {
-                return Compact::middle(i);
+            while k < N && seen >= rank(qs[k]) {
+                out[k] = Compact::middle(i);
+                k += 1;
+            }
+            if k == N {
+                break;
             }
         }
-        u64::MAX
+        out
     }
 }
 
@@ -705,5 +750,23 @@ mod tests {
         let cdf = s.cdf_ms();
         assert_eq!(cdf.first(), Some(&(0.007, 0.5)));
         assert_eq!(cdf.last(), Some(&(0.05, 1.0)));
+    }
+
+    #[test]
+    fn compact_counts_past_two_to_the_32_are_kept_whole() {
+        let mut c = Compact::default();
+        c.record(100);
+        c.counts[0] = u32::MAX;
+        c.record(100); // wraps to 0: one wrap of 2^32
+        c.record(100);
+        assert_eq!(c.buckets().collect::<Vec<_>>(), vec![(100, (1 << 32) + 1)]);
+        let mut m = Compact::default();
+        m.record(5);
+        m.merge(&c);
+        m.merge(&c);
+        assert_eq!(
+            m.buckets().collect::<Vec<_>>(),
+            vec![(5, 1), (100, (2 << 32) + 2)]
+        );
     }
 }
