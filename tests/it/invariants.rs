@@ -28,7 +28,7 @@ fn scenario() -> impl Strategy<Value = String> {
     );
     (
         prop::collection::vec(function, 1..4),
-        1u32..30,                                        // account concurrency
+        1u32..30, // account concurrency above 30: reservations add up to at most 3 × 7
         prop::sample::select(vec!["mru", "lru", "newest", "oldest", "random"]),
         prop::option::of(prop::sample::select(vec!["lru", "ttl", "greedy-dual"])),
         prop::option::of(1u32..20),                      // scaling rate per 10 s
@@ -36,7 +36,7 @@ fn scenario() -> impl Strategy<Value = String> {
         .prop_map(|(functions, account, routing, eviction, scale)| {
             let mut text = format!(
                 "duration = \"20m\"\nwarmup = \"1m\"\n[platform]\naccount_concurrency = {}\nrouting = \"{routing}\"\n",
-                account + 10
+                account + 30
             );
             if let Some(e) = eviction {
                 text += &format!("capacity_gb = 2\neviction = \"{e}\"\n");
