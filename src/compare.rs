@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::keep_alive::KeepAliveSpec;
 use crate::report::Summary;
-use crate::scenario::{Function, Scenario, Warmer, parse_warmer};
+use crate::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
 
 /// What a compared policy changes, for every function.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,9 +33,14 @@ impl Policy {
     /// `uniform:5m-7m`, `preset:NAME`, `hybrid[:k=v,...]`), `provisioned:N` or `warmer:EVERY[,N]`.
     pub fn parse(text: &str) -> Result<Policy, String> {
         let change = if let Some(n) = text.strip_prefix("provisioned:") {
-            Change::Provisioned(n.parse().map_err(|_| {
-                format!("{text:?}: write provisioned:N with N a whole number of containers")
-            })?)
+            match n.parse::<u32>() {
+                Ok(n @ 0..=MAX_ACCOUNT_CONCURRENCY) => Change::Provisioned(n),
+                _ => {
+                    return Err(format!(
+                        "{text:?}: write provisioned:N with N from 0 to {MAX_ACCOUNT_CONCURRENCY} containers"
+                    ));
+                }
+            }
         } else if let Some(w) = text.strip_prefix("warmer:") {
             Change::Warmer(parse_warmer(w)?)
         } else if let Some(m) = text.strip_prefix("memory:") {
@@ -55,6 +60,35 @@ impl Policy {
             label: text.to_string(),
             change,
         })
+    }
+
+    /// Checks that the policy fits the scenario it is applied to, with `functions` as in
+    /// [`Policy::apply`]: provisioned containers within each function's concurrency limit and,
+    /// all functions together, within the account's (as a scenario file must have them).
+    pub fn check(&self, scenario: &Scenario, functions: &[Function]) -> Result<(), String> {
+        let Change::Provisioned(n) = self.change else {
+            return Ok(());
+        };
+        let account = scenario.platform.account_concurrency;
+        let mut total = 0u64;
+        for f in functions {
+            let cap = f.reserved_concurrency.unwrap_or(account);
+            if n > cap {
+                return Err(format!(
+                    "{}: function {:?} may run at most {cap} containers at once",
+                    self.label, f.name
+                ));
+            }
+            total += u64::from(n);
+        }
+        if total > u64::from(account) {
+            return Err(format!(
+                "{}: {} functions with {n} provisioned containers each make {total}, more than account_concurrency ({account})",
+                self.label,
+                functions.len()
+            ));
+        }
+        Ok(())
     }
 
     /// The baseline every comparison is measured against: a fixed 10-minute window.
@@ -288,6 +322,7 @@ mod tests {
             Change::KeepAlive(KeepAliveSpec::Hybrid(_))
         ));
         assert!(Policy::parse("provisioned:x").is_err());
+        assert!(Policy::parse("provisioned:1000001").is_err());
         assert!(Policy::parse("warmer:soon").is_err());
     }
 

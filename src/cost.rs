@@ -24,6 +24,13 @@ use crate::scenario::Arch;
 /// The default price sheet: AWS Lambda, us-east-1.
 pub const AWS_US_EAST_1: &str = include_str!("../prices/aws-lambda-us-east-1.toml");
 
+/// The largest price sheet read [bytes]: a sheet is a few KB, and a path to something endless
+/// (`/dev/zero`) must not fill the memory.
+pub const MAX_SHEET_BYTES: u64 = 1 << 20;
+
+/// The coarsest billing unit a sheet may set [ms]: an hour.
+pub const MAX_ROUNDING_MS: u64 = 3_600_000;
+
 /// A price per architecture [USD per unit].
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -152,10 +159,20 @@ impl PriceSheet {
         Ok(sheet)
     }
 
-    /// Reads a sheet, TOML or JSON by its extension; the error names the file.
+    /// Reads a sheet, TOML or JSON by its extension; the error names the file. At most
+    /// [`MAX_SHEET_BYTES`] are read.
     pub fn load(path: &Path) -> Result<PriceSheet, String> {
-        let text = std::fs::read_to_string(path)
+        use std::io::Read;
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_SHEET_BYTES + 1).read_to_string(&mut text))
             .map_err(|e| format!("{}: cannot read the price sheet: {e}", path.display()))?;
+        if text.len() as u64 > MAX_SHEET_BYTES {
+            return Err(format!(
+                "{}: larger than {MAX_SHEET_BYTES} bytes; a price sheet is a few KB",
+                path.display()
+            ));
+        }
         let parsed = if path.extension().is_some_and(|e| e == "json") {
             PriceSheet::from_json(&text)
         } else {
@@ -192,6 +209,12 @@ impl PriceSheet {
         }
         if self.duration.rounding_ms == 0 {
             return Err("duration.rounding_ms must be at least 1".into());
+        }
+        if self.duration.rounding_ms > MAX_ROUNDING_MS {
+            return Err(format!(
+                "duration.rounding_ms must be at most {MAX_ROUNDING_MS} (an hour), got {}",
+                self.duration.rounding_ms
+            ));
         }
         for (arch, tiers) in [
             ("x86_64", &self.duration.x86_64),
@@ -302,14 +325,16 @@ pub struct Usage {
     pub provisioned_configured_mb_s: u128,
 }
 
-/// Rounds a duration [µs] up to whole billing units and returns it in milliseconds.
+/// Rounds a duration [µs] up to whole billing units and returns it in milliseconds
+/// (saturating, for spans no run reaches).
 #[inline]
 pub fn billed_ms(us: u64, rounding_ms: u64) -> u64 {
     if rounding_ms <= 1 {
         // Lambda's 1 ms: a division by a constant, which compiles to a multiplication.
         return us.div_ceil(1_000);
     }
-    us.div_ceil(rounding_ms * 1_000) * rounding_ms
+    us.div_ceil(rounding_ms.saturating_mul(1_000))
+        .saturating_mul(rounding_ms)
 }
 
 impl Usage {
@@ -318,14 +343,14 @@ impl Usage {
     pub fn on_demand(&mut self, memory_mb: u32, init_us: u64, exec_us: u64, rounding_ms: u64) {
         let exec_ms = billed_ms(exec_us, rounding_ms);
         let init_ms = if init_us > 0 {
-            billed_ms(init_us + exec_us, rounding_ms) - exec_ms
+            billed_ms(init_us.saturating_add(exec_us), rounding_ms).saturating_sub(exec_ms)
         } else {
             0
         };
         let mb = u128::from(memory_mb);
         self.requests += 1;
-        self.exec_ms += exec_ms;
-        self.init_ms += init_ms;
+        self.exec_ms = self.exec_ms.saturating_add(exec_ms);
+        self.init_ms = self.init_ms.saturating_add(init_ms);
         self.exec_mb_ms += mb * u128::from(exec_ms);
         self.init_mb_ms += mb * u128::from(init_ms);
     }
@@ -335,7 +360,7 @@ impl Usage {
     pub fn on_provisioned(&mut self, memory_mb: u32, exec_us: u64, rounding_ms: u64) {
         let ms = billed_ms(exec_us, rounding_ms);
         self.provisioned_requests += 1;
-        self.provisioned_ms += ms;
+        self.provisioned_ms = self.provisioned_ms.saturating_add(ms);
         self.provisioned_mb_ms += u128::from(memory_mb) * u128::from(ms);
     }
 
@@ -492,7 +517,10 @@ pub fn bill_scaled(
                 + u.provisioned_mb_ms as f64 / MB_MS_PER_GB_S
                     * sheet.provisioned.duration_usd_per_gb_s.get(b.arch));
         let extra_gb = f64::from(b.ephemeral_storage_mb.saturating_sub(512)) / 1024.0;
-        let billed_ms = u.exec_ms + u.provisioned_ms + if init_billed(b) { u.init_ms } else { 0 };
+        let billed_ms = u
+            .exec_ms
+            .saturating_add(u.provisioned_ms)
+            .saturating_add(if init_billed(b) { u.init_ms } else { 0 });
         let ephemeral = extra_gb
             * billed_ms as f64
             * scale
@@ -737,6 +765,30 @@ mod tests {
         };
         let (c, _) = bill(&sheet, CostOptions::default(), &[(b, u)]);
         close(c[0].ephemeral_storage_usd, 10.0 * 2.0 * 3.09e-8);
+    }
+
+    #[test]
+    fn spans_no_run_reaches_bill_without_overflow() {
+        assert_eq!(billed_ms(u64::MAX, 1), u64::MAX.div_ceil(1_000));
+        assert_eq!(billed_ms(5, u64::MAX), u64::MAX);
+        let mut u = Usage {
+            exec_ms: u64::MAX - 1,
+            ..Default::default()
+        };
+        u.on_demand(10_240, u64::MAX, u64::MAX, 7);
+        assert_eq!((u.exec_ms, u.init_ms), (u64::MAX, 0));
+        u.on_provisioned(10_240, u64::MAX, 1);
+        u.on_provisioned(10_240, u64::MAX, 1_000);
+        let whole_seconds = u64::MAX.div_ceil(1_000_000) * 1_000;
+        assert_eq!(u.provisioned_ms, u64::MAX.div_ceil(1_000) + whole_seconds);
+        let text = AWS_US_EAST_1.replace("rounding_ms = 1", "rounding_ms = 18446744073709551615");
+        assert_eq!(
+            PriceSheet::from_toml(&text),
+            Err(
+                "duration.rounding_ms must be at most 3600000 (an hour), got 18446744073709551615"
+                    .into()
+            )
+        );
     }
 
     #[test]

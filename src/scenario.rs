@@ -4,6 +4,7 @@
 //! then checks every value (positive rates, memory, bounds) and resolves `[defaults]`. Every
 //! error names the file, the line when it can be found, and the key.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::eviction::EvictionRule;
 use crate::keep_alive::KeepAliveSpec;
-use crate::time::SimDuration;
+use crate::time::{MAX_SPAN, SimDuration};
 use crate::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 
 /// Something wrong with a scenario, naming where.
@@ -266,7 +267,10 @@ impl RawTarget {
     fn validate(&self) -> Result<Scaling, String> {
         let utilization = self.utilization.unwrap_or(0.7);
         if !(utilization > 0.0 && utilization <= 1.0) {
-            return Err(format!("utilization must be in (0, 1], got {utilization}"));
+            return Err(format!(
+                "utilization must be in (0, 1], got {}",
+                shown(utilization)
+            ));
         }
         let min = self.min.unwrap_or(0);
         if min > self.max {
@@ -322,6 +326,7 @@ impl RawWarmer {
         if !(ping_ms.is_finite() && ping_ms >= 0.0) {
             return Err(format!("ping_ms must be 0 or more, got {ping_ms}"));
         }
+        span_ms("ping_ms", ping_ms)?;
         Ok(Warmer {
             every: self.every,
             containers,
@@ -644,7 +649,7 @@ impl InitSpec {
         package: Package,
     ) -> Result<TimeDist, String> {
         match self {
-            InitSpec::Dist(d) => d.validate(),
+            InitSpec::Dist(d) => validate_dist(d),
             InitSpec::Runtime(r) => crate::preset::init_preset(r, arch, memory_mb, package),
         }
     }
@@ -679,6 +684,92 @@ pub const DEFAULT_MEMORY_MB: u32 = 128;
 pub const MAX_MEMORY_MB: u32 = 10_240;
 /// Lambda's default account concurrency.
 pub const DEFAULT_ACCOUNT_CONCURRENCY: u32 = 1_000;
+/// The largest scenario file read [bytes]: 64 MiB, room for the most functions a run may have.
+pub const MAX_SCENARIO_BYTES: u64 = 64 << 20;
+/// The highest account concurrency a scenario may set: memory grows with the containers
+/// alive at once, which the account's concurrency and provisioned concurrency bound.
+pub const MAX_ACCOUNT_CONCURRENCY: u32 = 1_000_000;
+/// The most functions a run may have: `[[function]]` entries, or distinct functions of a
+/// trace. Memory grows with functions (each has its own statistics and latency histograms).
+pub const MAX_FUNCTIONS: usize = 100_000;
+/// The most invocations a run may expect, timer events (warmer pings, provisioned-concurrency
+/// steps and ticks) included: 10^12, a day of work at ten million events a second. A scenario
+/// whose arrival processes' mean rates times its duration add up to more is refused.
+pub const MAX_INVOCATIONS: u64 = 1_000_000_000_000;
+
+/// Checks a time distribution and builds it: [`TimeDistSpec::validate`], and no time
+/// parameter longer than [`MAX_SPAN`].
+fn validate_dist(spec: &TimeDistSpec) -> Result<TimeDist, String> {
+    let dist = spec.validate()?;
+    match spec {
+        TimeDistSpec::Constant { ms } => span_ms("ms", *ms)?,
+        TimeDistSpec::Exponential { mean_ms } => span_ms("mean_ms", *mean_ms)?,
+        TimeDistSpec::Lognormal { mean_ms, stddev_ms } => {
+            span_ms("mean_ms", *mean_ms)?;
+            span_ms("stddev_ms", *stddev_ms)?;
+        }
+        TimeDistSpec::Uniform { min_ms, max_ms } => {
+            span_ms("min_ms", *min_ms)?;
+            span_ms("max_ms", *max_ms)?;
+        }
+        TimeDistSpec::Empirical { samples_ms } => {
+            for (i, &ms) in samples_ms.iter().enumerate() {
+                span_ms(&format!("samples_ms[{i}]"), ms)?;
+            }
+        }
+    }
+    Ok(dist)
+}
+
+/// A number as a message shows it: plainly, or in scientific notation when huge or tiny
+/// (`1e300`, not three hundred digits).
+fn shown(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-6..1e15).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Refuses a time [ms] longer than [`MAX_SPAN`], naming its key.
+fn span_ms(key: &str, ms: f64) -> Result<(), String> {
+    too_long_ms(ms).map_or(Ok(()), |m| Err(format!("{key} {m}")))
+}
+
+/// What is wrong with a time [ms] longer than [`MAX_SPAN`], if it is.
+fn too_long_ms(ms: f64) -> Option<String> {
+    let max_ms = MAX_SPAN.as_millis_f64();
+    (ms > max_ms).then(|| {
+        format!(
+            "must be at most {max_ms:e} ms ({MAX_SPAN}, 1000 years), got {}",
+            shown(ms)
+        )
+    })
+}
+
+/// What a function makes the engine do over `duration`, by the key that causes it: its
+/// arrivals (mean rate times duration), its warmer's pings, its provisioned-concurrency steps
+/// or ticks. Expected counts, as `f64` (they may be absurdly large).
+fn expected_events(f: &Function, duration: SimDuration) -> [(&'static str, f64); 3] {
+    let seconds = duration.as_secs_f64();
+    let per = |every: SimDuration| seconds / every.as_secs_f64().max(1e-6);
+    let arrivals = match &f.arrival {
+        Some(ArrivalSpec::Explicit { at }) => at.len() as f64,
+        Some(a) => a.mean_rate_per_s().unwrap_or(0.0) * seconds,
+        None => 0.0,
+    };
+    let pings = f
+        .warmer
+        .map_or(0.0, |w| per(w.every) * f64::from(w.containers));
+    let scaling = match &f.scaling {
+        None => ("provisioned_concurrency", 0.0),
+        Some(Scaling::Schedule { period, steps }) => {
+            ("provisioned_schedule", per(*period) * steps.len() as f64)
+        }
+        Some(Scaling::Target { interval, .. }) => ("provisioned_target", per(*interval)),
+    };
+    [("arrival", arrivals), ("warmer", pings), scaling]
+}
 
 /// A position in the TOML tree, for locating a line.
 #[derive(Clone, Debug)]
@@ -751,12 +842,26 @@ fn valid_name(name: &str) -> bool {
 }
 
 impl Scenario {
-    /// Reads and validates a scenario file.
+    /// Reads and validates a scenario file, of at most [`MAX_SCENARIO_BYTES`].
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        use std::io::Read;
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_SCENARIO_BYTES + 1).read_to_string(&mut text))
+            .map_err(|source| ScenarioError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        if text.len() as u64 > MAX_SCENARIO_BYTES {
+            return Err(ScenarioError::Syntax {
+                path: path.to_path_buf(),
+                line: None,
+                key: String::new(),
+                message: format!(
+                    "larger than {MAX_SCENARIO_BYTES} bytes; is it a scenario? (a trace goes in [workload] trace)"
+                ),
+            });
+        }
         Scenario::from_toml(&text, path)
     }
 
@@ -788,6 +893,41 @@ fn syntax(path: &Path, text: &str, key: &str, e: &toml::de::Error) -> ScenarioEr
         key: key.to_string(),
         message: e.message().trim().replace('\n', " "),
     }
+}
+
+/// Refuses a run that would take days: more than [`MAX_INVOCATIONS`] expected invocations
+/// and timer events, blaming the function and key that expect the most.
+fn check_expected_events(
+    check: &Checker<'_>,
+    functions: &[Function],
+    duration: SimDuration,
+) -> Result<(), ScenarioError> {
+    let mut total = 0.0;
+    let mut worst = (0, "arrival", 0.0);
+    for (i, f) in functions.iter().enumerate() {
+        for (key, n) in expected_events(f, duration) {
+            total += n;
+            if n > worst.2 {
+                worst = (i, key, n);
+            }
+        }
+    }
+    if total <= MAX_INVOCATIONS as f64 {
+        return Ok(());
+    }
+    let (i, key, n) = worst;
+    let what = match key {
+        "arrival" => "function's arrivals",
+        "warmer" => "warmer's pings",
+        _ => "provisioned-concurrency scaling",
+    };
+    Err(check.invalid(
+        &[Seg::Key("function"), Seg::Index(i), Seg::Key(key)],
+        format!(
+            "the run would handle about {total:.2e} invocations and timer events over {duration} ({n:.2e} from this {what}), more than the {:.0e} a run may have; shorten duration or lower the rate",
+            MAX_INVOCATIONS as f64
+        ),
+    ))
 }
 
 impl RawScenario {
@@ -835,10 +975,10 @@ impl RawScenario {
             .platform
             .account_concurrency
             .unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY);
-        if account_concurrency == 0 {
+        if account_concurrency == 0 || account_concurrency > MAX_ACCOUNT_CONCURRENCY {
             return Err(check.invalid(
                 &[Key("platform"), Key("account_concurrency")],
-                "must be at least 1",
+                format!("must be between 1 and {MAX_ACCOUNT_CONCURRENCY}, got {account_concurrency} (memory grows with the containers alive at once)"),
             ));
         }
         if let Some(l) = self.platform.max_lifetime {
@@ -853,7 +993,7 @@ impl RawScenario {
             if !(c.is_finite() && c > 0.0 && c <= 1e9) {
                 return Err(check.invalid(
                     &[Key("platform"), Key("capacity_gb")],
-                    format!("must be a positive number of GB, got {c}"),
+                    format!("must be a positive number of GB, got {}", shown(c)),
                 ));
             }
         }
@@ -925,8 +1065,19 @@ impl RawScenario {
                 "missing: add at least one [[function]] with a name, an arrival process, init and exec",
             ));
         }
+        if self.functions.len() > MAX_FUNCTIONS {
+            return Err(check.invalid(
+                &[Key("function"), Index(MAX_FUNCTIONS)],
+                format!(
+                    "{} [[function]] entries, more than the {MAX_FUNCTIONS} a run may have",
+                    self.functions.len()
+                ),
+            ));
+        }
         let mut functions = Vec::with_capacity(self.functions.len());
+        let mut names = HashSet::with_capacity(self.functions.len());
         let mut reserved_total: u64 = 0;
+        let mut provisioned_total: u64 = 0;
         for (i, f) in self.functions.into_iter().enumerate() {
             let at = |k: &'static str| [Key("function"), Index(i), Key(k)];
             let name = f
@@ -939,7 +1090,7 @@ impl RawScenario {
                     format!("{name:?} must be 1 to 140 letters, digits, '-', '_' or '.'"),
                 ));
             }
-            if functions.iter().any(|g: &Function| g.name == name) {
+            if !names.insert(name.clone()) {
                 return Err(check.invalid(&at("name"), format!("{name:?} is used twice")));
             }
             let (memory_pinned, exec_pinned) = (f.memory_mb.is_some(), f.exec.is_some());
@@ -975,7 +1126,7 @@ impl RawScenario {
                     .map_err(|m| check.invalid(&at("arrival"), m))?;
             }
             let dist = |k: &'static str, spec: &TimeDistSpec| {
-                spec.validate().map_err(|m| check.invalid(&at(k), m))
+                validate_dist(spec).map_err(|m| check.invalid(&at(k), m))
             };
             let arch = merged.arch.unwrap_or_default();
             let package = merged.package.unwrap_or_default();
@@ -1022,7 +1173,10 @@ impl RawScenario {
             if !(0.0..=1.0).contains(&cpu_fraction) {
                 return Err(check.invalid(
                     &at("cpu_fraction"),
-                    format!("must be a fraction from 0 to 1, got {cpu_fraction}"),
+                    format!(
+                        "must be a fraction from 0 to 1, got {}",
+                        shown(cpu_fraction)
+                    ),
                 ));
             }
             let reference_memory_mb = merged.reference_memory_mb.unwrap_or(memory_mb);
@@ -1037,8 +1191,11 @@ impl RawScenario {
                 if !(ms.is_finite() && ms >= 0.0) {
                     return Err(check.invalid(
                         &at("setup_in_handler_ms"),
-                        format!("must be 0 or more milliseconds, got {ms}"),
+                        format!("must be 0 or more milliseconds, got {}", shown(ms)),
                     ));
+                }
+                if let Some(m) = too_long_ms(ms) {
+                    return Err(check.invalid(&at("setup_in_handler_ms"), m));
                 }
             }
             let max_event_age = merged.max_event_age.unwrap_or(DEFAULT_MAX_EVENT_AGE);
@@ -1093,6 +1250,20 @@ impl RawScenario {
                     format!("must not exceed the function's concurrency limit ({cap}), got {provisioned_concurrency}"),
                 ));
             }
+            // Provisioned concurrency counts against the account's, as on Lambda: this also
+            // bounds the containers the run creates up front.
+            provisioned_total += u64::from(most.unwrap_or(0).max(provisioned_concurrency));
+            if provisioned_total > u64::from(account_concurrency) {
+                let key = match &scaling {
+                    Some(Scaling::Schedule { .. }) => "provisioned_schedule",
+                    Some(Scaling::Target { .. }) => "provisioned_target",
+                    None => "provisioned_concurrency",
+                };
+                return Err(check.invalid(
+                    &at(key),
+                    format!("provisioned containers add up to {provisioned_total} over the functions, more than account_concurrency ({account_concurrency})"),
+                ));
+            }
             functions.push(Function {
                 name,
                 memory_mb,
@@ -1118,6 +1289,9 @@ impl RawScenario {
                 cpu_fraction,
                 reference_memory_mb,
             });
+        }
+        if let Some(duration) = self.duration {
+            check_expected_events(check, &functions, duration)?;
         }
         let sheet = match &self.cost.prices {
             None => PriceSheet::aws_us_east_1(),
@@ -1145,7 +1319,10 @@ impl RawScenario {
             if !(s.is_finite() && s > 0.0 && s <= 1000.0) {
                 return Err(check.invalid(
                     &[Key("workload"), Key("trace"), Key("scale")],
-                    format!("must be a factor above 0 and at most 1000, got {s}"),
+                    format!(
+                        "must be a factor above 0 and at most 1000, got {}",
+                        shown(s)
+                    ),
                 ));
             }
         }
@@ -1182,8 +1359,7 @@ impl RawFunction {
         use Seg::*;
         let at = |k: &'static str| [Key("defaults"), Key(k)];
         let dist = |k: &'static str, spec: &Option<TimeDistSpec>| match spec {
-            Some(spec) => spec
-                .validate()
+            Some(spec) => validate_dist(spec)
                 .map(Some)
                 .map_err(|m| check.invalid(&at(k), m)),
             None => Ok(None),
@@ -1212,7 +1388,7 @@ impl RawFunction {
             arch: self.arch.unwrap_or_default(),
             init: match &self.init {
                 Some(InitSpec::Dist(d)) => {
-                    d.validate().map_err(|m| check.invalid(&at("init"), m))?;
+                    validate_dist(d).map_err(|m| check.invalid(&at("init"), m))?;
                     self.init.clone()
                 }
                 Some(InitSpec::Runtime(r)) => {

@@ -10,6 +10,11 @@ pub const MICROS_PER_MS: u64 = 1_000;
 /// Microseconds in one second.
 pub const MICROS_PER_S: u64 = 1_000_000;
 
+/// The longest span a scenario or a flag may give: 1000 years of 365.25 days ("1000y").
+/// Far below what a `u64` of microseconds holds (about 584 000 years), so that instants plus
+/// spans (an end of run plus a keep-alive window, plus an init and an exec) never overflow.
+pub const MAX_SPAN: SimDuration = SimDuration(1_000 * 31_557_600 * MICROS_PER_S);
+
 /// An instant of simulated time [µs since the start of the run].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct SimTime(pub u64);
@@ -49,14 +54,14 @@ impl SimDuration {
     /// The empty span.
     pub const ZERO: SimDuration = SimDuration(0);
 
-    /// A span of whole milliseconds.
+    /// A span of whole milliseconds, saturating at `u64::MAX` µs.
     pub const fn from_millis(ms: u64) -> SimDuration {
-        SimDuration(ms * MICROS_PER_MS)
+        SimDuration(ms.saturating_mul(MICROS_PER_MS))
     }
 
-    /// A span of whole seconds.
+    /// A span of whole seconds, saturating at `u64::MAX` µs.
     pub const fn from_secs(s: u64) -> SimDuration {
-        SimDuration(s * MICROS_PER_S)
+        SimDuration(s.saturating_mul(MICROS_PER_S))
     }
 
     /// A span from fractional milliseconds, rounded to the nearest microsecond; negative
@@ -81,7 +86,8 @@ impl SimDuration {
     }
 
     /// Parses the scenario form of a span: a number and a unit, several may follow one
-    /// another ("250ms", "90s", "10m", "2h", "1d", "1h 30m"). Finer than a microsecond is refused.
+    /// another ("250ms", "90s", "10m", "2h", "1d", "1h 30m"). Finer than a microsecond is
+    /// refused, and so is longer than [`MAX_SPAN`].
     pub fn parse(text: &str) -> Result<SimDuration, String> {
         let d = humantime::parse_duration(text.trim()).map_err(|e| {
             format!("invalid duration {text:?} ({e}); write a number and a unit, like \"250ms\", \"90s\", \"10m\", \"2h\" or \"1d\"")
@@ -91,9 +97,12 @@ impl SimDuration {
                 "invalid duration {text:?}: simulated time counts whole microseconds"
             ));
         }
-        let us = u64::try_from(d.as_micros())
-            .map_err(|_| format!("invalid duration {text:?}: too long"))?;
-        Ok(SimDuration(us))
+        match u64::try_from(d.as_micros()) {
+            Ok(us) if us <= MAX_SPAN.0 => Ok(SimDuration(us)),
+            _ => Err(format!(
+                "invalid duration {text:?}: longer than {MAX_SPAN} (1000 years), the longest span coldsim takes"
+            )),
+        }
     }
 }
 
@@ -196,6 +205,22 @@ mod tests {
         assert!(SimDuration::parse("-5m").is_err());
         assert!(SimDuration::parse("").is_err());
         assert!(SimDuration::parse("1ns").is_err());
+    }
+
+    #[test]
+    fn refuses_spans_past_a_thousand_years() {
+        assert_eq!(SimDuration::parse("1000y"), Ok(MAX_SPAN));
+        let err = SimDuration::parse("1001y").expect_err("too long");
+        assert!(err.contains("longer than 365250d"), "{err}");
+        // Beyond what humantime or a u64 of microseconds holds: the same message.
+        for text in ["600000y", "18446744073709551615s", "99999999999999999999d"] {
+            let err = SimDuration::parse(text).expect_err("too long");
+            assert!(
+                err.contains("1000 years") || err.contains("invalid duration"),
+                "{err}"
+            );
+        }
+        assert_eq!(SimDuration::from_secs(u64::MAX), SimDuration(u64::MAX));
     }
 
     #[test]

@@ -10,14 +10,17 @@
 //! names are interned on first sight, so memory grows with the number of distinct functions,
 //! never with the number of rows; the exceptions are `sort` (the whole trace is held and
 //! sorted) and `azure2019` (the counts table is held, 8 bytes per non-zero function-minute,
-//! plus the arrivals of one minute).
+//! plus the arrivals of one minute, or per function a generator of its arrivals when the minute
+//! holds more than 2^20). A record longer than [`MAX_RECORD_BYTES`] is an error, a run has at
+//! most [`MAX_FUNCTIONS`](crate::scenario::MAX_FUNCTIONS) functions, and an `azure2019` file at
+//! most [`MAX_INVOCATIONS`](crate::scenario::MAX_INVOCATIONS) invocations.
 //!
 //! Every malformed row is a [`TraceError`] naming the file, the line (1-based, the header is
-//! line 1) and the column. Nothing here panics on any input.
+//! line 1) and the column. Nothing here panics on any input (the fuzz targets in `fuzz/` feed
+//! it arbitrary bytes through [`TraceReader::from_memory`]).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
+use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
@@ -221,10 +224,145 @@ enum Source {
     Minutes(Box<Minutes>),
 }
 
+/// Where a reader's files come from: the file system, or bytes held in memory by name.
+#[derive(Clone, Copy)]
+enum Files<'a> {
+    Disk,
+    Memory(&'a [(&'a Path, &'a [u8])]),
+}
+
+impl Files<'_> {
+    fn open(self, path: &Path) -> Result<Box<dyn std::io::Read>, TraceError> {
+        match self {
+            Files::Disk => File::open(path)
+                .map(|f| Box::new(Bounded::new(f)) as Box<dyn std::io::Read>)
+                .map_err(|source| TraceError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                }),
+            Files::Memory(files) => files
+                .iter()
+                .find(|(name, _)| *name == path)
+                .map(|(_, bytes)| {
+                    Box::new(Bounded::new(std::io::Cursor::new(bytes.to_vec())))
+                        as Box<dyn std::io::Read>
+                })
+                .ok_or_else(|| TraceError::Read {
+                    path: path.to_path_buf(),
+                    source: std::io::ErrorKind::NotFound.into(),
+                }),
+        }
+    }
+}
+
+/// The longest record a trace may hold [bytes]: a row of any format takes a few KB at most, and
+/// a file without line breaks (or with an unclosed quote) must not fill the memory.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// A reader that fails once a record (the bytes since the last line break outside quotes)
+/// grows past [`MAX_RECORD_BYTES`], so that the CSV parser's record buffer stays bounded. It
+/// follows quoting as the CSV parser does: a quote opens a quoted field only at the start of a
+/// field, and `""` inside one is a quote.
+struct Bounded<R> {
+    inner: R,
+    /// Bytes since the last line break outside quotes.
+    since_break: usize,
+    /// Inside a quoted field.
+    quoted: bool,
+    /// At the start of a field (after a comma or a line break).
+    field_start: bool,
+    /// Just after the quote that ended a quoted field (another one would be an escaped quote).
+    just_closed: bool,
+}
+
+impl<R> Bounded<R> {
+    fn new(inner: R) -> Bounded<R> {
+        Bounded {
+            inner,
+            since_break: 0,
+            quoted: false,
+            field_start: true,
+            just_closed: false,
+        }
+    }
+
+    fn step(&mut self, b: u8) {
+        if self.quoted {
+            if b == b'"' {
+                self.quoted = false;
+                self.just_closed = true;
+            }
+        } else {
+            if b == b'"' && (self.field_start || self.just_closed) {
+                self.quoted = true;
+            }
+            if b == b'\n' {
+                self.since_break = 0;
+                self.field_start = true;
+                self.just_closed = false;
+                return;
+            }
+            self.field_start = b == b',';
+            self.just_closed = false;
+        }
+        self.since_break = self.since_break.saturating_add(1);
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let chunk = &buf[..n];
+        if let (false, Some(&last)) = (self.quoted || chunk.contains(&b'"'), chunk.last()) {
+            // The common case: no quotes, only the last line break matters.
+            self.since_break = match chunk.iter().rposition(|&b| b == b'\n') {
+                Some(i) => n - i - 1,
+                None => self.since_break.saturating_add(n),
+            };
+            self.field_start = matches!(last, b',' | b'\n');
+            self.just_closed = false;
+        } else {
+            for &b in chunk {
+                self.step(b);
+            }
+        }
+        if self.since_break > MAX_RECORD_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "a record longer than {MAX_RECORD_BYTES} bytes (a missing line break, or an unclosed quote?)"
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
 impl TraceReader {
     /// Opens a trace. `rng` places the arrivals of `azure2019` inside their minutes and is
     /// used for nothing else. With `options.sort`, the whole file is read here.
     pub fn open(
+        path: &Path,
+        options: &TraceOptions,
+        rng: SimRng,
+    ) -> Result<TraceReader, TraceError> {
+        TraceReader::open_from(Files::Disk, path, options, rng)
+    }
+
+    /// Opens a trace held in memory: `files` gives the bytes of `path` and of the side files
+    /// `options` names (`durations`, `memory`), each by that name, which errors then use
+    /// (a name missing from `files` cannot be read). Otherwise as [`TraceReader::open`].
+    pub fn from_memory(
+        path: &Path,
+        files: &[(&Path, &[u8])],
+        options: &TraceOptions,
+        rng: SimRng,
+    ) -> Result<TraceReader, TraceError> {
+        TraceReader::open_from(Files::Memory(files), path, options, rng)
+    }
+
+    fn open_from(
+        files: Files<'_>,
         path: &Path,
         options: &TraceOptions,
         rng: SimRng,
@@ -254,11 +392,11 @@ impl TraceReader {
             },
         };
         if options.format == TraceFormat::Azure2019 {
-            let minutes = read_azure2019(path, options, rng, &mut reader)?;
+            let minutes = read_azure2019(files, path, options, rng, &mut reader)?;
             reader.source = Source::Minutes(Box::new(minutes));
             return Ok(reader);
         }
-        let table = Box::new(Table::open(path)?);
+        let table = Box::new(Table::open(files, path)?);
         let decoder = match options.format {
             TraceFormat::Invocations => Decoder::invocations(&table, options.time_unit)?,
             _ => Decoder::azure2021(&table)?,
@@ -397,7 +535,7 @@ fn secs(us: i64) -> String {
 /// A CSV file with a header, read one reused record at a time.
 struct Table {
     path: PathBuf,
-    reader: csv::Reader<File>,
+    reader: csv::Reader<Box<dyn std::io::Read>>,
     header: Vec<String>,
     record: csv::ByteRecord,
 }
@@ -409,11 +547,8 @@ impl std::fmt::Debug for Table {
 }
 
 impl Table {
-    fn open(path: &Path) -> Result<Table, TraceError> {
-        let file = File::open(path).map_err(|source| TraceError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    fn open(files: Files<'_>, path: &Path) -> Result<Table, TraceError> {
+        let file = files.open(path)?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -855,7 +990,9 @@ struct Names {
     short_ids: FxMap<ShortKey, u32>,
     /// Longer keys.
     ids: FxMap<Box<[u8]>, u32>,
-    taken: HashSet<String>,
+    /// The names taken, each with the next `#n` suffix to try when another identity wants
+    /// it, so that many identities sharing one name cost a try each, not a scan from `#2`.
+    taken: HashMap<String, u64>,
     /// Reused buffer for composite keys.
     key: Vec<u8>,
 }
@@ -921,19 +1058,23 @@ impl Names {
             None => self.ids.insert(key.into(), id),
         };
         for name in candidates {
-            if self.taken.insert(name.clone()) {
+            if !self.taken.contains_key(name) {
+                self.taken.insert(name.clone(), 2);
                 return name.clone();
             }
         }
         let last = candidates.last().map_or("", String::as_str);
-        let mut n = 2;
-        loop {
+        let mut n = self.taken.get(last).copied().unwrap_or(2);
+        let name = loop {
             let name = format!("{last}#{n}");
-            if self.taken.insert(name.clone()) {
-                return name;
-            }
             n += 1;
-        }
+            if !self.taken.contains_key(&name) {
+                break name;
+            }
+        };
+        self.taken.insert(name.clone(), 2);
+        self.taken.insert(last.to_string(), n);
+        name
     }
 }
 
@@ -952,12 +1093,52 @@ fn name_field<'a>(table: &'a Table, column: usize, what: &str) -> Result<&'a str
         .map_err(|_| table.error(column, format!("not valid UTF-8; expected {what} in UTF-8")))
 }
 
+/// The id of a new function, refused past [`MAX_FUNCTIONS`](crate::scenario::MAX_FUNCTIONS).
+fn new_id(table: &Table, column: usize, functions: &[TraceFunction]) -> Result<u32, TraceError> {
+    let max = crate::scenario::MAX_FUNCTIONS;
+    if functions.len() >= max {
+        return Err(table.error(
+            column,
+            format!(
+                "a function beyond the {max} that a run may have; cut the trace into smaller ones"
+            ),
+        ));
+    }
+    u32::try_from(functions.len()).map_err(|_| table.error(column, "too many functions".into()))
+}
+
 fn new_function(name: String, memory_mb: Option<u32>) -> TraceFunction {
     TraceFunction {
         name,
         exec: None,
         memory_mb,
         note: None,
+    }
+}
+
+/// Repeated lines of one kind: the first, and how many in all.
+#[derive(Clone, Copy, Debug, Default)]
+struct Repeats {
+    first_line: u64,
+    count: u64,
+}
+
+impl Repeats {
+    fn add(&mut self, line: u64) {
+        if self.count == 0 {
+            self.first_line = line;
+        }
+        self.count += 1;
+    }
+
+    /// "5" or "5 and 3 more lines", naming the repeats in a note whose size does not grow
+    /// with their number.
+    fn lines(self) -> Option<String> {
+        match self.count {
+            0 => None,
+            1 => Some(self.first_line.to_string()),
+            n => Some(format!("{} (and {} more lines)", self.first_line, n - 1)),
+        }
     }
 }
 
@@ -1104,7 +1285,7 @@ impl Decoder {
                     Some(id) => id,
                     None => {
                         let name = name_field(table, *function, "a function name")?.to_string();
-                        let id = functions.len() as u32;
+                        let id = new_id(table, *function, functions)?;
                         let name = names.insert(bytes, id, &[name]);
                         functions.push(new_function(name, memory));
                         id
@@ -1150,7 +1331,7 @@ impl Decoder {
                     None => {
                         let app_name = name_field(table, *app, "an app hash")?;
                         let func_name = name_field(table, *func, "a function hash")?;
-                        let id = functions.len() as u32;
+                        let id = new_id(table, *func, functions)?;
                         let key = std::mem::take(&mut names.key);
                         let name = names.insert(
                             &key,
@@ -1260,6 +1441,10 @@ const DURATION_COLUMNS: [(&str, f64); 7] = [
     ("percentile_Average_100", 1.0),
 ];
 
+/// A minute with more arrivals than this is spread lazily (see [`Merge`]) instead of drawn
+/// into a buffer and sorted, so that memory stays within O(functions) whatever the counts.
+const BUFFERED_MINUTE: u64 = 1 << 20;
+
 /// The `azure2019` arrivals, one minute at a time.
 #[derive(Debug)]
 struct Minutes {
@@ -1267,54 +1452,128 @@ struct Minutes {
     counts: Vec<Vec<(u32, u32)>>,
     /// The next minute to spread [0-based].
     next_minute: usize,
-    /// The current minute's arrivals, sorted: `(at [µs], function)`.
+    /// The current minute's arrivals, sorted: `(at [µs], function)`, when it holds at most
+    /// [`BUFFERED_MINUTE`].
     buffer: Vec<(u64, u32)>,
     /// The next arrival of `buffer` to hand out.
     position: usize,
+    /// The current minute's arrivals when it holds more.
+    merge: Merge,
     spread: Spread,
     rng: SimRng,
-    path: PathBuf,
+}
+
+/// A large minute's arrivals, generated in time order one at a time: per function, its
+/// arrivals come out in increasing order (even instants in turn, or uniform order statistics
+/// drawn one after the other), and a heap merges the functions, ties by function as the
+/// buffer's sort has them.
+#[derive(Debug, Default)]
+struct Merge {
+    /// `(next arrival [µs], function, index into `states`)`, earliest first.
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<(u64, u32, usize)>>,
+    states: Vec<Spreading>,
+    /// The minute's start [µs].
+    base: u64,
+}
+
+/// One function's arrivals in a large minute.
+#[derive(Clone, Copy, Debug)]
+struct Spreading {
+    /// Arrivals handed out so far.
+    done: u64,
+    count: u64,
+    /// The last uniform order statistic drawn, a fraction of the minute (`poisson`).
+    fraction: f64,
+    /// The last arrival's offset in the minute [µs].
+    last_us: u64,
+}
+
+impl Merge {
+    /// Starts a minute of `counts` at `base`.
+    fn start(&mut self, base: u64, counts: &[(u32, u32)], spread: Spread, rng: &mut SimRng) {
+        self.heap.clear();
+        self.states.clear();
+        self.base = base;
+        for &(function, count) in counts {
+            let mut state = Spreading {
+                done: 0,
+                count: u64::from(count),
+                fraction: 0.0,
+                last_us: 0,
+            };
+            if let Some(at) = state.advance(spread, rng) {
+                self.heap
+                    .push(std::cmp::Reverse((base + at, function, self.states.len())));
+                self.states.push(state);
+            }
+        }
+    }
+
+    /// The next arrival of the minute, if any.
+    fn next(&mut self, spread: Spread, rng: &mut SimRng) -> Option<(u64, u32)> {
+        let std::cmp::Reverse((at, function, slot)) = self.heap.pop()?;
+        if let Some(next) = self.states[slot].advance(spread, rng) {
+            self.heap
+                .push(std::cmp::Reverse((self.base + next, function, slot)));
+        }
+        Some((at, function))
+    }
+}
+
+impl Spreading {
+    /// The offset of the next arrival in the minute [µs], never before the last.
+    fn advance(&mut self, spread: Spread, rng: &mut SimRng) -> Option<u64> {
+        if self.done == self.count {
+            return None;
+        }
+        let (i, c) = (self.done, self.count);
+        self.done += 1;
+        let at = match spread {
+            Spread::Even => (2 * i + 1) * MINUTE_US / (2 * c),
+            Spread::Poisson => {
+                // The next of `c` sorted uniforms, given the last: 1 - U^(1 / remaining) of
+                // the rest of the interval (Bentley and Saxe, 1980).
+                let remaining = (c - i) as f64;
+                let u = 1.0 - rng.random::<f64>();
+                self.fraction = 1.0 - (1.0 - self.fraction) * u.powf(1.0 / remaining);
+                ((self.fraction * MINUTE_US as f64) as u64).min(MINUTE_US - 1)
+            }
+        };
+        self.last_us = at.max(self.last_us);
+        Some(self.last_us)
+    }
 }
 
 impl Minutes {
     fn next_arrival(&mut self) -> Result<Option<TraceArrival>, TraceError> {
-        while self.position == self.buffer.len() {
+        loop {
+            if let Some(&(at, function)) = self.buffer.get(self.position) {
+                self.position += 1;
+                return Ok(Some(arrival_at(at, function)));
+            }
+            if let Some((at, function)) = self.merge.next(self.spread, &mut self.rng) {
+                return Ok(Some(arrival_at(at, function)));
+            }
             if self.next_minute == self.counts.len() {
                 return Ok(None);
             }
-            self.spread_minute()?;
+            self.spread_minute();
         }
-        let (at, function) = self.buffer[self.position];
-        self.position += 1;
-        Ok(Some(TraceArrival {
-            at: SimTime(at),
-            function,
-            exec: None,
-            memory_mb: None,
-        }))
     }
 
-    /// Fills the buffer with the next minute's arrivals, in time order (ties by function).
-    fn spread_minute(&mut self) -> Result<(), TraceError> {
+    /// Prepares the next minute's arrivals, in time order (ties by function).
+    fn spread_minute(&mut self) {
         let minute = self.next_minute;
         self.next_minute += 1;
         let counts = std::mem::take(&mut self.counts[minute]);
         let total: u64 = counts.iter().map(|&(_, c)| u64::from(c)).sum();
         self.buffer.clear();
         self.position = 0;
-        let fits = usize::try_from(total)
-            .ok()
-            .is_some_and(|n| self.buffer.try_reserve(n).is_ok());
-        if !fits {
-            return Err(TraceError::File {
-                path: self.path.clone(),
-                message: format!(
-                    "minute {} holds {total} invocations, more than fit in memory",
-                    minute + 1
-                ),
-            });
-        }
         let base = minute as u64 * MINUTE_US;
+        if total > BUFFERED_MINUTE {
+            self.merge.start(base, &counts, self.spread, &mut self.rng);
+            return;
+        }
         for (function, count) in counts {
             let c = u64::from(count);
             match self.spread {
@@ -1330,7 +1589,15 @@ impl Minutes {
             }
         }
         self.buffer.sort_unstable();
-        Ok(())
+    }
+}
+
+fn arrival_at(at: u64, function: u32) -> TraceArrival {
+    TraceArrival {
+        at: SimTime(at),
+        function,
+        exec: None,
+        memory_mb: None,
     }
 }
 
@@ -1343,12 +1610,13 @@ struct App {
 
 /// Reads the invocations file (and the durations and memory files, if given) of `azure2019`.
 fn read_azure2019(
+    files: Files<'_>,
     path: &Path,
     options: &TraceOptions,
     rng: SimRng,
     reader: &mut TraceReader,
 ) -> Result<Minutes, TraceError> {
-    let mut table = Table::open(path)?;
+    let mut table = Table::open(files, path)?;
     let owner = table.require("HashOwner", AZURE2019_COLUMNS)?;
     let app = table.require("HashApp", AZURE2019_COLUMNS)?;
     let func = table.require("HashFunction", AZURE2019_COLUMNS)?;
@@ -1382,6 +1650,7 @@ fn read_azure2019(
     let mut app_of: Vec<u32> = Vec::new();
     let mut counts: Vec<Vec<(u32, u32)>> = vec![Vec::new(); minutes];
     let mut row_counts: Vec<u32> = vec![0; minutes];
+    let mut repeated: Vec<Repeats> = Vec::new();
     while table.next()? {
         reader.rows_read += 1;
         let owner_name = name_field(&table, owner, "an owner hash")?;
@@ -1405,11 +1674,10 @@ fn read_azure2019(
             func_name.as_bytes(),
         ]);
         if let Some(id) = names.get(&names.key) {
-            let note = format!("line {} repeats its row; kept the first", table.line());
-            add_note(&mut functions[id as usize], &note);
+            repeated[id as usize].add(table.line());
             continue;
         }
-        let id = functions.len() as u32;
+        let id = new_id(&table, func, functions)?;
         let key = std::mem::take(&mut names.key);
         let name = names.insert(
             &key,
@@ -1422,6 +1690,7 @@ fn read_azure2019(
         );
         names.key = key;
         functions.push(new_function(name, None));
+        repeated.push(Repeats::default());
         let app_key: Box<[u8]> = [owner_name.as_bytes(), app_name.as_bytes()]
             .join(&KEY_SEPARATOR)
             .into_boxed_slice();
@@ -1439,11 +1708,33 @@ fn read_azure2019(
         }
     }
 
+    for (function, r) in functions.iter_mut().zip(&repeated) {
+        if let Some(lines) = r.lines() {
+            add_note(
+                function,
+                &format!("line {lines} repeats its row; kept the first"),
+            );
+        }
+    }
+    drop(repeated);
+    let total = counts
+        .iter()
+        .flatten()
+        .fold(0u64, |sum, &(_, c)| sum.saturating_add(u64::from(c)));
+    if total > crate::scenario::MAX_INVOCATIONS {
+        return Err(TraceError::File {
+            path: path.to_path_buf(),
+            message: format!(
+                "holds {total} invocations, more than a run may have ({:e}); cut the file into shorter traces",
+                crate::scenario::MAX_INVOCATIONS as f64
+            ),
+        });
+    }
     if let Some(durations) = &options.durations {
-        read_durations(durations, &mut names, functions)?;
+        read_durations(files, durations, &mut names, functions)?;
     }
     if let Some(memory) = &options.memory {
-        read_memory(memory, &app_ids, &mut apps, &app_of, functions)?;
+        read_memory(files, memory, &app_ids, &mut apps, &app_of, functions)?;
         for (function, &app_id) in functions.iter_mut().zip(&app_of) {
             let app = &apps[app_id as usize];
             function.memory_mb = app.memory_avg_mb.map(|avg| {
@@ -1461,22 +1752,23 @@ fn read_azure2019(
         next_minute: 0,
         buffer: Vec::new(),
         position: 0,
+        merge: Merge::default(),
         spread: options.spread,
         rng,
-        path: path.to_path_buf(),
     })
 }
 
 /// Reads `function_durations_percentiles`: each known function's exec becomes the
 /// percentiles' distribution.
 fn read_durations(
+    files: Files<'_>,
     path: &Path,
     names: &mut Names,
     functions: &mut [TraceFunction],
 ) -> Result<(), TraceError> {
     const EXPECTED: &str =
         "HashOwner,HashApp,HashFunction and percentile_Average_0, _1, _25, _50, _75, _99, _100";
-    let mut table = Table::open(path)?;
+    let mut table = Table::open(files, path)?;
     let owner = table.require("HashOwner", EXPECTED)?;
     let app = table.require("HashApp", EXPECTED)?;
     let func = table.require("HashFunction", EXPECTED)?;
@@ -1486,6 +1778,7 @@ fn read_durations(
     }
     let file = path.display();
     let mut points = [(0.0, 0.0); 7];
+    let mut repeated = vec![Repeats::default(); functions.len()];
     while table.next()? {
         let owner_name = name_field(&table, owner, "an owner hash")?;
         let app_name = name_field(&table, app, "an app hash")?;
@@ -1518,11 +1811,7 @@ fn read_durations(
         };
         let function = &mut functions[id as usize];
         if function.exec.is_some() {
-            let note = format!(
-                "{file}:{} repeats its durations; kept the first",
-                table.line()
-            );
-            add_note(function, &note);
+            repeated[id as usize].add(table.line());
             continue;
         }
         let dist = TimeDist::percentiles(&points)
@@ -1536,15 +1825,26 @@ fn read_durations(
             add_note(function, &note);
         }
     }
-    for function in functions.iter_mut().filter(|f| f.exec.is_none()) {
-        let note = format!("no row in {file}: exec is the scenario's");
-        add_note(function, &note);
+    for (function, r) in functions.iter_mut().zip(repeated) {
+        if let Some(lines) = r.lines() {
+            add_note(
+                function,
+                &format!("{file}:{lines} repeats its durations; kept the first"),
+            );
+        }
+        if function.exec.is_none() {
+            add_note(
+                function,
+                &format!("no row in {file}: exec is the scenario's"),
+            );
+        }
     }
     Ok(())
 }
 
 /// Reads `app_memory_percentiles`: each known app's `AverageAllocatedMb`.
 fn read_memory(
+    files: Files<'_>,
     path: &Path,
     app_ids: &FxMap<Box<[u8]>, u32>,
     apps: &mut [App],
@@ -1552,12 +1852,13 @@ fn read_memory(
     functions: &mut [TraceFunction],
 ) -> Result<(), TraceError> {
     const EXPECTED: &str = "HashOwner,HashApp,AverageAllocatedMb";
-    let mut table = Table::open(path)?;
+    let mut table = Table::open(files, path)?;
     let owner = table.require("HashOwner", EXPECTED)?;
     let app = table.require("HashApp", EXPECTED)?;
     let average = table.require("AverageAllocatedMb", EXPECTED)?;
     let file = path.display();
     let mut key = Vec::new();
+    let mut repeated = vec![Repeats::default(); apps.len()];
     while table.next()? {
         let owner_name = name_field(&table, owner, "an owner hash")?;
         let app_name = name_field(&table, app, "an app hash")?;
@@ -1576,24 +1877,18 @@ fn read_memory(
         };
         let entry = &mut apps[app_id as usize];
         if entry.memory_avg_mb.is_some() {
-            let mut note = String::new();
-            let _ = write!(
-                note,
-                "{file}:{} repeats its app's memory; kept the first",
-                table.line()
-            );
-            for (function, _) in functions
-                .iter_mut()
-                .zip(app_of)
-                .filter(|&(_, &a)| a == app_id)
-            {
-                add_note(function, &note);
-            }
+            repeated[app_id as usize].add(table.line());
             continue;
         }
         entry.memory_avg_mb = Some(mb);
     }
     for (function, &app_id) in functions.iter_mut().zip(app_of) {
+        if let Some(lines) = repeated[app_id as usize].lines() {
+            add_note(
+                function,
+                &format!("{file}:{lines} repeats its app's memory; kept the first"),
+            );
+        }
         if apps[app_id as usize].memory_avg_mb.is_none() {
             let note = format!("no row for its app in {file}: memory_mb is the scenario's");
             add_note(function, &note);
@@ -2419,6 +2714,177 @@ mod tests {
             TraceOptions::default().memory_assignment,
             MemoryAssignment::AppAverage
         );
+    }
+
+    /// Every arrival of an azure2019 trace held in memory.
+    fn azure2019_from_memory(counts: &str, spread: Spread) -> Vec<TraceArrival> {
+        let path = Path::new("counts.csv");
+        let options = TraceOptions {
+            spread,
+            ..options(TraceFormat::Azure2019)
+        };
+        let mut reader = TraceReader::from_memory(
+            path,
+            &[(path, counts.as_bytes())],
+            &options,
+            SimRng::seed_from_u64(3),
+        )
+        .expect("opens");
+        read_all(&mut reader)
+    }
+
+    #[test]
+    fn a_minute_too_large_to_buffer_is_spread_lazily_with_the_same_instants() {
+        // 700 000 + 500 000 + 3 arrivals in minute 2: past the buffer, so merged lazily; the
+        // even instants must be exactly those the buffered sort gives, ties by function.
+        let counts = "HashOwner,HashApp,HashFunction,Trigger,1,2\n\
+                      o,a,f,http,1,700000\no,a,g,http,0,500000\no,b,h,http,2,3\n";
+        let all = azure2019_from_memory(counts, Spread::Even);
+        let mut expected: Vec<(u64, u32)> = vec![(MINUTE_US / 2, 0)];
+        expected.extend((0..2).map(|i| ((2 * i + 1) * MINUTE_US / 4, 2)));
+        for (function, c) in [(0u32, 700_000u64), (1, 500_000), (2, 3)] {
+            expected
+                .extend((0..c).map(|i| (MINUTE_US + (2 * i + 1) * MINUTE_US / (2 * c), function)));
+        }
+        expected.sort_unstable();
+        // Memory stays within the functions': no buffer of the minute's 1.2 M arrivals.
+        let path = Path::new("counts.csv");
+        let mut reader = TraceReader::from_memory(
+            path,
+            &[(path, counts.as_bytes())],
+            &options(TraceFormat::Azure2019),
+            SimRng::seed_from_u64(3),
+        )
+        .expect("opens");
+        for _ in 0..10 {
+            reader.next_arrival().expect("an arrival");
+        }
+        let Source::Minutes(m) = &reader.source else {
+            panic!("azure2019 reads minutes");
+        };
+        assert!(m.buffer.capacity() <= 16 && m.merge.heap.len() <= 3);
+        let got: Vec<(u64, u32)> = all.iter().map(|a| (a.at.as_micros(), a.function)).collect();
+        assert_eq!(got.len(), expected.len());
+        assert!(
+            got == expected,
+            "the lazy merge differs from the buffered sort"
+        );
+        // Poisson: the same counts per function and minute, in time order, inside the minute.
+        let all = azure2019_from_memory(counts, Spread::Poisson);
+        assert!(all.windows(2).all(|w| w[0].at <= w[1].at));
+        let count = |f: u32, minute: u64| {
+            all.iter()
+                .filter(|a| a.function == f && a.at.as_micros() / MINUTE_US == minute)
+                .count()
+        };
+        assert_eq!(
+            [
+                count(0, 0),
+                count(0, 1),
+                count(1, 1),
+                count(2, 0),
+                count(2, 1)
+            ],
+            [1, 700_000, 500_000, 2, 3]
+        );
+        // Uniform over the minute: the mean offset of 700 000 uniform draws is 30 s within
+        // 4 standard errors (60 s / sqrt(12 * 700 000) = 21 ms each).
+        let offsets = all
+            .iter()
+            .filter(|a| a.function == 0 && a.at.as_micros() >= MINUTE_US)
+            .map(|a| (a.at.as_micros() - MINUTE_US) as f64);
+        let mean = offsets.sum::<f64>() / 700_000.0;
+        assert!(
+            (mean - 30e6).abs() < 4.0 * 60e6 / (12.0f64 * 700_000.0).sqrt(),
+            "{mean}"
+        );
+    }
+
+    #[test]
+    fn a_trace_of_more_invocations_than_a_run_may_have_is_refused() {
+        let path = Path::new("counts.csv");
+        let row = ",4294967295".repeat(1_440);
+        let header: String = (1..=1_440).map(|m| format!(",{m}")).collect();
+        let text = format!("HashOwner,HashApp,HashFunction,Trigger{header}\no,a,f,http{row}\n");
+        let err = TraceReader::from_memory(
+            path,
+            &[(path, text.as_bytes())],
+            &options(TraceFormat::Azure2019),
+            SimRng::seed_from_u64(1),
+        )
+        .expect_err("too many");
+        assert_eq!(
+            err.to_string(),
+            "counts.csv: holds 6184752904800 invocations, more than a run may have (1e12); cut the file into shorter traces"
+        );
+    }
+
+    #[test]
+    fn a_record_without_end_is_refused_before_it_fills_the_memory() {
+        let path = Path::new("endless.csv");
+        let mut text = b"timestamp,function\n0,a\n".to_vec();
+        text.extend(std::iter::repeat_n(b'7', MAX_RECORD_BYTES + 10));
+        let mut reader = TraceReader::from_memory(
+            path,
+            &[(path, &text)],
+            &options(TraceFormat::Invocations),
+            SimRng::seed_from_u64(1),
+        )
+        .expect("the header is fine");
+        assert!(reader.next_arrival().expect("the first row").is_some());
+        let err = reader.next_arrival().expect_err("too long");
+        assert_eq!(err.to_string(), "endless.csv: cannot read the trace");
+        let source = std::error::Error::source(&err)
+            .expect("a cause")
+            .to_string();
+        assert!(
+            source.starts_with("a record longer than 1048576 bytes"),
+            "{source}"
+        );
+        // The same inside an unclosed quote, line breaks and all.
+        let mut text = b"timestamp,function\n0,\"a".to_vec();
+        text.extend(std::iter::repeat_n(b"7\n".as_slice(), MAX_RECORD_BYTES).flatten());
+        let result = TraceReader::from_memory(
+            path,
+            &[(path, &text)],
+            &options(TraceFormat::Invocations),
+            SimRng::seed_from_u64(1),
+        )
+        .and_then(|mut r| r.next_arrival());
+        assert!(matches!(result, Err(TraceError::Read { .. })), "{result:?}");
+    }
+
+    #[test]
+    fn quotes_are_followed_as_the_csv_parser_reads_them() {
+        // A quote inside an unquoted field is a plain character, and "" inside a quoted field
+        // is a quote: neither may make the rest of the file look like one endless record.
+        let path = Path::new("quotes.csv");
+        let mut text = b"timestamp,function\n0,a\"b\n0,\"c\"\"d\"\n".to_vec();
+        let rows = MAX_RECORD_BYTES / 4;
+        text.extend(std::iter::repeat_n(b"1,e\n".as_slice(), rows).flatten());
+        let mut reader = TraceReader::from_memory(
+            path,
+            &[(path, &text)],
+            &options(TraceFormat::Invocations),
+            SimRng::seed_from_u64(1),
+        )
+        .expect("opens");
+        assert_eq!(read_all(&mut reader).len(), rows + 2);
+        assert_eq!(names(&reader), ["a\"b", "c\"d", "e"]);
+    }
+
+    #[test]
+    fn a_file_missing_from_memory_cannot_be_read() {
+        let options = TraceOptions {
+            durations: Some("durations.csv".into()),
+            ..options(TraceFormat::Azure2019)
+        };
+        let path = Path::new("counts.csv");
+        let counts = b"HashOwner,HashApp,HashFunction,1\no,a,f,1\n";
+        let err =
+            TraceReader::from_memory(path, &[(path, counts)], &options, SimRng::seed_from_u64(1))
+                .expect_err("no durations");
+        assert_eq!(err.to_string(), "durations.csv: cannot read the trace");
     }
 
     #[test]
