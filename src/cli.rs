@@ -13,7 +13,7 @@ use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep
 use crate::compare::{Change, Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
-use crate::engine::{ArrivalSource, Simulation};
+use crate::engine::{ArrivalSource, MAX_SERIES_ROWS, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
@@ -21,8 +21,8 @@ use crate::plan::{MEMORY_GRID, Slo, Step, Vary, bisect, keep_alive_grid};
 use crate::report::{Summary, series_csv, table};
 use crate::rng::Streams;
 use crate::scenario::{
-    Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_MEMORY_MB, Platform, Routing,
-    Scenario, Template, TraceSpec,
+    Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,
+    MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
 };
 use crate::time::SimDuration;
 use crate::trace::{
@@ -395,7 +395,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     check_out_dir(&out)?;
     if let (Some(b), Some(d)) = (args.bucket, scenario.duration) {
         let rows = d.as_micros().div_ceil(b.as_micros());
-        if rows > 10_000_000 {
+        if rows > MAX_SERIES_ROWS as u64 {
             bail!("--bucket {b}: would write {rows} rows over {d}; choose a wider bucket");
         }
     }
@@ -518,6 +518,10 @@ fn compare(args: CompareArgs) -> Result<()> {
     let first = baseline_policy.apply(&scenario, &scenario.functions);
     let (sim, _) = simulate(&first, seed, None, args.quiet)?;
     let functions: Vec<_> = sim.functions().map(|(f, _)| f.clone()).collect();
+    // A provisioned level beyond a function's limit or the account is refused before any run.
+    for p in &args.policies {
+        p.check(&scenario, &functions).map_err(anyhow::Error::msg)?;
+    }
     let baseline = Summary::new(&first, seed, &sim);
     let baseline_idle = baseline.totals.gb_s.idle;
     let mut rows = Vec::with_capacity(args.policies.len());
@@ -1011,8 +1015,11 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
             args.memory_mb
         );
     }
-    if args.account_concurrency == 0 {
-        bail!("--account-concurrency: must be at least 1");
+    if args.account_concurrency == 0 || args.account_concurrency > MAX_ACCOUNT_CONCURRENCY {
+        bail!(
+            "--account-concurrency: must be between 1 and {MAX_ACCOUNT_CONCURRENCY}, got {}",
+            args.account_concurrency
+        );
     }
     let arch = match args.arch {
         ArchArg::X86_64 => Arch::X86_64,

@@ -431,6 +431,12 @@ impl std::fmt::Debug for dyn ArrivalSource {
 /// The default number of rows of the time series.
 pub const SERIES_ROWS: u64 = 2_000;
 
+/// The most rows a time series may have (a row is 64 bytes).
+pub const MAX_SERIES_ROWS: usize = 10_000_000;
+
+/// The most rows of a run of unknown length with a bucket width asked for.
+pub const OPEN_SERIES_ROWS: usize = 1_000_000;
+
 impl Simulation {
     /// Prepares a run with the scenario's own seed and an automatic time-series width.
     pub fn new(scenario: &Scenario) -> Simulation {
@@ -480,7 +486,9 @@ impl Simulation {
                 end,
                 b.unwrap_or_else(|| TimeSeries::auto_width(d, SERIES_ROWS)),
             ),
-            (None, Some(b)) => TimeSeries::open(b, None),
+            // A trace of unknown length: the asked width until the rows would pass
+            // OPEN_SERIES_ROWS, then pairs of rows merge (doubling the width).
+            (None, Some(b)) => TimeSeries::open(b, Some(OPEN_SERIES_ROWS)),
             (None, None) => {
                 TimeSeries::open(SimDuration::from_secs(1), Some(2 * SERIES_ROWS as usize))
             }

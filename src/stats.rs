@@ -541,13 +541,14 @@ impl TimeSeries {
             if !self.growing {
                 return self.buckets.len() - 1;
             }
-            self.buckets.resize(i + 1, Bucket::default());
             if let Some(max) = self.max_rows {
-                while self.buckets.len() > max {
+                // Merge before growing: a far jump must not allocate its rows first.
+                while t / self.width.0 >= max as u64 {
                     self.coarsen();
                 }
                 i = (t / self.width.0) as usize;
             }
+            self.buckets.resize(i + 1, Bucket::default());
         }
         i
     }
@@ -768,5 +769,17 @@ mod tests {
             m.buckets().collect::<Vec<_>>(),
             vec![(5, 1), (100, (2 << 32) + 2)]
         );
+    }
+
+    #[test]
+    fn a_far_jump_in_an_open_series_merges_before_it_grows() {
+        let mut s = TimeSeries::open(SimDuration(1), Some(1000));
+        s.arrival(SimTime(3), true, false);
+        // 10^15 buckets of 1 µs would not fit; the width doubles until 1000 rows hold it.
+        s.advance(SimTime(1_000_000_000_000_000), 1, 1);
+        assert!(s.buckets.len() <= 1000, "{} rows", s.buckets.len());
+        let alive: u128 = s.buckets.iter().map(|b| b.alive_area).sum();
+        assert_eq!(alive, 1_000_000_000_000_000);
+        assert_eq!(s.buckets[0].arrivals, 1);
     }
 }

@@ -37,6 +37,9 @@ use crate::scenario::Scenario;
 use crate::time::SimDuration;
 use crate::trace::{TraceHandle, TraceReader, TraceSource};
 
+/// The most replications of a point: their summaries are held until the point is done.
+pub const MAX_REPLICATIONS: u32 = 10_000;
+
 /// The swept key that scales traffic instead of setting a scenario key.
 pub const TRAFFIC_SCALE: &str = "traffic_scale";
 
@@ -569,8 +572,10 @@ pub fn run_sweep(
     progress: impl Fn(u64, u64) + Sync,
 ) -> Result<SweepResult, String> {
     check_sets(sets)?;
-    if replications == 0 {
-        return Err("--replications must be at least 1".into());
+    if replications == 0 || replications > MAX_REPLICATIONS {
+        return Err(format!(
+            "--replications must be between 1 and {MAX_REPLICATIONS}, got {replications}"
+        ));
     }
     if let Some((i, n)) = shard {
         check_shard(i, n)?;
@@ -610,7 +615,7 @@ pub fn run_sweep(
     let mut results = results.into_iter();
     let mut points = Vec::with_capacity(scenarios.len());
     for (index, values, _) in &scenarios {
-        let mut runs = Vec::with_capacity(replications as usize);
+        let mut runs = Vec::new();
         for _ in 0..replications {
             match results.next() {
                 Some(Ok(run)) => runs.push(run),

@@ -606,3 +606,108 @@ fn deeply_nested_input_is_refused_not_a_stack_overflow() {
         "absurd.toml:13: cannot recurse further; max recursion depth met"
     );
 }
+
+/// Runs `coldsim ARGS...` in a fresh folder holding `s.toml` (the base scenario) and
+/// `t.csv`; returns stderr (folder paths removed), whether it succeeded, and whether it left
+/// an `out` folder.
+fn command(csv: &str, args: &[&str]) -> (String, bool, bool) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("s.toml"), edited("", "")).expect("write the scenario");
+    std::fs::write(dir.path().join("t.csv"), csv).expect("write the trace");
+    let output = Command::cargo_bin("coldsim")
+        .expect("the coldsim binary")
+        .current_dir(dir.path())
+        .args(args)
+        .args(["--out", "out", "--quiet"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("coldsim runs");
+    let err =
+        String::from_utf8_lossy(&output.stderr).replace(&format!("{}/", dir.path().display()), "");
+    (
+        err,
+        output.status.success(),
+        dir.path().join("out").exists(),
+    )
+}
+
+#[test]
+fn sweeps_cost_and_compare_refuse_absurd_counts_up_front() {
+    let (err, ok, out) = command(
+        "",
+        &[
+            "sweep",
+            "s.toml",
+            "--set",
+            "traffic_scale=1",
+            "--replications",
+            "4000000000",
+        ],
+    );
+    assert!(!ok && !out);
+    assert_eq!(
+        err,
+        "error: --replications must be between 1 and 10000, got 4000000000\n"
+    );
+    let (err, ok, out) = command(
+        "timestamp,function\n0,f\n",
+        &["cost", "t.csv", "--account-concurrency", "2000000"],
+    );
+    assert!(!ok && !out);
+    assert_eq!(
+        err,
+        "error: --account-concurrency: must be between 1 and 1000000, got 2000000\n"
+    );
+    // A provisioned level past the account, refused before the first policy runs.
+    let (err, ok, out) = command(
+        "",
+        &[
+            "compare",
+            "s.toml",
+            "--policy",
+            "fixed:1m",
+            "--policy",
+            "provisioned:1000000",
+        ],
+    );
+    assert!(!ok && !out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("provisioned:1000000"), "{err}");
+}
+
+#[test]
+fn an_open_ended_trace_with_a_fine_bucket_runs_in_bounded_rows() {
+    // Invocations 1000 s apart, no duration, rows of a microsecond asked: 10^9 rows would not
+    // fit; pairs merge past a million, so the run ends with a series of bounded size.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(
+        dir.path().join("s.toml"),
+        "name = \"far\"\n[workload]\ntrace = { path = \"t.csv\" }\n[defaults]\nexec = { dist = \"constant\", ms = 5 }\ninit = { dist = \"constant\", ms = 5 }\n",
+    )
+    .expect("write the scenario");
+    std::fs::write(
+        dir.path().join("t.csv"),
+        "timestamp,function\n0,f\n1000,f\n",
+    )
+    .expect("write the trace");
+    let output = Command::cargo_bin("coldsim")
+        .expect("the coldsim binary")
+        .current_dir(dir.path())
+        .args([
+            "run", "s.toml", "--out", "out", "--quiet", "--bucket", "1us",
+        ])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("coldsim runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows = std::fs::read_to_string(dir.path().join("out/timeseries.csv"))
+        .expect("the time series")
+        .lines()
+        .count();
+    // A header and at most a million rows: 1024 µs wide after ten merges.
+    assert!((500_000..=1_000_001).contains(&rows), "{rows} rows");
+}
