@@ -8,6 +8,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
+use crate::list;
+
 /// A small scenario; tests edit it with [`edit`]. Line numbers matter: errors are checked against them.
 const BASE: &str = r#"name = "t"
 seed = 7
@@ -1205,20 +1207,6 @@ fn another_seed_gives_another_summary() {
     sa["seed"] = Value::Null;
     sb["seed"] = Value::Null;
     assert_ne!(sa, sb);
-}
-
-fn list(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("list the folder")
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

@@ -126,28 +126,9 @@ impl Run {
         self.json("cost.json")
     }
 
-    /// A user error: non-zero exit, no panic, exactly one stderr line starting with `error: `
-    /// and naming each of `needles`, and no output folder left behind. Returns the line.
+    /// A user error: see [`crate::assert_user_error`]. Returns the line.
     fn assert_user_error(&self, needles: &[&str]) -> String {
-        let err = self.stderr();
-        assert!(
-            !self.output.status.success() && self.output.status.code().is_some(),
-            "coldsim {:?}: expected a failure exit code, got {:?}; stderr: {err}",
-            self.args,
-            self.output.status
-        );
-        assert!(!err.contains("panicked"), "panic: {err}");
-        assert_eq!(err.lines().count(), 1, "not exactly one line: {err:?}");
-        assert!(err.starts_with("error: "), "{err:?}");
-        for n in needles {
-            assert!(err.contains(n), "does not name {n:?}: {err:?}");
-        }
-        assert!(
-            !self.out.exists(),
-            "{} left behind after a failed run: {err:?}",
-            self.out.display()
-        );
-        err
+        crate::assert_user_error(&self.args, &self.output, &self.out, needles)
     }
 }
 

@@ -111,27 +111,9 @@ impl Gen {
         parse_invocations(&self.text(Kind::Invocations, day))
     }
 
-    /// A user error: failure, no panic, one stderr line `error: ...` naming each of `needles`,
-    /// and no output folder.
+    /// A user error: see [`crate::assert_user_error`].
     fn assert_user_error(&self, needles: &[&str]) {
-        let err = self.stderr();
-        assert!(
-            !self.output.status.success() && self.output.status.code().is_some(),
-            "gen-trace {:?}: expected a failure, got {:?}; stderr: {err}",
-            self.args,
-            self.output.status
-        );
-        assert!(!err.contains("panicked"), "panic: {err}");
-        assert_eq!(err.lines().count(), 1, "not exactly one line: {err:?}");
-        assert!(err.starts_with("error: "), "{err:?}");
-        for n in needles {
-            assert!(err.contains(n), "does not name {n:?}: {err:?}");
-        }
-        assert!(
-            !self.out.exists(),
-            "{} left behind after a failed run: {err:?}",
-            self.out.display()
-        );
+        crate::assert_user_error(&self.args, &self.output, &self.out, needles);
     }
 }
 
@@ -272,16 +254,7 @@ fn the_files_have_the_datasets_columns_and_a_row_per_function_and_app() {
     let g = gen_trace(&["--functions", "200", "--days", "2", "--seed", "8"]);
     g.assert_success();
     // Exactly the six files: nothing else, no temporary file left.
-    let mut names: Vec<String> = std::fs::read_dir(&g.out)
-        .expect("the output folder")
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
+    let names = crate::list(&g.out);
     let mut expected: Vec<String> = (1..=2).flat_map(|d| Kind::ALL.map(|k| k.file(d))).collect();
     expected.sort();
     assert_eq!(names, expected);
