@@ -965,18 +965,8 @@ fn push_hex(line: &mut Vec<u8>, words: &[u64; 4]) {
     }
 }
 
-fn push_u64(line: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    line.extend_from_slice(&digits[i..]);
+fn push_u64(line: &mut Vec<u8>, n: u64) {
+    line.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// A number with three decimals at most, trailing zeros dropped: `12.5`, `7`, `0.042`.
