@@ -539,7 +539,7 @@ pub fn table(summary: &Summary) -> String {
     use comfy_table::{CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
     let mut t = Table::new();
     t.load_preset(UTF8_BORDERS_ONLY);
-    t.set_header([
+    let header = [
         "function",
         "invocations",
         "cold",
@@ -553,7 +553,8 @@ pub fn table(summary: &Summary) -> String {
         "busy GB-s",
         "idle GB-s",
         "cost USD",
-    ]);
+    ];
+    t.set_header(header);
     let row = |name: &str, g: &Figures| {
         vec![
             name.to_string(),
@@ -585,14 +586,14 @@ pub fn table(summary: &Summary) -> String {
             t.add_row(row(&f.name, &f.figures));
         }
         let rest = summary.functions.len() - TABLE_BUSIEST;
-        let mut note = vec![String::new(); 13];
+        let mut note = vec![String::new(); header.len()];
         note[0] = format!("… {rest} more in functions.csv");
         t.add_row(note);
     }
     if summary.functions.len() > 1 {
         t.add_row(row("total", &summary.totals));
     }
-    for i in 1..13 {
+    for i in 1..header.len() {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
         }
