@@ -571,13 +571,9 @@ mod tests {
 
     #[test]
     fn the_built_in_sheet_matches_the_reference_data() {
-        // The shared reference data sits beside the checkout, for developers and CI alike.
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/aws-lambda-pricing-us-east-1.json"
-        );
-        let text = std::fs::read_to_string(path).expect("shared reference data");
-        let j: serde_json::Value = serde_json::from_str(&text).expect("json");
+        // AWS's list prices as compiled independently of the sheet, shipped with the tests.
+        let text = include_str!("../tests/fixtures/aws-lambda-pricing-us-east-1.json");
+        let j: serde_json::Value = serde_json::from_str(text).expect("json");
         let s = PriceSheet::aws_us_east_1();
         let f = |v: &serde_json::Value| v.as_f64().expect("number");
         for (arch, name) in [(Arch::X86_64, "x86_64"), (Arch::Arm64, "arm64")] {
