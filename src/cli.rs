@@ -1174,8 +1174,14 @@ fn write_streams(
     let result = (|| -> Result<()> {
         let mut buffers = Vec::with_capacity(names.len());
         for name in names {
-            let tmp = tempfile::Builder::new()
-                .prefix(&format!(".{name}."))
+            let prefix = format!(".{name}.");
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(&prefix);
+            // Created as any program's files are (0666 less the umask), not tempfile's 0600:
+            // outputs are for a shared results folder, a teammate or a web server too.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+            let tmp = builder
                 .tempfile_in(out)
                 .with_context(|| format!("{}: cannot write", out.display()))?;
             buffers.push(BufWriter::with_capacity(1 << 16, tmp));

@@ -1363,3 +1363,47 @@ fn every_bundled_scenario_runs() {
         }
     }
 }
+
+/// The mode bits of every file `coldsim run` writes under `umask`, by file name.
+#[cfg(unix)]
+fn modes_under_umask(umask: &str) -> Vec<(String, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, BASE).expect("write the scenario");
+    let out = dir.path().join("out");
+    let bin = assert_cmd::cargo::cargo_bin("coldsim");
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" run \"$1\" --out \"$2\" --quiet"))
+        .arg(&bin)
+        .arg(&scenario)
+        .arg(&out)
+        .status()
+        .expect("sh runs coldsim");
+    assert!(status.success(), "{status:?}");
+    let mut modes: Vec<(String, u32)> = list(&out)
+        .into_iter()
+        .map(|name| {
+            let mode = std::fs::metadata(out.join(&name))
+                .expect("metadata")
+                .permissions()
+                .mode();
+            (name, mode & 0o777)
+        })
+        .collect();
+    modes.sort();
+    assert!(modes.len() >= 4, "{modes:?}");
+    modes
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_honour_the_umask() {
+    for (name, mode) in modes_under_umask("022") {
+        assert_eq!(mode, 0o644, "{name} under umask 022: {mode:o}");
+    }
+    for (name, mode) in modes_under_umask("077") {
+        assert_eq!(mode, 0o600, "{name} under umask 077: {mode:o}");
+    }
+}
