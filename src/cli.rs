@@ -515,7 +515,9 @@ fn compare(args: CompareArgs) -> Result<()> {
         .unwrap_or_else(|| Path::new("output").join(format!("{}-compare", scenario.name)));
     check_out_dir(&out)?;
     let baseline_policy = Policy::baseline();
-    let first = baseline_policy.apply(&scenario, &scenario.functions);
+    let first = baseline_policy
+        .apply(&scenario, &scenario.functions)
+        .map_err(anyhow::Error::msg)?;
     let (sim, _) = simulate(&first, seed, None, args.quiet)?;
     let functions: Vec<_> = sim.functions().map(|(f, _)| f.clone()).collect();
     // A provisioned level beyond a function's limit or the account is refused before any run.
@@ -529,7 +531,9 @@ fn compare(args: CompareArgs) -> Result<()> {
         let summary = if *policy == baseline_policy {
             baseline.clone()
         } else {
-            let s = policy.apply(&scenario, &functions);
+            let s = policy
+                .apply(&scenario, &functions)
+                .map_err(anyhow::Error::msg)?;
             let (sim, _) = simulate(&s, seed, None, args.quiet)?;
             Summary::new(&s, seed, &sim)
         };
@@ -623,7 +627,9 @@ fn plan(args: PlanArgs) -> Result<()> {
     };
     let run_candidate = |i: usize| -> Result<Step> {
         let (value, policy) = &candidates[i];
-        let s = policy.apply(&scenario, &functions);
+        let s = policy
+            .apply(&scenario, &functions)
+            .map_err(anyhow::Error::msg)?;
         let (sim, _) = simulate(&s, seed, None, args.quiet)?;
         Ok(Step::new(
             value.clone(),

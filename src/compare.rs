@@ -103,7 +103,7 @@ impl Policy {
     /// function the traffic has (the scenario's and a trace's, from an earlier run), so that a
     /// trace's functions get the policy from time 0 too; each keeps the keep-alive the
     /// scenario gives it unless the policy is a keep-alive policy.
-    pub fn apply(&self, scenario: &Scenario, functions: &[Function]) -> Scenario {
+    pub fn apply(&self, scenario: &Scenario, functions: &[Function]) -> Result<Scenario, String> {
         let mut s = scenario.clone();
         s.functions = functions
             .iter()
@@ -114,15 +114,15 @@ impl Policy {
                     Change::KeepAlive(k) => f.keep_alive = k.clone(),
                     Change::Provisioned(n) => f.provisioned_concurrency = *n,
                     Change::Warmer(w) => f.warmer = Some(*w),
-                    Change::Memory(mb) => f.memory_mb = *mb,
+                    Change::Memory(mb) => f = f.with_memory(*mb)?,
                 }
-                f
+                Ok(f)
             })
-            .collect();
+            .collect::<Result<_, String>>()?;
         if let Change::KeepAlive(k) = &self.change {
             s.defaults.keep_alive = k.clone();
         }
-        s
+        Ok(s)
     }
 }
 

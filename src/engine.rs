@@ -243,8 +243,9 @@ struct Func {
     /// As `def.exec_pinned` and `def.memory_pinned`.
     exec_pinned: bool,
     memory_pinned: bool,
-    /// Factor on drawn init and exec times for its memory size (1 when as measured).
+    /// Factor on drawn exec times for its memory size (1 when as measured), and on init times.
     time_factor: f64,
+    init_factor: f64,
     /// The policy's window when it is the same for every idle container (see
     /// [`KeepAlive::constant_window`]): applied without asking the policy.
     window: Option<SimDuration>,
@@ -306,6 +307,7 @@ impl Func {
             alive: 0,
             reserved: def.reserved_concurrency,
             time_factor: def.time_factor(),
+            init_factor: def.init_factor(),
             tokens: u128::MAX,
             tokens_at: SimTime::ZERO,
             prewarm: 0,
@@ -1096,7 +1098,7 @@ impl Simulation {
                 }
                 let func = &mut self.funcs[fi];
                 served.start = Start::Cold;
-                served.init = scaled(func.def.init.sample(&mut func.cold_rng), func.time_factor);
+                served.init = scaled(func.def.init.sample(&mut func.cold_rng), func.init_factor);
                 if let Some(d) = &func.def.cold_exec {
                     served.exec = scaled(d.sample(&mut func.cold_rng), func.time_factor);
                 }

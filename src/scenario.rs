@@ -154,6 +154,10 @@ pub struct Function {
     pub package: Package,
     /// Whether its init preset is a custom runtime (`provided.*`), for the legacy INIT rule.
     pub custom_runtime: bool,
+    /// The runtime whose measured INIT times `init` samples, when it is a preset: measured at
+    /// the function's own size (so never scaled by `cpu_fraction`), and looked up again at the
+    /// new size by a memory what-if.
+    pub init_runtime: Option<String>,
     /// Ephemeral storage [MB]; 512 is included in the price.
     pub ephemeral_storage_mb: u32,
     /// Containers kept initialized from the start of the run to its end.
@@ -403,6 +407,7 @@ impl Scenario {
         Ok(Function {
             name: name.to_string(),
             custom_runtime: spec.is_custom_runtime(),
+            init_runtime: spec.runtime().map(str::to_string),
             memory_mb,
             memory_pinned: false,
             exec_pinned: false,
@@ -654,6 +659,14 @@ impl InitSpec {
         }
     }
 
+    /// The runtime it names, if it is a preset.
+    pub fn runtime(&self) -> Option<&str> {
+        match self {
+            InitSpec::Runtime(r) => Some(r),
+            InitSpec::Dist(_) => None,
+        }
+    }
+
     /// Whether it names a custom runtime (`provided.*`), whose INIT the legacy rule billed.
     pub fn is_custom_runtime(&self) -> bool {
         matches!(self, InitSpec::Runtime(r) if r.contains("provided"))
@@ -675,6 +688,32 @@ impl Function {
         let cpu = |mb: u32| f64::from(mb.min(ONE_VCPU_MB));
         let f = self.cpu_fraction;
         (1.0 - f) + f * cpu(self.reference_memory_mb) / cpu(self.memory_mb)
+    }
+
+    /// The factor on its init times: [`Function::time_factor`], except for a runtime's measured
+    /// INIT times, which were measured at the function's own size.
+    pub fn init_factor(&self) -> f64 {
+        if self.init_runtime.is_some() {
+            1.0
+        } else {
+            self.time_factor()
+        }
+    }
+
+    /// The memory what-if: the same function at `memory_mb`. Its times stay those measured at
+    /// `reference_memory_mb` (the size the file gives), scaled by [`Function::time_factor`]; a
+    /// runtime's init preset is looked up again at the new size; the size applies to every
+    /// invocation, a trace's rows included. Every command that varies memory (compare, plan,
+    /// sweep) makes the same function.
+    pub fn with_memory(&self, memory_mb: u32) -> Result<Function, String> {
+        let mut f = self.clone();
+        f.memory_mb = memory_mb;
+        f.memory_pinned = true;
+        if let Some(r) = &f.init_runtime {
+            f.init = crate::preset::init_preset(r, f.arch, memory_mb, f.package)
+                .map_err(|e| format!("function {:?}: init: {e}", f.name))?;
+        }
+        Ok(f)
     }
 }
 
@@ -782,6 +821,9 @@ struct Checker<'a> {
     path: &'a Path,
     doc: Option<toml_edit::Document<&'a str>>,
     text: &'a str,
+    /// The scenario as its file has it, when this text is a what-if edit of it: the sizes its
+    /// functions' times were measured at.
+    written: Option<&'a Scenario>,
 }
 
 impl Checker<'_> {
@@ -867,6 +909,25 @@ impl Scenario {
 
     /// Parses and validates scenario text; `path` only names the source in errors and gives the default name.
     pub fn from_toml(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        Scenario::parse(text, path, None)
+    }
+
+    /// Parses and validates a what-if edit of the scenario `written` (its text with some keys
+    /// set): a function's times stay measured at the size the file gives it (its
+    /// `reference_memory_mb` unless the edit sets one), as [`Function::with_memory`] does.
+    pub fn from_toml_variant(
+        text: &str,
+        path: &Path,
+        written: &Scenario,
+    ) -> Result<Scenario, ScenarioError> {
+        Scenario::parse(text, path, Some(written))
+    }
+
+    fn parse(
+        text: &str,
+        path: &Path,
+        written: Option<&Scenario>,
+    ) -> Result<Scenario, ScenarioError> {
         let de = toml::Deserializer::parse(text).map_err(|e| syntax(path, text, "", &e))?;
         let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
             let key = e.path().to_string();
@@ -881,6 +942,7 @@ impl Scenario {
             path,
             doc: toml_edit::Document::parse(text).ok(),
             text,
+            written,
         };
         raw.validate(&check)
     }
@@ -1179,7 +1241,14 @@ impl RawScenario {
                     ),
                 ));
             }
-            let reference_memory_mb = merged.reference_memory_mb.unwrap_or(memory_mb);
+            let written_reference = check
+                .written
+                .and_then(|w| w.functions.iter().find(|g| g.name == name))
+                .map(|g| g.reference_memory_mb);
+            let reference_memory_mb = merged
+                .reference_memory_mb
+                .or(written_reference)
+                .unwrap_or(memory_mb);
             if reference_memory_mb == 0 || reference_memory_mb > MAX_MEMORY_MB {
                 return Err(check.invalid(
                     &at("reference_memory_mb"),
@@ -1271,6 +1340,7 @@ impl RawScenario {
                 exec_pinned,
                 arch,
                 custom_runtime: init_spec.is_custom_runtime(),
+                init_runtime: init_spec.runtime().map(str::to_string),
                 arrival,
                 init,
                 exec,

@@ -306,10 +306,12 @@ pub fn scale_traffic(scenario: &mut Scenario, factor: f64) -> Result<(), String>
     Ok(())
 }
 
-/// The scenario of one grid point: every set applied to the text, validated, then traffic scaled.
+/// The scenario of one grid point: every set applied to the text, validated as a what-if of
+/// `written` (the scenario of the text as given), then traffic scaled.
 pub fn point_scenario(
     scenario_text: &str,
     path: &Path,
+    written: &Scenario,
     sets: &[Set],
     values: &[&str],
 ) -> Result<Scenario, String> {
@@ -322,7 +324,7 @@ pub fn point_scenario(
             text = set_key(&text, &s.key, v).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
-    let mut scenario = Scenario::from_toml(&text, path).map_err(|e| {
+    let mut scenario = Scenario::from_toml_variant(&text, path, written).map_err(|e| {
         let point: Vec<String> = sets
             .iter()
             .zip(values)
@@ -591,7 +593,7 @@ pub fn run_sweep(
     let mut scenarios = Vec::with_capacity(indices.len());
     for index in 0..total {
         let values = grid_point(sets, index);
-        let s = point_scenario(scenario_text, path, sets, &values)?;
+        let s = point_scenario(scenario_text, path, &base, sets, &values)?;
         if indices.binary_search(&index).is_ok() {
             scenarios.push((index, values, s));
         }

@@ -445,7 +445,11 @@ fn simulated_comparison() -> Comparison {
         sim.run(&mut ());
         Summary::new(s, seed, &sim)
     };
-    let base = summary(&Policy::baseline().apply(&scenario, &scenario.functions));
+    let base = summary(
+        &Policy::baseline()
+            .apply(&scenario, &scenario.functions)
+            .expect("applies"),
+    );
     let policies = [
         "fixed:10m",
         "fixed:1m",
@@ -460,7 +464,11 @@ fn simulated_comparison() -> Comparison {
         .iter()
         .map(|p| {
             let policy = Policy::parse(p).unwrap_or_else(|e| panic!("{e}"));
-            let s = summary(&policy.apply(&scenario, &scenario.functions));
+            let s = summary(
+                &policy
+                    .apply(&scenario, &scenario.functions)
+                    .expect("applies"),
+            );
             Row::new(p, &s, base.totals.gb_s.idle)
         })
         .collect();

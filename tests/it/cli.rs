@@ -1375,7 +1375,9 @@ fn modes_under_umask(umask: &str) -> Vec<(String, u32)> {
     let bin = assert_cmd::cargo::cargo_bin("coldsim");
     let status = std::process::Command::new("sh")
         .arg("-c")
-        .arg(format!("umask {umask} && exec \"$0\" run \"$1\" --out \"$2\" --quiet"))
+        .arg(format!(
+            "umask {umask} && exec \"$0\" run \"$1\" --out \"$2\" --quiet"
+        ))
         .arg(&bin)
         .arg(&scenario)
         .arg(&out)

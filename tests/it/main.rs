@@ -10,6 +10,7 @@ mod hardening;
 mod invariants;
 mod policy;
 mod sweep;
+mod variant;
 
 /// Asserts a user error of `coldsim ARGS`: a failure exit code (no signal), no panic, exactly
 /// one stderr line starting with `error: ` and naming each of `needles`, and no output folder

@@ -62,7 +62,8 @@ fn rows_equal_single_runs_with_the_same_seeds() {
     assert_eq!(result.points.len(), 4);
     for p in &result.points {
         let values: Vec<&str> = p.values.iter().map(String::as_str).collect();
-        let s = point_scenario(SMALL, Path::new(PATH), &sets, &values).expect("valid");
+        let s = point_scenario(SMALL, Path::new(PATH), &scenario(SMALL), &sets, &values)
+            .expect("valid");
         // The key paths took effect.
         assert_eq!(
             s.platform.account_concurrency.to_string(),
@@ -106,7 +107,14 @@ fn rows_equal_single_runs_with_the_same_seeds() {
     let one = sweep(SMALL, &sets[..1], 1, None);
     let csv = String::from_utf8(one.to_csv()).expect("utf-8");
     let row: Vec<&str> = csv.lines().nth(2).expect("row").split(',').collect();
-    let s = point_scenario(SMALL, Path::new(PATH), &sets[..1], &["1000"]).expect("valid");
+    let s = point_scenario(
+        SMALL,
+        Path::new(PATH),
+        &scenario(SMALL),
+        &sets[..1],
+        &["1000"],
+    )
+    .expect("valid");
     let mut sim = Simulation::with_options(&s, 5, None);
     sim.run(&mut ());
     let t = Summary::new(&s, 5, &sim).totals;
