@@ -10,20 +10,21 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
-use crate::compare::{Change, Comparison, Policy, Row};
+use crate::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::engine::{ArrivalSource, MAX_SERIES_ROWS, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
-use crate::plan::{MEMORY_GRID, Slo, Step, Vary, bisect, keep_alive_grid};
+use crate::plan::{Minimize, Slo, Step, Vary, candidates, search};
 use crate::report::{Summary, series_csv, table};
 use crate::rng::Streams;
 use crate::scenario::{
     Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,
     MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
 };
+use crate::table::{Column, fit, terminal_width};
 use crate::time::SimDuration;
 use crate::trace::{
     MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions, TraceReader,
@@ -92,10 +93,14 @@ struct PlanArgs {
     /// "<1%"). Repeat for several; all must hold.
     #[arg(long = "slo", value_name = "OBJECTIVE", required = true, value_parser = parse_slo)]
     slos: Vec<Slo>,
-    /// The knob: provisioned concurrency (the same level for every function) or a fixed
-    /// keep-alive window (for every function).
+    /// The knob: provisioned concurrency (the same level for every function), a fixed
+    /// keep-alive window or a memory size (for every function).
     #[arg(long, value_enum)]
     vary: VaryArg,
+    /// What "best" means among the settings that meet every objective: the bill, or the
+    /// memory idle containers hold (what the provider carries).
+    #[arg(long, value_enum, default_value = "cost")]
+    minimize: MinimizeArg,
     /// Where to write the outputs [default: output/<scenario name>-plan/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -105,6 +110,12 @@ struct PlanArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum MinimizeArg {
+    Cost,
+    IdleMemory,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -306,7 +317,7 @@ fn parse_duration(text: &str) -> Result<SimDuration, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
@@ -332,16 +343,17 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run_scenario(args),
         Command::Cost(args) => cost(*args),
         Command::Compare(args) => compare(args),
-        Command::Plan(args) => plan(args),
+        Command::Plan(args) => return plan(args),
         Command::Sweep(args) => sweep(args),
         Command::Merge(args) => merge(args),
         Command::GenTrace(args) => gen_trace(args),
     }
+    .map(|()| ExitCode::SUCCESS)
 }
 
 /// Checks the flags, lays the region out to plan its scale, then streams its files into place.
@@ -565,15 +577,18 @@ fn compare(args: CompareArgs) -> Result<()> {
     Ok(())
 }
 
-/// Runs the scenario as configured to learn its functions and peak, then bisects the knob's
-/// candidates for the first that meets every objective (the metrics improve along them:
-/// more provisioned containers, longer windows), which is also the cheapest (provisioned:
-/// cost grows with the level; keep-alive: idle memory grows with the window).
-fn plan(args: PlanArgs) -> Result<()> {
+/// Runs the scenario as configured to learn its functions and peak, then searches the knob's
+/// settings for the best that meets every objective (see [`crate::plan::search`]). Exits with
+/// [`NO_SETTING_MEETS`] when none does, after writing what was examined.
+fn plan(args: PlanArgs) -> Result<ExitCode> {
     let vary = match args.vary {
         VaryArg::Provisioned => Vary::Provisioned,
         VaryArg::KeepAlive => Vary::KeepAlive,
         VaryArg::Memory => Vary::Memory,
+    };
+    let minimize = match args.minimize {
+        MinimizeArg::Cost => Minimize::Cost,
+        MinimizeArg::IdleMemory => Minimize::IdleMemory,
     };
     let scenario = Scenario::load(&args.scenario)?;
     let seed = args.seed.unwrap_or(scenario.seed);
@@ -582,6 +597,11 @@ fn plan(args: PlanArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}-plan", scenario.name)));
     check_out_dir(&out)?;
+    if !args.quiet {
+        for w in args.slos.iter().filter_map(Slo::warning) {
+            eprintln!("warning: {w}");
+        }
+    }
     let (first, _) = simulate(&scenario, seed, None, args.quiet)?;
     let functions: Vec<_> = first.functions().map(|(f, _)| f.clone()).collect();
     let peak = first
@@ -589,44 +609,9 @@ fn plan(args: PlanArgs) -> Result<()> {
         .map(|(_, s)| s.levels.peak_busy)
         .max()
         .unwrap_or(0);
-    let candidates: Vec<(String, Policy)> = match vary {
-        Vary::Provisioned => (0..=peak)
-            .map(|n| {
-                let p = Policy {
-                    label: format!("provisioned:{n}"),
-                    change: Change::Provisioned(n),
-                };
-                (n.to_string(), p)
-            })
-            .collect(),
-        Vary::KeepAlive => keep_alive_grid()
-            .into_iter()
-            .map(|idle| {
-                let spec = if idle == SimDuration::ZERO {
-                    KeepAliveSpec::None
-                } else {
-                    KeepAliveSpec::Fixed { idle, extend: None }
-                };
-                let p = Policy {
-                    label: format!("fixed:{idle}"),
-                    change: Change::KeepAlive(spec),
-                };
-                (idle.to_string(), p)
-            })
-            .collect(),
-        Vary::Memory => MEMORY_GRID
-            .iter()
-            .map(|&mb| {
-                let p = Policy {
-                    label: format!("memory:{mb}"),
-                    change: Change::Memory(mb),
-                };
-                (mb.to_string(), p)
-            })
-            .collect(),
-    };
+    let candidates = candidates(vary, &scenario, &functions, peak);
     let run_candidate = |i: usize| -> Result<Step> {
-        let (value, policy) = &candidates[i];
+        let (value, policy) = &candidates.list[i];
         let s = policy
             .apply(&scenario, &functions)
             .map_err(anyhow::Error::msg)?;
@@ -637,25 +622,39 @@ fn plan(args: PlanArgs) -> Result<()> {
             &Summary::new(&s, seed, &sim),
         ))
     };
-    let (mut examined, mut answer) = bisect(candidates.len(), run_candidate)?;
-    if vary == Vary::Memory {
-        // Latency only improves with memory, but the bill does not follow: a larger size
-        // costs more per second and runs fewer seconds. Every size from the smallest that
-        // meets the objectives is examined, and the cheapest of those that meet is the answer.
-        if let Some(first) = answer {
-            for i in first..candidates.len() {
-                if examined.iter().all(|(j, _)| *j != i) {
-                    examined.push((i, run_candidate(i)?));
-                }
-            }
-            answer = examined
-                .iter()
-                .filter(|(i, s)| *i >= first && s.meets)
-                .min_by(|a, b| a.1.cost_usd.total_cmp(&b.1.cost_usd).then(a.0.cmp(&b.0)))
-                .map(|(i, _)| *i);
+    let floor = |i: usize| match minimize {
+        Minimize::Cost => candidates.cost_floor.as_ref().map(|f| f[i]),
+        Minimize::IdleMemory => None,
+    };
+    let outcome = search(
+        candidates.list.len(),
+        &args.slos,
+        minimize,
+        floor,
+        run_candidate,
+    )?;
+    let mut notes = candidates.notes.clone();
+    if let Some(from) = outcome.pruned_from {
+        let skipped: Vec<&str> = (from..candidates.list.len())
+            .filter(|i| outcome.examined.iter().all(|(j, _)| j != i))
+            .map(|i| candidates.list[i].0.as_str())
+            .collect();
+        if let (Some(a), Some(b)) = (skipped.first(), skipped.last()) {
+            notes.push(format!(
+                "{} not run: the provisioned concurrency configured alone costs more than the answer",
+                if a == b { format!("setting {a}") } else { format!("settings {a} to {b}") }
+            ));
         }
     }
-    examined.sort_by_key(|(i, _)| *i);
+    let step_of = |i: Option<usize>| {
+        i.and_then(|a| {
+            outcome
+                .examined
+                .iter()
+                .find(|(j, _)| *j == a)
+                .map(|(_, s)| s.clone())
+        })
+    };
     let result = PlanResult {
         scenario: scenario.name.clone(),
         seed,
@@ -664,14 +663,12 @@ fn plan(args: PlanArgs) -> Result<()> {
             Vary::KeepAlive => "keep_alive",
             Vary::Memory => "memory",
         },
+        minimize: minimize.as_str(),
         slos: args.slos.iter().map(|s| s.text.clone()).collect(),
-        answer: answer.and_then(|a| {
-            examined
-                .iter()
-                .find(|(i, _)| *i == a)
-                .map(|(_, s)| s.clone())
-        }),
-        examined: examined.into_iter().map(|(_, s)| s).collect(),
+        answer: step_of(outcome.answer),
+        closest_miss: step_of(outcome.closest_miss),
+        notes,
+        examined: outcome.examined.iter().map(|(_, s)| s.clone()).collect(),
     };
     let mut json = serde_json::to_vec_pretty(&result)?;
     json.push(b'\n');
@@ -708,49 +705,101 @@ fn plan(args: PlanArgs) -> Result<()> {
     )?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
-        let knob = match vary {
-            Vary::Provisioned => "provisioned concurrency per function",
-            Vary::KeepAlive => "fixed keep-alive window",
-            Vary::Memory => "memory size [MB] of every function",
-        };
-        match &result.answer {
-            Some(a) => writeln!(
-                stdout,
-                "{}: cheapest {knob} meeting {}: {} ({:.4} USD, {:.1} idle GB-s)",
-                scenario.name,
-                result.slos.join(" and "),
-                a.value,
-                a.cost_usd,
-                a.idle_gb_s
-            )?,
-            None => writeln!(
-                stdout,
-                "{}: no {knob} examined meets {} (the largest examined was {})",
-                scenario.name,
-                result.slos.join(" and "),
-                candidates.last().map_or("-", |c| c.0.as_str())
-            )?,
-        }
-        for s in &result.examined {
-            let values: Vec<String> = s
-                .values
-                .iter()
-                .zip(&result.slos)
-                .map(|(v, o)| format!("{o}: {}", v.map_or("-".into(), |x| format!("{x:.4}"))))
-                .collect();
-            writeln!(
-                stdout,
-                "  {:>8}  {}  {:.4} USD  {:.1} idle GB-s  {}",
-                s.value,
-                if s.meets { "meets" } else { "fails" },
-                s.cost_usd,
-                s.idle_gb_s,
-                values.join(", ")
-            )?;
-        }
+        write!(
+            stdout,
+            "{}",
+            plan_text(&result, &args.slos, vary, minimize, terminal_width())
+        )?;
         writeln!(stdout, "wrote {}", out.display())?;
     }
-    Ok(())
+    Ok(if result.answer.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(NO_SETTING_MEETS)
+    })
+}
+
+/// The exit code of `coldsim plan` when no setting examined meets every objective.
+pub const NO_SETTING_MEETS: u8 = 3;
+
+/// What `coldsim plan` prints: the answer (or the closest miss), the notes, and a table of
+/// every setting examined, each objective's value in the objective's own unit.
+fn plan_text(
+    result: &PlanResult,
+    slos: &[Slo],
+    vary: Vary,
+    minimize: Minimize,
+    width: Option<usize>,
+) -> String {
+    use std::fmt::Write as _;
+    let knob = match vary {
+        Vary::Provisioned => "provisioned concurrency per function",
+        Vary::KeepAlive => "fixed keep-alive window",
+        Vary::Memory => "memory size [MB] of every function",
+    };
+    let by = match minimize {
+        Minimize::Cost => "cheapest",
+        Minimize::IdleMemory => "least idle memory",
+    };
+    let values = |s: &Step| -> String {
+        s.values
+            .iter()
+            .zip(slos)
+            .map(|(v, o)| format!("{}: {}", o.text, o.show(*v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut text = String::new();
+    let _ = match (&result.answer, &result.closest_miss) {
+        (Some(a), _) => writeln!(
+            text,
+            "{}: {by} {knob} meeting every objective: {} ({:.6} USD, {:.1} idle GB-s; {})",
+            result.scenario,
+            a.value,
+            a.cost_usd,
+            a.idle_gb_s,
+            values(a)
+        ),
+        (None, Some(m)) => writeln!(
+            text,
+            "{}: no {knob} examined meets every objective; the closest miss is {} ({})",
+            result.scenario,
+            m.value,
+            values(m)
+        ),
+        (None, None) => writeln!(text, "{}: no {knob} could be examined", result.scenario),
+    };
+    for n in &result.notes {
+        let _ = writeln!(text, "note: {n}");
+    }
+    let mut columns = vec![
+        Column::key(match vary {
+            Vary::Provisioned => "provisioned",
+            Vary::KeepAlive => "keep-alive",
+            Vary::Memory => "memory MB",
+        }),
+        Column::number("meets", 0),
+        Column::number("cost USD", 0),
+        Column::number("idle GB-s", 1),
+    ];
+    columns.extend(slos.iter().map(|o| Column::number(&o.text, 0)));
+    let rows: Vec<Vec<String>> = result
+        .examined
+        .iter()
+        .map(|s| {
+            let mut row = vec![
+                s.value.clone(),
+                if s.meets { "yes" } else { "no" }.to_string(),
+                format!("{:.6}", s.cost_usd),
+                format!("{:.1}", s.idle_gb_s),
+            ];
+            row.extend(s.values.iter().zip(slos).map(|(v, o)| o.show(*v)));
+            row
+        })
+        .collect();
+    text.push_str(&fit(&columns, &rows, width, "plan.csv"));
+    text.push('\n');
+    text
 }
 
 #[derive(Debug, clap::Args)]
@@ -914,8 +963,11 @@ struct PlanResult {
     scenario: String,
     seed: u64,
     vary: &'static str,
+    minimize: &'static str,
     slos: Vec<String>,
     answer: Option<Step>,
+    closest_miss: Option<Step>,
+    notes: Vec<String>,
     examined: Vec<Step>,
 }
 

@@ -28,5 +28,6 @@ pub mod rng;
 pub mod scenario;
 pub mod stats;
 pub mod sweep;
+pub mod table;
 pub mod time;
 pub mod trace;

@@ -2,7 +2,10 @@
 
 use serde::Serialize;
 
+use crate::compare::{Change, Policy};
+use crate::keep_alive::KeepAliveSpec;
 use crate::report::Summary;
+use crate::scenario::{Function, Scenario};
 use crate::time::SimDuration;
 
 /// What an objective bounds.
@@ -35,6 +38,48 @@ pub enum Percentile {
     P999,
 }
 
+/// The unit an objective's bound is written in, which its values are shown in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Microseconds.
+    Us,
+    /// Milliseconds (also a bare latency number).
+    Ms,
+    /// Seconds.
+    S,
+    /// Minutes.
+    Min,
+    /// A fraction, like 0.01.
+    Fraction,
+    /// A percentage, like 1%.
+    Percent,
+}
+
+impl Unit {
+    /// How many of the metric's own units ([ms] or a fraction) make one of this unit.
+    fn scale(self) -> f64 {
+        match self {
+            Unit::Us => 0.001,
+            Unit::Ms | Unit::Fraction => 1.0,
+            Unit::S => 1000.0,
+            Unit::Min => 60_000.0,
+            Unit::Percent => 0.01,
+        }
+    }
+
+    /// The unit's symbol after a number ("ms", "%"); empty for a fraction.
+    fn symbol(self) -> &'static str {
+        match self {
+            Unit::Us => " us",
+            Unit::Ms => " ms",
+            Unit::S => " s",
+            Unit::Min => " min",
+            Unit::Fraction => "",
+            Unit::Percent => " %",
+        }
+    }
+}
+
 /// A service-level objective, like `p99<300ms` or `cold_start_ratio<0.01`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slo {
@@ -46,6 +91,8 @@ pub struct Slo {
     pub bound: f64,
     /// `<=` rather than `<`.
     pub inclusive: bool,
+    /// The unit the bound is written in.
+    pub unit: Unit,
 }
 
 impl Slo {
@@ -79,20 +126,22 @@ impl Slo {
                 ));
             }
         };
-        let bound = match metric {
+        let (bound, unit) = match metric {
             Metric::ColdStartRatio | Metric::ThrottledRatio => {
-                let (v, scale) = match rest.strip_suffix('%') {
-                    Some(p) => (p, 0.01),
-                    None => (rest, 1.0),
+                let (v, unit) = match rest.strip_suffix('%') {
+                    Some(p) => (p, Unit::Percent),
+                    None => (rest, Unit::Fraction),
                 };
-                v.trim()
+                let bound = v
+                    .trim()
                     .parse::<f64>()
                     .ok()
                     .filter(|x| x.is_finite() && *x >= 0.0)
-                    .map(|x| x * scale)
+                    .map(|x| x * unit.scale())
                     .ok_or_else(|| {
                         format!("--slo {text:?}: {rest:?} is not a ratio like 0.01 or 1%")
-                    })?
+                    })?;
+                (bound, unit)
             }
             _ => parse_ms(rest).ok_or_else(|| {
                 format!("--slo {text:?}: {rest:?} is not a duration like 300ms or 1.5s")
@@ -103,7 +152,55 @@ impl Slo {
             metric,
             bound,
             inclusive,
+            unit,
         })
+    }
+
+    /// A value of the metric ([ms] or a fraction) in the objective's own unit, with its
+    /// symbol: `322.3 ms`, `0.0034 %`; `-` when there is none.
+    pub fn show(&self, value: Option<f64>) -> String {
+        match value {
+            Some(v) => format!(
+                "{}{}",
+                significant(v / self.unit.scale()),
+                self.unit.symbol()
+            ),
+            None => "-".into(),
+        }
+    }
+
+    /// A warning for an objective that reads like something else: a bare ratio above 0.5
+    /// (`cold_start_ratio<1` allows every arrival to be cold; `1%` was likely meant).
+    pub fn warning(&self) -> Option<String> {
+        let ratio = matches!(self.metric, Metric::ColdStartRatio | Metric::ThrottledRatio);
+        (ratio && self.unit == Unit::Fraction && self.bound > 0.5).then(|| {
+            format!(
+                "--slo {}: a bare ratio is a fraction, so this allows {} % of arrivals; write {}% for a percentage",
+                self.text,
+                significant(self.bound * 100.0),
+                significant(self.bound)
+            )
+        })
+    }
+
+    /// How far a value misses the objective, relative to the bound: 0 when it is met, the
+    /// excess over the bound otherwise (infinite for a bound of 0, or no value).
+    pub fn shortfall(&self, value: Option<f64>) -> f64 {
+        let Some(v) = value else {
+            return f64::INFINITY;
+        };
+        let met = if self.inclusive {
+            v <= self.bound
+        } else {
+            v < self.bound
+        };
+        if met {
+            0.0
+        } else if self.bound > 0.0 {
+            (v / self.bound - 1.0).max(f64::MIN_POSITIVE)
+        } else {
+            f64::INFINITY
+        }
     }
 
     /// The metric's value in a run's totals; `None` when it has none (nothing served).
@@ -138,25 +235,71 @@ impl Slo {
     }
 }
 
-/// A decimal duration in milliseconds: `300ms`, `1.5s`, `250` (ms).
-fn parse_ms(text: &str) -> Option<f64> {
+/// A decimal duration in milliseconds and the unit it was written in: `300ms`, `1.5s`, `250` (ms).
+fn parse_ms(text: &str) -> Option<(f64, Unit)> {
     let t = text.trim();
-    let (num, scale) = if let Some(n) = t.strip_suffix("ms") {
-        (n, 1.0)
+    let (num, unit) = if let Some(n) = t.strip_suffix("ms") {
+        (n, Unit::Ms)
     } else if let Some(n) = t.strip_suffix("us") {
-        (n, 0.001)
+        (n, Unit::Us)
     } else if let Some(n) = t.strip_suffix('s') {
-        (n, 1000.0)
+        (n, Unit::S)
     } else if let Some(n) = t.strip_suffix('m') {
-        (n, 60_000.0)
+        (n, Unit::Min)
     } else {
-        (t, 1.0)
+        (t, Unit::Ms)
     };
     num.trim()
         .parse::<f64>()
         .ok()
         .filter(|x| x.is_finite() && *x >= 0.0)
-        .map(|x| x * scale)
+        .map(|x| (x * unit.scale(), unit))
+}
+
+/// A number with one decimal from 100 up, else four significant digits with trailing zeros
+/// dropped: `322.0`, `1736.7`, `0.0034`, `12.35`, `0`.
+pub fn significant(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x.abs() >= 100.0 {
+        return format!("{x:.1}");
+    }
+    let decimals = if x == 0.0 {
+        1
+    } else {
+        (3 - x.abs().log10().floor() as i32).max(1) as usize
+    };
+    let text = format!("{x:.decimals$}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// What a plan ranks the settings that meet every objective by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Minimize {
+    /// The bill [USD].
+    #[default]
+    Cost,
+    /// Memory held by idle containers [GB·s]: what the provider carries.
+    IdleMemory,
+}
+
+impl Minimize {
+    /// The name plan.json gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Minimize::Cost => "cost",
+            Minimize::IdleMemory => "idle_memory",
+        }
+    }
+
+    /// The measure of a step.
+    pub fn of(self, s: &Step) -> f64 {
+        match self {
+            Minimize::Cost => s.cost_usd,
+            Minimize::IdleMemory => s.idle_gb_s,
+        }
+    }
 }
 
 /// The knob a plan turns.
@@ -180,6 +323,151 @@ pub fn keep_alive_grid() -> Vec<SimDuration> {
         .iter()
         .map(|m| SimDuration::from_secs(m * 60))
         .collect()
+}
+
+/// The settings a plan examines, smallest first, and what a person should know about them.
+#[derive(Clone, Debug)]
+pub struct Candidates {
+    /// Each setting as a person reads it ("5", "10m", "1024") with the policy that makes it.
+    pub list: Vec<(String, Policy)>,
+    /// Notes on the range examined or on the knob, for the terminal and plan.json.
+    pub notes: Vec<String>,
+    /// A lower bound of each candidate's bill [USD], non-decreasing along the list, when one is
+    /// known: the provisioned concurrency configured, billed whatever the traffic.
+    pub cost_floor: Option<Vec<f64>>,
+}
+
+/// The most provisioned containers per function the platform accepts for all `functions` at
+/// once, with the rule that limits it: each function's concurrency limit (its reserved
+/// concurrency, else the account's), and all of them together within the account.
+pub fn most_provisioned(scenario: &Scenario, functions: &[Function]) -> (u32, String) {
+    let account = scenario.platform.account_concurrency;
+    let share = account / u32::try_from(functions.len().max(1)).unwrap_or(u32::MAX);
+    let mut most = (
+        share,
+        format!(
+            "{} functions with that many each must fit account_concurrency ({account})",
+            functions.len()
+        ),
+    );
+    for f in functions {
+        let cap = f.reserved_concurrency.unwrap_or(account);
+        if cap < most.0 {
+            let why = match f.reserved_concurrency {
+                Some(_) => "its reserved concurrency",
+                None => "account_concurrency",
+            };
+            most = (
+                cap,
+                format!(
+                    "function {:?} may run at most {cap} containers at once ({why})",
+                    f.name
+                ),
+            );
+        }
+    }
+    most
+}
+
+/// The settings of `vary` to examine for `functions` (every function the traffic has, as the
+/// scenario runs them), whose most busy containers at once was `peak` as written.
+pub fn candidates(
+    vary: Vary,
+    scenario: &Scenario,
+    functions: &[Function],
+    peak: u32,
+) -> Candidates {
+    let mut notes = Vec::new();
+    let mut cost_floor = None;
+    let list = match vary {
+        Vary::Provisioned => {
+            let (most, why) = most_provisioned(scenario, functions);
+            if most < peak {
+                notes.push(format!(
+                    "levels 0 to {most} examined, below the peak of {peak} busy containers: {why}"
+                ));
+            }
+            let top = peak.min(most);
+            cost_floor = provisioned_floor(scenario, functions)
+                .map(|per_level| (0..=top).map(|n| per_level * f64::from(n)).collect());
+            (0..=top)
+                .map(|n| {
+                    let p = Policy {
+                        label: format!("provisioned:{n}"),
+                        change: Change::Provisioned(n),
+                    };
+                    (n.to_string(), p)
+                })
+                .collect()
+        }
+        Vary::KeepAlive => keep_alive_grid()
+            .into_iter()
+            .map(|idle| {
+                let spec = if idle == SimDuration::ZERO {
+                    KeepAliveSpec::None
+                } else {
+                    KeepAliveSpec::Fixed { idle, extend: None }
+                };
+                let p = Policy {
+                    label: format!("fixed:{idle}"),
+                    change: Change::KeepAlive(spec),
+                };
+                (idle.to_string(), p)
+            })
+            .collect(),
+        Vary::Memory => {
+            if functions
+                .iter()
+                .all(|f| f.cpu_fraction == 0.0 && f.init_runtime.is_none())
+            {
+                notes.push(
+                    "latency does not depend on memory here: every function has cpu_fraction = 0 and an init that is not a runtime's measured one, so only the bill changes; set cpu_fraction to the CPU-bound share of a function's times to model it"
+                        .to_string(),
+                );
+            }
+            MEMORY_GRID
+                .iter()
+                .map(|&mb| {
+                    let p = Policy {
+                        label: format!("memory:{mb}"),
+                        change: Change::Memory(mb),
+                    };
+                    (mb.to_string(), p)
+                })
+                .collect()
+        }
+    };
+    Candidates {
+        list,
+        notes,
+        cost_floor,
+    }
+}
+
+/// The bill [USD] of one provisioned container per function held through the statistics
+/// window, as the engine bills it (the window rounded up to 5 minutes, MB·s truncated), when
+/// every level is held unchanged for the whole run: a run with a set duration and no
+/// provisioned schedule or target tracking. Level n bills n times this whatever the traffic.
+fn provisioned_floor(scenario: &Scenario, functions: &[Function]) -> Option<f64> {
+    const UNIT_US: u64 = 300 * 1_000_000;
+    let duration = scenario.duration?;
+    if functions.iter().any(|f| f.scaling.is_some()) {
+        return None;
+    }
+    let window = duration
+        .as_micros()
+        .saturating_sub(scenario.warmup.as_micros());
+    let held = u128::from(window.div_ceil(UNIT_US) * UNIT_US);
+    let prices = &scenario.cost.sheet.provisioned.concurrency_usd_per_gb_s;
+    Some(
+        functions
+            .iter()
+            .map(|f| {
+                let mb_s = held * u128::from(f.memory_mb) / 1_000_000;
+                mb_s as f64 / 1024.0 * prices.get(f.arch)
+            })
+            .sum(),
+    )
 }
 
 /// One setting examined.
@@ -244,6 +532,93 @@ pub fn bisect<E>(n: usize, mut run: impl FnMut(usize) -> Result<Step, E>) -> Res
     Ok((examined, Some(hi)))
 }
 
+/// What [`search`] found.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Every candidate run, as (candidate, step), by candidate.
+    pub examined: Vec<(usize, Step)>,
+    /// The best candidate that meets every objective.
+    pub answer: Option<usize>,
+    /// Without an answer, the examined candidate that misses the objectives by the least.
+    pub closest_miss: Option<usize>,
+    /// The first candidate not run because its lower bound already exceeded the best found.
+    pub pruned_from: Option<usize>,
+}
+
+/// The best of candidates `0..n` that meet every objective, ranked by `minimize` (ties to the
+/// smaller candidate). Meeting the objectives is assumed monotone along the candidates (more
+/// provisioned containers, longer windows, more memory: never worse latency or cold starts),
+/// so [`bisect`] finds the first that meets; the measure is not monotone (provisioned duration
+/// is billed below on-demand, a larger size runs shorter), so every candidate from there on is
+/// run, except those whose `floor` (a lower bound of the measure, non-decreasing along the
+/// candidates) is already above the best found: they, and all after them, cannot be better.
+pub fn search<E>(
+    n: usize,
+    slos: &[Slo],
+    minimize: Minimize,
+    floor: impl Fn(usize) -> Option<f64>,
+    mut run: impl FnMut(usize) -> Result<Step, E>,
+) -> Result<Outcome, E> {
+    let (mut examined, first) = bisect(n, &mut run)?;
+    let mut pruned_from = None;
+    if let Some(first) = first {
+        let best = |examined: &[(usize, Step)]| {
+            examined
+                .iter()
+                .filter(|(i, s)| *i >= first && s.meets)
+                .map(|(_, s)| minimize.of(s))
+                .min_by(f64::total_cmp)
+        };
+        for i in first..n {
+            if let (Some(lb), Some(b)) = (floor(i), best(&examined)) {
+                if lb > b {
+                    pruned_from = Some(i);
+                    break;
+                }
+            }
+            if examined.iter().all(|(j, _)| *j != i) {
+                examined.push((i, run(i)?));
+            }
+        }
+    }
+    examined.sort_by_key(|(i, _)| *i);
+    let answer = examined
+        .iter()
+        .filter(|(_, s)| s.meets)
+        .min_by(|a, b| {
+            minimize
+                .of(&a.1)
+                .total_cmp(&minimize.of(&b.1))
+                .then(a.0.cmp(&b.0))
+        })
+        .map(|(i, _)| *i);
+    let closest_miss = match answer {
+        Some(_) => None,
+        None => examined
+            .iter()
+            .map(|(i, s)| {
+                let miss = slos
+                    .iter()
+                    .zip(&s.values)
+                    .map(|(o, v)| o.shortfall(*v))
+                    .fold(0.0, f64::max);
+                (*i, miss, minimize.of(s))
+            })
+            .min_by(|a, b| {
+                a.1.total_cmp(&b.1)
+                    .then(a.2.total_cmp(&b.2))
+                    .then(a.0.cmp(&b.0))
+            })
+            .map(|(i, _, _)| i),
+    };
+    Ok(Outcome {
+        examined,
+        answer,
+        closest_miss,
+        pruned_from,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,5 +675,161 @@ mod tests {
         }
         let (_, none) = bisect::<()>(10, |_| Ok(step(false))).expect("no error");
         assert_eq!(none, None);
+    }
+
+    fn step(meets: bool, cost_usd: f64, idle_gb_s: f64) -> Step {
+        Step {
+            value: String::new(),
+            meets,
+            values: vec![],
+            cost_usd,
+            idle_gb_s,
+        }
+    }
+
+    #[test]
+    fn the_search_answers_the_cheapest_that_meets_not_the_first() {
+        // Meets from 2 on; the bill dips to its least at 4, then rises.
+        let costs = [9.0, 8.0, 5.0, 4.0, 3.0, 3.5, 6.0, 7.0];
+        let out = search::<()>(
+            costs.len(),
+            &[],
+            Minimize::Cost,
+            |_| None,
+            |i| Ok(step(i >= 2, costs[i], 10.0 - i as f64)),
+        )
+        .expect("no error");
+        assert_eq!(out.answer, Some(4));
+        assert_eq!(out.pruned_from, None);
+        let run: Vec<usize> = out.examined.iter().map(|(i, _)| *i).collect();
+        assert_eq!(
+            run,
+            vec![1, 2, 3, 4, 5, 6, 7],
+            "sorted, every one from the first that meets"
+        );
+        // Ranked by idle memory instead, the longest (least idle here) wins.
+        let out = search::<()>(
+            costs.len(),
+            &[],
+            Minimize::IdleMemory,
+            |_| None,
+            |i| Ok(step(i >= 2, costs[i], 10.0 - i as f64)),
+        )
+        .expect("no error");
+        assert_eq!(out.answer, Some(7));
+    }
+
+    #[test]
+    fn ties_go_to_the_smaller_setting() {
+        let out = search::<()>(
+            4,
+            &[],
+            Minimize::Cost,
+            |_| None,
+            |i| Ok(step(i >= 1, 2.0, 0.0)),
+        )
+        .expect("no error");
+        assert_eq!(out.answer, Some(1));
+    }
+
+    #[test]
+    fn a_floor_above_the_best_stops_the_search() {
+        // The floor (1 per level) passes the best bill (3.01 at level 1) from level 4 on: the
+        // bisection ran 9, 4, 2, 1 and 0; then 3 is run, and 5 to 8 are not.
+        let mut ran = Vec::new();
+        let out = search::<()>(
+            10,
+            &[],
+            Minimize::Cost,
+            |i| Some(i as f64),
+            |i| {
+                ran.push(i);
+                Ok(step(
+                    true,
+                    3.5 + i as f64 * 0.01 + if i == 1 { -0.5 } else { 0.0 },
+                    0.0,
+                ))
+            },
+        )
+        .expect("no error");
+        assert_eq!(out.answer, Some(1));
+        assert_eq!(out.pruned_from, Some(4));
+        ran.sort_unstable();
+        assert_eq!(ran, vec![0, 1, 2, 3, 4, 9]);
+        // A floor equal to the best is no reason to stop: it might tie.
+        let out = search::<()>(
+            3,
+            &[],
+            Minimize::Cost,
+            |i| Some(i as f64),
+            |_| Ok(step(true, 1.0, 0.0)),
+        )
+        .expect("no error");
+        assert_eq!(out.pruned_from, Some(2));
+        assert_eq!(out.answer, Some(0));
+    }
+
+    #[test]
+    fn without_an_answer_the_closest_miss_is_named() {
+        let slos = [
+            Slo::parse("p99<100ms").expect("ok"),
+            Slo::parse("cold_start_ratio<1%").expect("ok"),
+        ];
+        let values = [[150.0, 0.005], [120.0, 0.03], [200.0, 0.0]];
+        let out = search::<()>(
+            3,
+            &slos,
+            Minimize::Cost,
+            |_| None,
+            |i| {
+                let mut s = step(false, 1.0, 0.0);
+                s.values = values[i].iter().map(|v| Some(*v)).collect();
+                Ok(s)
+            },
+        )
+        .expect("no error");
+        assert_eq!(out.answer, None);
+        // Bisection runs only the largest when it fails: the closest of what was run.
+        assert_eq!(out.closest_miss, Some(2));
+        // Misses by 20 % and 200 %, by 50 % and 0: the worst of each decides.
+        assert_eq!(slos[0].shortfall(Some(120.0)), 120.0 / 100.0 - 1.0);
+        assert_eq!(slos[1].shortfall(Some(0.005)), 0.0);
+        assert_eq!(slos[0].shortfall(Some(99.9)), 0.0);
+        assert_eq!(slos[0].shortfall(None), f64::INFINITY);
+        let le = Slo::parse("p99<=100ms").expect("ok");
+        assert_eq!(le.shortfall(Some(100.0)), 0.0);
+        assert!(slos[0].shortfall(Some(100.0)) > 0.0, "100 is not below 100");
+        let zero = Slo::parse("cold_start_ratio<0").expect("ok");
+        assert_eq!(zero.shortfall(Some(0.5)), f64::INFINITY);
+    }
+
+    #[test]
+    fn values_show_in_the_unit_of_the_objective() {
+        let show = |slo: &str, v: f64| Slo::parse(slo).expect("ok").show(Some(v));
+        assert_eq!(show("p99<300ms", 322.303), "322.3 ms");
+        assert_eq!(show("p99<300", 322.0), "322.0 ms");
+        assert_eq!(show("p99<1.5s", 858.3), "0.8583 s");
+        assert_eq!(show("p99<2m", 90_000.0), "1.5 min");
+        assert_eq!(show("p99<900us", 0.25), "250.0 us");
+        assert_eq!(show("cold_start_ratio<0.01%", 0.000_034_26), "0.003426 %");
+        assert_eq!(show("cold_start_ratio<0.01", 0.000_034_26), "0.00003426");
+        assert_eq!(show("cold_start_ratio<0.01", 0.0), "0");
+        assert_eq!(Slo::parse("p99<1s").expect("ok").show(None), "-");
+        assert_eq!(significant(12.345_6), "12.35");
+        assert_eq!(significant(1736.703), "1736.7");
+        assert_eq!(significant(99.99), "99.99");
+        assert_eq!(significant(100.0), "100.0");
+        assert_eq!(significant(0.5), "0.5");
+    }
+
+    #[test]
+    fn a_bare_ratio_above_a_half_is_warned_of() {
+        let warn = |t: &str| Slo::parse(t).expect("ok").warning();
+        assert!(warn("cold_start_ratio<1").is_some_and(|w| w.contains("write 1% for")));
+        assert!(warn("throttled_ratio<0.6").is_some());
+        assert_eq!(warn("cold_start_ratio<0.5"), None);
+        assert_eq!(warn("cold_start_ratio<1%"), None);
+        assert_eq!(warn("cold_start_ratio<60%"), None);
+        assert_eq!(warn("p99<1"), None);
     }
 }

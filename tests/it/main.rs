@@ -8,6 +8,7 @@ mod exact;
 mod gentrace;
 mod hardening;
 mod invariants;
+mod plan;
 mod policy;
 mod sweep;
 mod variant;

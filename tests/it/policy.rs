@@ -304,20 +304,38 @@ fn plan_finds_the_shortest_window_that_keeps_a_timer_warm() {
     // (or 29m 59s) before the next firing. Windows up to 20 min let it expire, so every
     // firing is cold and the median is 1000 ms; 30 min keeps it, and the median is 200 ms.
     // The grid is 0, 1, 2, 5, 10, 15, 20, 30, 45 min, 1, 2, 4 h: the answer is 30 min.
-    let (ok, err, json) = plan(&["--slo", "p50<500ms", "--vary", "keep-alive"]);
-    assert!(ok, "{err}");
-    let json = json.expect("plan.json");
-    assert_eq!(json["answer"]["value"], "30m");
-    let examined = json["examined"].as_array().expect("steps");
-    assert!(
-        examined.len() <= 5,
-        "bisection runs at most 1 + log2(12) candidates"
-    );
-    assert!(
-        examined
+    // Every window from 30 min keeps it warm at the same bill, so the cheapest is 30 min too
+    // (a tie goes to the shorter window), and it holds the least idle memory.
+    for minimize in ["cost", "idle-memory"] {
+        let (ok, err, json) = plan(&[
+            "--slo",
+            "p50<500ms",
+            "--vary",
+            "keep-alive",
+            "--minimize",
+            minimize,
+        ]);
+        assert!(ok, "{err}");
+        let json = json.expect("plan.json");
+        assert_eq!(json["answer"]["value"], "30m", "{minimize}");
+        let examined: Vec<&str> = json["examined"]
+            .as_array()
+            .expect("steps")
             .iter()
-            .any(|s| s["value"] == "20m" && s["meets"] == false)
-    );
+            .map(|s| s["value"].as_str().expect("value"))
+            .collect();
+        // Bisection, then every window from the first that meets.
+        for w in ["20m", "30m", "45m", "1h", "2h", "4h"] {
+            assert!(examined.contains(&w), "{w} not in {examined:?}");
+        }
+        assert!(
+            json["examined"]
+                .as_array()
+                .expect("steps")
+                .iter()
+                .any(|s| s["value"] == "20m" && s["meets"] == false)
+        );
+    }
 }
 
 #[test]
@@ -327,10 +345,12 @@ fn plan_finds_the_provisioned_level_that_removes_cold_starts() {
     let (ok, err, json) = plan(&["--slo", "p99<500ms", "--vary", "provisioned"]);
     assert!(ok, "{err}");
     assert_eq!(json.expect("plan.json")["answer"]["value"], "1");
-    // An objective no level meets has no answer.
+    // An objective no level meets has no answer: exit code 3, and the closest miss.
     let (ok, err, json) = plan(&["--slo", "p99<100ms", "--vary", "provisioned"]);
-    assert!(ok, "{err}");
-    assert!(json.expect("plan.json")["answer"].is_null());
+    assert!(!ok, "{err}");
+    let json = json.expect("plan.json");
+    assert!(json["answer"].is_null());
+    assert_eq!(json["closest_miss"]["value"], "1");
 }
 
 #[test]
