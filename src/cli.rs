@@ -446,7 +446,7 @@ fn run_scenario(args: RunArgs) -> Result<()> {
             elapsed.as_secs_f64(),
             sim.events() as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
         )?;
-        writeln!(stdout, "{}", table(&summary))?;
+        writeln!(stdout, "{}", table(&summary, terminal_width()))?;
         for w in summary.setup_in_handler.iter().flatten() {
             let ms = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{v:.1}"));
             writeln!(

@@ -534,34 +534,33 @@ const TABLE_FUNCTIONS: usize = 25;
 const TABLE_BUSIEST: usize = 20;
 
 /// The terminal table: one row per function (the 20 busiest when there are more than 25,
-/// then how many more `functions.csv` has) and the total.
-pub fn table(summary: &Summary) -> String {
-    use comfy_table::{CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
-    let mut t = Table::new();
-    t.load_preset(UTF8_BORDERS_ONLY);
-    let header = [
-        "function",
-        "invocations",
-        "cold",
-        "cold %",
-        "throttled",
-        "p50 ms",
-        "p99 ms",
-        "max ms",
-        "peak",
-        "mean alive",
-        "busy GB-s",
-        "idle GB-s",
-        "cost USD",
+/// then how many more `functions.csv` has) and the total, fitted to `width` (see
+/// [`crate::table::fit`]): the least important columns go first.
+pub fn table(summary: &Summary, width: Option<usize>) -> String {
+    use crate::table::{Column, fit};
+    let columns = [
+        Column::key("function"),
+        Column::number("invocations", 0),
+        Column::number("cold", 0),
+        // Throttled invocations count in the denominator: the header says so.
+        Column::number("cold %\nof all", 0),
+        Column::number("throttled", 0),
+        Column::number("p50\nms", 3),
+        Column::number("p99\nms", 0),
+        Column::number("max\nms", 6),
+        Column::number("peak", 4),
+        Column::number("mean\nalive", 8),
+        Column::number("busy\nGB-s", 7),
+        Column::number("idle\nGB-s", 5),
+        Column::number("cost\nUSD", 0),
     ];
-    t.set_header(header);
     let row = |name: &str, g: &Figures| {
         vec![
             name.to_string(),
             g.invocations.to_string(),
             g.cold_starts.to_string(),
             g.cold_start_ratio
-                .map(|r| format!("{:.2}", r * 100.0))
+                .map(|r| crate::plan::significant(r * 100.0))
                 .unwrap_or_else(|| "-".into()),
             g.throttled.to_string(),
             opt(g.latency_ms.p50, 1),
@@ -574,31 +573,27 @@ pub fn table(summary: &Summary) -> String {
             format!("{:.2}", g.cost_usd),
         ]
     };
+    let mut rows = Vec::new();
     if summary.functions.len() <= TABLE_FUNCTIONS {
         for f in &summary.functions {
-            t.add_row(row(&f.name, &f.figures));
+            rows.push(row(&f.name, &f.figures));
         }
     } else {
         // A region has thousands of functions: the busiest, then a pointer to the rest.
         let mut busiest: Vec<&FunctionSummary> = summary.functions.iter().collect();
         busiest.sort_by_key(|f| std::cmp::Reverse(f.figures.invocations));
         for f in &busiest[..TABLE_BUSIEST] {
-            t.add_row(row(&f.name, &f.figures));
+            rows.push(row(&f.name, &f.figures));
         }
         let rest = summary.functions.len() - TABLE_BUSIEST;
-        let mut note = vec![String::new(); header.len()];
+        let mut note = vec![String::new(); columns.len()];
         note[0] = format!("… {rest} more in functions.csv");
-        t.add_row(note);
+        rows.push(note);
     }
     if summary.functions.len() > 1 {
-        t.add_row(row("total", &summary.totals));
+        rows.push(row("total", &summary.totals));
     }
-    for i in 1..header.len() {
-        if let Some(c) = t.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    t.to_string()
+    fit(&columns, &rows, width, "functions.csv")
 }
 
 #[cfg(test)]
@@ -628,11 +623,35 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let mut sim = Simulation::new(&scenario);
         sim.run(&mut ());
-        let t = table(&Summary::new(&scenario, 1, &sim));
+        let t = table(&Summary::new(&scenario, 1, &sim), None);
         // f01 (every 7 s) to f20 are the 20 busiest; f21 to f30 are counted, not listed.
         assert!(t.contains(" f01 ") && t.contains(" f20 "), "{t}");
         assert!(!t.contains(" f21 "), "{t}");
         assert!(t.contains("… 10 more in functions.csv"), "{t}");
         assert!(t.contains(" total "), "{t}");
+    }
+
+    #[test]
+    fn the_table_fits_80_columns_and_keeps_the_figures_people_act_on() {
+        let scenario = Scenario::load(std::path::Path::new("scenarios/quickstart.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut sim = Simulation::new(&scenario);
+        sim.run(&mut ());
+        let t = table(&Summary::new(&scenario, 1, &sim), Some(80));
+        assert!(crate::table::width_of(&t) <= 80, "{t}");
+        // A table, not records: the header carries the kept columns side by side.
+        let header: String = t.lines().skip(1).take(2).collect::<Vec<_>>().join(" ");
+        for kept in [
+            "function",
+            "invocations",
+            "cold",
+            "of all",
+            "throttled",
+            "p99",
+            "USD",
+        ] {
+            assert!(header.contains(kept), "{kept} missing:\n{t}");
+        }
+        assert!(t.contains("checkout-api"), "{t}");
     }
 }

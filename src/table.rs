@@ -87,7 +87,7 @@ pub fn fit(
 ) -> String {
     let mut shown: Vec<usize> = (0..columns.len()).collect();
     let mut left_out: Vec<usize> = Vec::new();
-    loop {
+    let text = loop {
         let cols: Vec<&Column> = shown.iter().map(|&i| &columns[i]).collect();
         let cells: Vec<Vec<&str>> = rows
             .iter()
@@ -98,18 +98,9 @@ pub fn fit(
                     .collect()
             })
             .collect();
-        let mut text = draw(&cols, &cells);
-        if !left_out.is_empty() {
-            left_out.sort_unstable();
-            let names: Vec<&str> = left_out.iter().map(|&i| columns[i].name.as_str()).collect();
-            text.push_str(&format!(
-                "\n(left out to fit {} columns: {}; {where_all} has every column)",
-                width.unwrap_or(0),
-                names.join(", ")
-            ));
-        }
+        let text = draw(&cols, &cells);
         if width.is_none_or(|w| width_of(&text) <= w) {
-            return text;
+            break text;
         }
         // The least important column still shown: highest drop order, the last among equals.
         let next = shown
@@ -122,7 +113,41 @@ pub fn fit(
             Some(pos) => left_out.push(shown.remove(pos)),
             None => return records(columns, rows),
         }
+    };
+    if left_out.is_empty() {
+        return text;
     }
+    left_out.sort_unstable();
+    let names: Vec<String> = left_out
+        .iter()
+        .map(|&i| columns[i].name.replace('\n', " "))
+        .collect();
+    let note = format!(
+        "(left out to fit {} columns: {}; {where_all} has every column)",
+        width.unwrap_or(0),
+        names.join(", ")
+    );
+    format!("{text}\n{}", wrap(&note, width.unwrap_or(usize::MAX)))
+}
+
+/// Greedy word wrap: lines of at most `width` characters, broken at spaces (a longer word
+/// stands on a line of its own).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
+    }
+    out
 }
 
 /// One record per row: the first cell on a line of its own, then `column: value` per cell.
@@ -132,7 +157,7 @@ fn records(columns: &[Column], rows: &[Vec<String>]) -> String {
         out.push_str(r.first().map_or("", String::as_str));
         out.push('\n');
         for (c, v) in columns.iter().zip(r).skip(1) {
-            out.push_str(&format!("  {}: {v}\n", c.name));
+            out.push_str(&format!("  {}: {v}\n", c.name.replace('\n', " ")));
         }
     }
     out.pop();
@@ -175,16 +200,29 @@ mod tests {
         let whole = width_of(&fit(&columns(), &rows(), None, "x"));
         // One character short: the highest drop order goes first.
         let t = fit(&columns(), &rows(), Some(whole - 1), "functions.csv");
-        assert!(!t.contains("max ms") && t.contains("busy GB-s"), "{t}");
+        let header = t.lines().nth(1).expect("a header");
         assert!(
-            t.contains("left out to fit") && t.contains(": max ms; functions.csv has every column"),
+            !header.contains("max ms") && header.contains("busy GB-s"),
             "{t}"
         );
+        assert!(
+            t.replace('\n', " ")
+                .contains("(left out to fit 57 columns: max ms; functions.csv has every column)"),
+            "{t}"
+        );
+        assert!(width_of(&t) <= whole - 1, "{t}");
         assert!(width_of(&t) < whole, "{t}");
         // Narrower still: both droppable columns go, named in column order.
         let t = fit(&columns(), &rows(), Some(40), "functions.csv");
-        assert!(t.contains(": max ms, busy GB-s;"), "{t}");
+        assert!(t.replace('\n', " ").contains(": max ms, busy GB-s;"), "{t}");
         assert!(width_of(&t) <= 40, "{t}");
+    }
+
+    #[test]
+    fn notes_wrap_at_spaces() {
+        assert_eq!(wrap("a bb ccc dddd", 6), "a bb\nccc\ndddd");
+        assert_eq!(wrap("abcdefgh ij", 4), "abcdefgh\nij");
+        assert_eq!(wrap("a b", 3), "a b");
     }
 
     #[test]
