@@ -571,7 +571,7 @@ fn compare(args: CompareArgs) -> Result<()> {
             scenario.name,
             comparison.policies.len()
         )?;
-        writeln!(stdout, "{}", comparison.table())?;
+        writeln!(stdout, "{}", comparison.table(terminal_width()))?;
         writeln!(stdout, "wrote {}", out.display())?;
     }
     Ok(())

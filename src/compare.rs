@@ -263,43 +263,50 @@ impl Comparison {
             .unwrap_or_else(|e| unreachable!("csv into memory: {e}"))
     }
 
-    /// The table `coldsim compare` prints.
-    pub fn table(&self) -> String {
-        use comfy_table::{CellAlignment, Table, presets::UTF8_BORDERS_ONLY};
-        let mut t = Table::new();
-        t.load_preset(UTF8_BORDERS_ONLY);
-        t.set_header([
-            "policy",
-            "cold %",
-            "p50 ms",
-            "p99 ms",
-            "idle GB-s",
-            "idle vs fixed:10m",
-            "cost USD",
-            "p75 function cold %",
-            "prewarmed",
-            "warmer pings",
-        ]);
-        for r in &self.policies {
-            t.add_row(vec![
-                r.policy.clone(),
-                opt(r.cold_start_ratio.map(|x| x * 100.0), 2),
-                opt(r.p50_ms, 1),
-                opt(r.p99_ms, 1),
-                format!("{:.1}", r.idle_gb_s),
-                opt(r.wasted_memory_vs_fixed_10m, 3),
-                format!("{:.4}", r.cost_usd),
-                opt(r.p75_function_cold_start_ratio.map(|x| x * 100.0), 2),
-                r.prewarmed.to_string(),
-                r.warmer_pings.to_string(),
-            ]);
-        }
-        for i in 1..10 {
-            if let Some(c) = t.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        t.to_string()
+    /// The table `coldsim compare` prints, fitted to `width` (see [`crate::table::fit`]):
+    /// cold starts and throttles as counts beside the ratio, so a policy that throttles
+    /// is not mistaken for one that is merely slow.
+    pub fn table(&self, width: Option<usize>) -> String {
+        use crate::plan::significant;
+        use crate::table::{Column, fit};
+        let columns = [
+            Column::key("policy"),
+            Column::number("cold", 0),
+            // Throttled invocations count in the denominator: the header says so.
+            Column::number("cold %\nof all", 0),
+            Column::number("throttled", 0),
+            Column::number("p50\nms", 4),
+            Column::number("p99\nms", 0),
+            Column::number("idle\nGB-s", 5),
+            Column::number("idle vs\nfixed:10m", 6),
+            Column::number("cost\nUSD", 0),
+            Column::number("p75 function\ncold %", 3),
+            Column::number("pre-\nwarmed", 2),
+            Column::number("warmer\npings", 1),
+        ];
+        let rows: Vec<Vec<String>> = self
+            .policies
+            .iter()
+            .map(|r| {
+                vec![
+                    r.policy.clone(),
+                    r.cold_starts.to_string(),
+                    r.cold_start_ratio
+                        .map_or_else(|| "-".into(), |x| significant(x * 100.0)),
+                    r.throttled.to_string(),
+                    opt(r.p50_ms, 1),
+                    opt(r.p99_ms, 1),
+                    format!("{:.1}", r.idle_gb_s),
+                    opt(r.wasted_memory_vs_fixed_10m, 3),
+                    format!("{:.4}", r.cost_usd),
+                    r.p75_function_cold_start_ratio
+                        .map_or_else(|| "-".into(), |x| significant(x * 100.0)),
+                    r.prewarmed.to_string(),
+                    r.warmer_pings.to_string(),
+                ]
+            })
+            .collect();
+        fit(&columns, &rows, width, "compare.csv")
     }
 }
 
@@ -324,6 +331,48 @@ mod tests {
         assert!(Policy::parse("provisioned:x").is_err());
         assert!(Policy::parse("provisioned:1000001").is_err());
         assert!(Policy::parse("warmer:soon").is_err());
+    }
+
+    fn row(policy: &str, cold_starts: u64, throttled: u64) -> Row {
+        Row {
+            policy: policy.into(),
+            invocations: 525_340,
+            cold_starts,
+            cold_start_ratio: Some(cold_starts as f64 / 525_340.0),
+            p50_ms: Some(107.5),
+            p99_ms: Some(323.6),
+            idle_gb_s: 200_763.5,
+            wasted_memory_vs_fixed_10m: Some(1.0),
+            cost_usd: 0.9499,
+            p75_function_cold_start_ratio: Some(cold_starts as f64 / 525_340.0),
+            prewarmed: 0,
+            warmer_pings: 0,
+            throttled,
+        }
+    }
+
+    #[test]
+    fn the_table_fits_80_columns_with_counts_and_ratios_that_tell_2_from_18() {
+        let c = Comparison {
+            scenario: "quickstart".into(),
+            seed: 7,
+            policies: vec![
+                row("fixed:10m", 18, 0),
+                row("warmer:5m,2", 2, 0),
+                row("provisioned:1", 7, 194_376),
+            ],
+        };
+        let t = c.table(Some(80));
+        assert!(crate::table::width_of(&t) <= 80, "{t}");
+        let header: String = t.lines().skip(1).take(2).collect::<Vec<_>>().join(" ");
+        for kept in ["policy", "cold", "of all", "throttled", "p99", "USD"] {
+            assert!(header.contains(kept), "{kept} missing:\n{t}");
+        }
+        // The counts, and ratios to significant digits: 18 / 525340 and 2 / 525340.
+        assert!(t.contains(" 194376 "), "{t}");
+        assert!(t.contains(" 0.003426 ") && t.contains(" 0.0003807 "), "{t}");
+        // Unbounded, every column is shown.
+        assert!(c.table(None).contains("warmer"), "{}", c.table(None));
     }
 
     #[test]

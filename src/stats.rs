@@ -754,6 +754,27 @@ mod tests {
     }
 
     #[test]
+    fn totals_quantiles_are_within_a_tenth_of_a_percent() {
+        // The README's bound for the totals: three significant digits, at most 0.1 %.
+        let mut l = Latency::new();
+        // 1 µs to 10 s, spread over seven powers of ten: the q-quantile is the
+        // ceil(q × n)-th smallest.
+        let values: Vec<u64> = (1..=20_000u64).map(|k| k * k / 40 + 1).collect();
+        for &v in &values {
+            l.record(SimDuration(v));
+        }
+        for q in [0.001, 0.01, 0.25, 0.5, 0.9, 0.99, 0.999] {
+            let rank = (q * values.len() as f64).ceil() as usize;
+            let exact = values[rank - 1] as f64 / 1000.0;
+            let got = l.quantile_ms(q).unwrap_or(f64::NAN);
+            assert!(
+                (got - exact).abs() <= exact * 0.001,
+                "q {q}: {got} vs {exact}"
+            );
+        }
+    }
+
+    #[test]
     fn compact_counts_past_two_to_the_32_are_kept_whole() {
         let mut c = Compact::default();
         c.record(100);

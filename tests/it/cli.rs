@@ -1409,3 +1409,67 @@ fn outputs_honour_the_umask() {
         assert_eq!(mode, 0o600, "{name} under umask 077: {mode:o}");
     }
 }
+
+#[test]
+fn help_wraps_at_word_boundaries_within_80_columns() {
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("coldsim")
+            .expect("the coldsim binary")
+            .env("COLUMNS", "80")
+            .args(args)
+            .output()
+            .expect("coldsim --help");
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).expect("utf-8 help")
+    };
+    let top = run(&["--help"]);
+    let mut pages = vec![top.clone()];
+    for sub in [
+        "run", "cost", "compare", "sweep", "plan", "merge", "gentrace",
+    ] {
+        if top.contains(&format!("  {sub} ")) {
+            pages.push(run(&[sub, "--help"]));
+        }
+    }
+    assert!(pages.len() >= 6, "subcommands missing from --help:\n{top}");
+    for page in &pages {
+        for line in page.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "wider than 80: {line:?}\n{page}"
+            );
+        }
+        // Wrapped at a word boundary: no continuation line starts mid-word after a cut.
+        assert!(!page.contains("-\n"), "a word split by the wrap:\n{page}");
+    }
+    // Long option help continues on an indented line rather than running past the edge.
+    assert!(
+        pages
+            .iter()
+            .any(|p| p.lines().any(|l| l.starts_with("                        "))),
+        "no wrapped option help"
+    );
+}
+
+#[test]
+fn a_single_function_row_and_the_totals_give_the_same_percentiles() {
+    let r = run(BASE, &["--quiet"]);
+    r.assert_success();
+    let s = r.summary();
+    assert_eq!(s["functions"].as_array().map(Vec::len), Some(1));
+    for key in ["latency_ms", "queue_delay_ms"] {
+        assert_eq!(s["functions"][0][key], s["totals"][key], "{key}");
+    }
+    assert!(s["totals"]["latency_ms"]["p99"].is_number(), "{s}");
+    // functions.csv carries the same figure.
+    let csv = r.text("functions.csv");
+    let p99 = s["totals"]["latency_ms"]["p99"].as_f64().expect("p99");
+    let header: Vec<&str> = csv.lines().next().expect("a header").split(',').collect();
+    let at = header
+        .iter()
+        .position(|c| *c == "latency_p99_ms")
+        .expect("latency_p99_ms");
+    let row: Vec<&str> = csv.lines().nth(1).expect("a row").split(',').collect();
+    let written: f64 = row[at].parse().expect("a number");
+    assert!((written - p99).abs() < 1e-3, "{written} vs {p99}");
+}
