@@ -434,6 +434,9 @@ pub struct Cost {
 
 const MB_MS_PER_GB_S: f64 = 1024.0 * 1000.0;
 
+/// Seconds in the month a projection is scaled to: 30 days.
+pub const MONTH_S: f64 = 30.0 * 86_400.0;
+
 /// Bills a month (or any period billed as one month) of usage: one [`Cost`] per function, in
 /// order, and the total. Tiers apply to each architecture's on-demand total; each function pays
 /// its architecture's average rate.

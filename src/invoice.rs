@@ -2,14 +2,14 @@
 
 use serde::Serialize;
 
-use crate::cost::{Billed, Cost, InitBilling, Usage, bill, bill_scaled};
+use crate::cost::{Cost, InitBilling, bill, bill_scaled};
 use crate::engine::Simulation;
 use crate::scenario::{Arch, Function, Scenario};
 use crate::stats::FunctionStats;
 use crate::time::MICROS_PER_S;
 
-/// Seconds in the month a projection is scaled to: 30 days.
-pub const MONTH_S: f64 = 30.0 * 86_400.0;
+pub use crate::cost::MONTH_S;
+use crate::report::{usage, window_us};
 
 /// The cost report, as `cost.json` holds it.
 #[derive(Clone, Debug, Serialize)]
@@ -112,36 +112,9 @@ pub struct BreakEven {
     pub month_saving_usd: f64,
 }
 
-fn billed(f: &Function) -> Billed {
-    Billed {
-        arch: f.arch,
-        package: f.package,
-        ephemeral_storage_mb: f.ephemeral_storage_mb,
-        custom_runtime: f.custom_runtime,
-    }
-}
-
-/// The usage of each function of a finished run, with its configured provisioned concurrency
-/// billed over the window.
-pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
-    sim.functions()
-        .map(|(f, s)| {
-            let mut u = s.usage;
-            u.provisioned_configured_mb_s = crate::report::provisioned_mb_s(f, s);
-            (billed(f), u)
-        })
-        .collect()
-}
-
-fn window_us(sim: &Simulation) -> u64 {
-    sim.end()
-        .as_micros()
-        .saturating_sub(sim.warmup().as_micros())
-}
-
 /// The 30-day factor of a run: 30 days over its window.
 pub fn month_factor(sim: &Simulation) -> f64 {
-    MONTH_S / (window_us(sim).max(1) as f64 / MICROS_PER_S as f64)
+    crate::report::month_factor(window_us(sim))
 }
 
 /// Each function's 30-day bill and cold starts in a finished run, in function order.

@@ -171,6 +171,7 @@ fn run_row(name: &str, memory_mb: String, g: &Figures) -> Vec<String> {
         format!("{:.1}", g.gb_s.idle),
         usd(g.cost.total_usd),
         usd(g.cost.init_usd),
+        usd(g.month_cost_usd),
     ]
 }
 
@@ -234,6 +235,12 @@ pub fn run_page(summary: &Summary, charts: &[Chart]) -> String {
         Some(palette::IDLE),
     );
     card(&mut out, &usd(t.cost.total_usd), "cost [USD]", None);
+    card(
+        &mut out,
+        &usd(t.month_cost_usd),
+        "30-day projection [USD]",
+        None,
+    );
     out.push_str("</section>\n");
     table_head(
         &mut out,
@@ -255,6 +262,7 @@ pub fn run_page(summary: &Summary, charts: &[Chart]) -> String {
             "idle GB·s",
             "cost USD",
             "INIT USD",
+            "30-day USD",
         ],
     );
     for f in &summary.functions {

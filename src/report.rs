@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::cost::{Billed, Cost, bill};
+use crate::cost::{Billed, Cost, MONTH_S, Usage, bill, bill_scaled};
 use crate::engine::Simulation;
 use crate::scenario::{Arch, Scenario};
 use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
@@ -81,6 +81,9 @@ pub struct Figures {
     pub cost_usd: f64,
     /// That cost, broken down.
     pub cost: Cost,
+    /// The 30-day projection [USD]: the window's usage scaled to 30 days and billed as one
+    /// month (tiers and the free tier on the projected volume), as `coldsim cost` projects.
+    pub month_cost_usd: f64,
 }
 
 /// Latency statistics [ms]; each is null when nothing was served.
@@ -165,6 +168,7 @@ fn figures(
     connections: ConnectionFigures,
     gb_s: GbSeconds,
     cost: Cost,
+    month_cost_usd: f64,
     window_us: u64,
 ) -> Figures {
     // An empty window (a trace shorter than its warm-up) gives zero means, not NaN.
@@ -197,6 +201,7 @@ fn figures(
         gb_s,
         cost_usd: cost.total_usd,
         cost,
+        month_cost_usd,
     }
 }
 
@@ -239,8 +244,39 @@ fn gb_s(levels: &Levels, memory_mb: u32) -> GbSeconds {
 
 /// Provisioned concurrency configured over the window, each level billed from its setting to
 /// the next change rounded up to 5 minutes as AWS does [MB·s].
-pub(crate) fn provisioned_mb_s(f: &crate::scenario::Function, stats: &FunctionStats) -> u128 {
+fn provisioned_mb_s(f: &crate::scenario::Function, stats: &FunctionStats) -> u128 {
     stats.provisioned_us * u128::from(f.memory_mb) / u128::from(MICROS_PER_S)
+}
+
+/// The usage of each function of a finished run, with its configured provisioned concurrency
+/// billed over the window.
+pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
+    sim.functions()
+        .map(|(f, stats)| {
+            let billed = Billed {
+                arch: f.arch,
+                package: f.package,
+                ephemeral_storage_mb: f.ephemeral_storage_mb,
+                custom_runtime: f.custom_runtime,
+            };
+            let mut usage = stats.usage;
+            usage.provisioned_configured_mb_s = provisioned_mb_s(f, stats);
+            (billed, usage)
+        })
+        .collect()
+}
+
+/// The statistics window of a finished run, its end less the warm-up [µs].
+pub fn window_us(sim: &Simulation) -> u64 {
+    sim.end()
+        .as_micros()
+        .saturating_sub(sim.warmup().as_micros())
+}
+
+/// The 30-day factor of a window of `window_us`: 30 days over the window (an empty window
+/// counts as 1 µs, so the factor stays finite).
+pub fn month_factor(window_us: u64) -> f64 {
+    MONTH_S / (window_us.max(1) as f64 / MICROS_PER_S as f64)
 }
 
 impl Summary {
@@ -253,22 +289,16 @@ impl Summary {
         let mut busy_gb_s = 0.0;
         let mut idle_gb_s = 0.0;
         let mut functions = Vec::with_capacity(scenario.functions.len());
-        let usage: Vec<(Billed, _)> = sim
-            .functions()
-            .map(|(f, stats)| {
-                let billed = Billed {
-                    arch: f.arch,
-                    package: f.package,
-                    ephemeral_storage_mb: f.ephemeral_storage_mb,
-                    custom_runtime: f.custom_runtime,
-                };
-                let mut usage = stats.usage;
-                usage.provisioned_configured_mb_s = provisioned_mb_s(f, stats);
-                (billed, usage)
-            })
-            .collect();
+        let usage = usage(sim);
         let (costs, total_cost) = bill(&scenario.cost.sheet, scenario.cost.options, &usage);
-        for ((f, stats), cost) in sim.functions().zip(costs) {
+        let month_factor = month_factor(window_us);
+        let (month_costs, month_total) = bill_scaled(
+            &scenario.cost.sheet,
+            scenario.cost.options,
+            &usage,
+            month_factor,
+        );
+        for (((f, stats), cost), month) in sim.functions().zip(costs).zip(month_costs) {
             let mut own = CountSums::default();
             own.add(stats);
             sums.add(stats);
@@ -293,6 +323,7 @@ impl Summary {
                     },
                     g,
                     cost,
+                    month.total_usd,
                     window_us,
                 ),
             });
@@ -318,6 +349,7 @@ impl Summary {
                 idle: idle_gb_s,
             },
             total_cost,
+            month_total.total_usd,
             window_us,
         );
         // One function: its row and the totals are the same latencies, so they give the same
@@ -379,6 +411,7 @@ impl Summary {
                 format!("{:.9}", g.cost.requests_usd),
                 format!("{:.9}", g.cost.compute_usd),
                 format!("{:.9}", g.cost.init_usd),
+                format!("{:.9}", g.month_cost_usd),
             ]);
             w.write_record(&rec)
         };
@@ -450,7 +483,7 @@ impl Summary {
 }
 
 /// The columns of `functions.csv`, in order.
-pub const FUNCTION_COLUMNS: [&str; 26] = [
+pub const FUNCTION_COLUMNS: [&str; 27] = [
     "function",
     "memory_mb",
     "arch",
@@ -477,6 +510,7 @@ pub const FUNCTION_COLUMNS: [&str; 26] = [
     "requests_usd",
     "compute_usd",
     "init_usd",
+    "month_cost_usd",
 ];
 
 /// The columns of `timeseries.csv`, in order.
@@ -558,7 +592,8 @@ pub fn table(summary: &Summary, width: Option<usize>) -> String {
         Column::number("mean\nalive", 8),
         Column::number("busy\nGB-s", 7),
         Column::number("idle\nGB-s", 5),
-        Column::number("cost\nUSD", 0),
+        Column::number("cost\nUSD", 2),
+        Column::number("30-day\nUSD", 0),
     ];
     let row = |name: &str, g: &Figures| {
         vec![
@@ -577,6 +612,7 @@ pub fn table(summary: &Summary, width: Option<usize>) -> String {
             format!("{:.1}", g.gb_s.busy),
             format!("{:.1}", g.gb_s.idle),
             format!("{:.2}", g.cost_usd),
+            format!("{:.2}", g.month_cost_usd),
         ]
     };
     let mut rows = Vec::new();

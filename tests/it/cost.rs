@@ -114,6 +114,12 @@ impl Run {
         assert!(!self.stderr().contains("panicked"), "{}", self.stderr());
     }
 
+    /// A text output of a successful run.
+    fn text(&self, name: &str) -> String {
+        self.assert_success();
+        String::from_utf8(self.read(name)).unwrap_or_else(|e| panic!("{name} is not UTF-8: {e}"))
+    }
+
     /// A JSON output of a successful run.
     fn json(&self, name: &str) -> Value {
         self.assert_success();
@@ -1090,6 +1096,46 @@ fn a_run_over_a_trace_ends_when_its_last_invocation_does() {
             &format!("{name}.init_usd"),
         );
     }
+}
+
+#[test]
+fn a_run_projects_its_bill_to_30_days_as_cost_does() {
+    // The window is the whole run, 802.299 s; below the first tier and without the free tier
+    // the 30-day bill is the window's bill times 30 days / 802.299 s, per function and in
+    // total, in summary.json, functions.csv and the report.
+    let r = run_traced(&traced_scenario(DEFAULTS, ""), "cost-bill.csv");
+    let s = r.json("summary.json");
+    let factor = 30.0 * 86_400.0 / 802.299;
+    close(
+        &s["totals"]["month_cost_usd"],
+        TOTAL.total_usd() * factor,
+        "totals.month_cost_usd",
+    );
+    for (name, e) in [("api", &API), ("worker", &WORKER)] {
+        close(
+            &function(&s, name)["month_cost_usd"],
+            e.total_usd() * factor,
+            &format!("{name}.month_cost_usd"),
+        );
+    }
+    let csv = r.text("functions.csv");
+    let header: Vec<&str> = csv.lines().next().expect("a header").split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| *h == "month_cost_usd")
+        .expect("a month_cost_usd column");
+    let api: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("api,"))
+        .expect("api's row")
+        .split(',')
+        .collect();
+    let month: f64 = api[column].parse().expect("a number");
+    assert!((month - API.total_usd() * factor).abs() < 1e-8, "{month}");
+    assert!(
+        r.text("report.html").contains("30-day projection [USD]"),
+        "the report shows the 30-day projection"
+    );
 }
 
 #[test]
