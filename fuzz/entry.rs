@@ -102,6 +102,7 @@ pub fn trace(format: TraceFormat, data: &[u8]) -> Result<(), String> {
         } else {
             MemoryAssignment::AppAverage
         },
+        start_at_first_row: flags & 16 != 0,
     };
     let mut files = vec![(trace_csv, main)];
     files.extend(durations.map(|d| (durations_csv, d)));

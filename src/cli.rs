@@ -166,6 +166,10 @@ struct CostArgs {
     /// Sort the rows by time in memory, instead of stopping at the first row that goes back.
     #[arg(long)]
     sort: bool,
+    /// The span the file covers, from its first invocation ("1d" for a day's export whose
+    /// traffic fills only part of the day) [default: to the end of the last invocation].
+    #[arg(long, value_name = "DURATION", value_parser = parse_window)]
+    window: Option<SimDuration>,
     /// azure2019: the durations-percentiles file.
     #[arg(long, value_name = "FILE")]
     durations: Option<PathBuf>,
@@ -265,6 +269,13 @@ enum PackageArg {
 enum InitBillingArg {
     All,
     Legacy,
+}
+
+fn parse_window(text: &str) -> Result<SimDuration, String> {
+    match SimDuration::parse(text)? {
+        SimDuration::ZERO => Err("a window must be longer than 0, like 1d or 30m".into()),
+        d => Ok(d),
+    }
 }
 
 fn parse_duration_or_zero(text: &str) -> Result<SimDuration, String> {
@@ -979,8 +990,24 @@ fn cost(args: CostArgs) -> Result<()> {
         .unwrap_or_else(|| Path::new("output").join(format!("{}-cost", scenario.name)));
     check_out_dir(&out)?;
     let trace = args.trace.display().to_string();
-    let (sim, _) = simulate(&scenario, args.seed, None, args.quiet)?;
+    let (sim, handle) = simulate(&scenario, args.seed, None, args.quiet)?;
+    if let (Some(window), Some(latest)) = (
+        args.window,
+        handle.as_ref().and_then(TraceHandle::latest_arrival),
+    ) {
+        if latest.as_micros() >= window.as_micros() {
+            bail!(
+                "--window {window}: {trace} has an invocation {} after its first, not within the window; pass a longer --window",
+                SimDuration(latest.as_micros())
+            );
+        }
+    }
     let mut invoice = Invoice::new(&scenario, &sim, &trace);
+    if !args.quiet {
+        for w in &invoice.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     if !args.no_break_even {
         let (peaks, levels) = break_even(&scenario, &sim, args.seed, args.quiet)?;
         invoice.set_break_even(&peaks, levels);
@@ -1117,7 +1144,7 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
     Ok(Scenario {
         name,
         seed: args.seed,
-        duration: None,
+        duration: args.window,
         warmup: SimDuration::ZERO,
         platform: Platform {
             account_concurrency: args.account_concurrency,
@@ -1180,6 +1207,7 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
                     AssignArg::AppAverage => MemoryAssignment::AppAverage,
                     AssignArg::Split => MemoryAssignment::Split,
                 },
+                start_at_first_row: true,
             },
         }),
     })

@@ -26,6 +26,9 @@ pub struct Invoice {
     pub window_s: f64,
     /// 30 days over the window: what the projection multiplies the traffic by.
     pub month_factor: f64,
+    /// What a reader of the projection should know (a window under an hour is extrapolated).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// All functions together, as the keys of each function.
     #[serde(flatten)]
     pub total: Line,
@@ -188,6 +191,20 @@ impl CountsOf {
     }
 }
 
+/// Windows shorter than this are extrapolated to a month with a warning [µs]: an hour.
+const SHORT_WINDOW_US: u64 = 3_600 * MICROS_PER_S;
+
+fn window_warning(window_us: u64) -> Option<String> {
+    (window_us < SHORT_WINDOW_US).then(|| {
+        format!(
+            "the window is {}, under an hour: the 30-day figures extrapolate it {:.0} times; \
+             pass --window with the span the file covers (like 1d) if it covers more",
+            crate::time::SimDuration(window_us),
+            crate::report::month_factor(window_us)
+        )
+    })
+}
+
 impl Invoice {
     /// The bill of a finished run over a trace.
     pub fn new(scenario: &Scenario, sim: &Simulation, trace: &str) -> Invoice {
@@ -213,6 +230,7 @@ impl Invoice {
             free_tier: scenario.cost.options.free_tier,
             window_s: window_us(sim) as f64 / MICROS_PER_S as f64,
             month_factor: factor,
+            warnings: window_warning(window_us(sim)).into_iter().collect(),
             total: line("total", None, &sums, total_cost, month_total, factor),
             functions,
         }
@@ -303,6 +321,9 @@ impl Invoice {
             self.window_s,
             self.month_factor,
         );
+        for w in &self.warnings {
+            out.push_str(&format!("**Warning:** {w}.\n\n"));
+        }
         out.push_str("| function | memory MB | invocations | cold starts | cost USD | INIT USD | idle GB-s | 30-day USD | 30-day cold starts | cheapest provisioned | 30-day saving USD |\n");
         out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for l in self.functions.iter().chain(std::iter::once(&self.total)) {

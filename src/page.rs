@@ -327,6 +327,13 @@ pub fn cost_page(invoice: &Invoice, charts: &[Chart]) -> String {
         invoice.window_s,
         invoice.month_factor,
     );
+    for w in &invoice.warnings {
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\"><strong>Warning:</strong> {}.</p>",
+            esc(w)
+        );
+    }
     nav(&mut out, "functions", charts);
     out.push_str("</header>\n<section class=\"cards\" aria-label=\"headline figures\">\n");
     card(&mut out, &count(t.invocations), "invocations", None);

@@ -1407,6 +1407,7 @@ impl RawScenario {
                 memory: t.memory.map(|p| here.join(p)),
                 spread: t.spread.unwrap_or_default(),
                 memory_assignment: t.memory_assignment.unwrap_or_default(),
+                start_at_first_row: false,
             },
         });
         Ok(Scenario {

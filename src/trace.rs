@@ -125,6 +125,11 @@ pub struct TraceOptions {
     pub spread: Spread,
     /// From app memory to function memory (`azure2019` only).
     pub memory_assignment: MemoryAssignment,
+    /// Numeric timestamps count from the first row, which becomes time 0, as Unix times and
+    /// RFC 3339 instants always do (`invocations` only). `coldsim cost` sets it: a bill's
+    /// window starts at the first invocation. Not a scenario key.
+    #[serde(skip)]
+    pub start_at_first_row: bool,
 }
 
 /// One invocation of a trace.
@@ -201,6 +206,7 @@ pub enum TraceError {
 pub struct TraceReader {
     functions: Vec<TraceFunction>,
     rows_read: u64,
+    latest: Option<SimTime>,
     source: Source,
 }
 
@@ -386,6 +392,7 @@ impl TraceReader {
         let mut reader = TraceReader {
             functions: Vec::new(),
             rows_read: 0,
+            latest: None,
             source: Source::Sorted {
                 rows: Vec::new().into_iter(),
                 base: 0,
@@ -398,7 +405,7 @@ impl TraceReader {
         }
         let table = Box::new(Table::open(files, path)?);
         let decoder = match options.format {
-            TraceFormat::Invocations => Decoder::invocations(&table, options.time_unit)?,
+            TraceFormat::Invocations => Decoder::invocations(&table, options)?,
             _ => Decoder::azure2021(&table)?,
         };
         reader.source = Source::Stream {
@@ -415,6 +422,19 @@ impl TraceReader {
 
     /// The next arrival, or `None` at the end of the trace. Times never decrease.
     pub fn next_arrival(&mut self) -> Result<Option<TraceArrival>, TraceError> {
+        let next = self.read_next()?;
+        if let Some(a) = next {
+            self.latest = Some(a.at);
+        }
+        Ok(next)
+    }
+
+    /// The latest arrival returned so far.
+    pub fn latest_arrival(&self) -> Option<SimTime> {
+        self.latest
+    }
+
+    fn read_next(&mut self) -> Result<Option<TraceArrival>, TraceError> {
         match &mut self.source {
             Source::Stream {
                 table,
@@ -476,7 +496,8 @@ impl TraceReader {
             rows.push(decoder.decode(table, names, &mut self.functions)?);
         }
         rows.sort_by_key(|row| row.start);
-        // Only RFC 3339 rows can start before the first row; the earliest then becomes time 0.
+        // Only rows timed from the first (RFC 3339, Unix time) can start before it; the earliest
+        // then becomes time 0.
         let base = rows.first().map_or(0, |row| row.start.min(0));
         self.source = Source::Sorted {
             rows: rows.into_iter(),
@@ -497,7 +518,8 @@ fn format_name(format: TraceFormat) -> &'static str {
 /// A row turned into numbers.
 #[derive(Clone, Copy, Debug)]
 struct Decoded {
-    /// Start [µs since time 0; negative only for RFC 3339 rows before the first row].
+    /// Start [µs since time 0; negative only for rows timed from the first row (RFC 3339, Unix
+    /// time) that precede it].
     start: i64,
     function: u32,
     exec: Option<SimDuration>,
@@ -1159,8 +1181,14 @@ fn add_note(function: &mut TraceFunction, note: &str) {
 #[derive(Clone, Copy, Debug)]
 enum Clock {
     Undecided,
-    /// Numbers in the [`TimeUnit`].
+    /// Numbers in the [`TimeUnit`] since time 0.
     Numeric,
+    /// Numbers in the [`TimeUnit`] since the Unix epoch (the first row's is at least
+    /// [`EPOCH_FROM_S`] seconds, or `rebase` was asked for); `origin` is the first row's [µs],
+    /// which becomes time 0, as for RFC 3339.
+    Rebased {
+        origin: i64,
+    },
     /// RFC 3339 instants; `origin` is the first row's [µs since the Unix epoch], on `line`.
     Rfc3339 {
         origin: i64,
@@ -1176,6 +1204,7 @@ enum Decoder {
         duration_ms: Option<usize>,
         memory_mb: Option<usize>,
         unit: TimeUnit,
+        start_at_first_row: bool,
         clock: Clock,
     },
     Azure2021 {
@@ -1191,13 +1220,14 @@ const AZURE2021_COLUMNS: &str = "app,func,end_timestamp,duration";
 const MEMORY_EXPECTED: &str = "a whole number of MB from 1 to 10240";
 
 impl Decoder {
-    fn invocations(table: &Table, unit: TimeUnit) -> Result<Decoder, TraceError> {
+    fn invocations(table: &Table, options: &TraceOptions) -> Result<Decoder, TraceError> {
         Ok(Decoder::Invocations {
             timestamp: table.require("timestamp", INVOCATIONS_COLUMNS)?,
             function: table.require("function", INVOCATIONS_COLUMNS)?,
             duration_ms: table.column("duration_ms")?,
             memory_mb: table.column("memory_mb")?,
-            unit,
+            unit: options.time_unit,
+            start_at_first_row: options.start_at_first_row,
             clock: Clock::Undecided,
         })
     }
@@ -1233,9 +1263,10 @@ impl Decoder {
                 duration_ms,
                 memory_mb,
                 unit,
+                start_at_first_row,
                 clock,
             } => {
-                let start = decode_timestamp(table, *timestamp, *unit, clock)?;
+                let start = decode_timestamp(table, *timestamp, *unit, *start_at_first_row, clock)?;
                 let exec = match *duration_ms {
                     Some(c) if !table.field(c).trim_ascii().is_empty() => Some(SimDuration(
                         parse_scaled(table.field(c), 3).map_err(|e| {
@@ -1357,6 +1388,48 @@ impl Decoder {
     }
 }
 
+/// Numeric timestamps from this many seconds on (2001-09-09 as Unix time; 31 years as a span
+/// since the start) are Unix time.
+pub const EPOCH_FROM_S: u64 = 1_000_000_000;
+
+/// Numeric timestamps in seconds from this many on cannot be Unix seconds (the year 5138) but
+/// are Unix milliseconds of the years 2001 to 5138: refused with a hint to pass `ms`.
+const EPOCH_MS_AS_S_FROM: u64 = 100_000_000_000;
+
+const FINER_THAN_MS: &str =
+    "reads as Unix time in micro- or nanoseconds; convert the column to seconds or milliseconds";
+
+/// The clock of numeric timestamps whose first is `us` [µs in the unit's reading]: Unix time
+/// (rebased to its first row) from [`EPOCH_FROM_S`] on, or when `rebase` asks for it; refused
+/// when it can only be Unix milliseconds read as seconds, or finer units.
+fn numeric_clock(
+    table: &Table,
+    column: usize,
+    unit: TimeUnit,
+    us: u64,
+    rebase: bool,
+) -> Result<Clock, TraceError> {
+    let seconds = us / MICROS_PER_S;
+    if seconds >= EPOCH_MS_AS_S_FROM {
+        let hint = match unit {
+            // Up to u64::MAX µs, 1.8e13 s: the years 2001 to 586,000 in milliseconds.
+            TimeUnit::Seconds => {
+                "reads as Unix time in milliseconds; pass --time-unit ms (time_unit = \"ms\" in a scenario)"
+            }
+            TimeUnit::Milliseconds => FINER_THAN_MS,
+        };
+        return Err(table.error(column, format!("{} {hint}", table.shown(column))));
+    }
+    let epoch = seconds >= EPOCH_FROM_S;
+    Ok(if epoch || rebase {
+        Clock::Rebased {
+            origin: i64::try_from(us).unwrap_or(i64::MAX),
+        }
+    } else {
+        Clock::Numeric
+    })
+}
+
 /// The start of an `invocations` row [µs since time 0, or signed relative to the first row
 /// for RFC 3339]; the first row decides between numbers and RFC 3339.
 #[inline]
@@ -1364,6 +1437,7 @@ fn decode_timestamp(
     table: &Table,
     column: usize,
     unit: TimeUnit,
+    rebase: bool,
     clock: &mut Clock,
 ) -> Result<i64, TraceError> {
     let field = table.field(column);
@@ -1377,9 +1451,17 @@ fn decode_timestamp(
                 origin,
                 line: table.line(),
             },
+            (Ok(us), _) => numeric_clock(table, column, unit, us, rebase)?,
+            (Err(NumError::TooLarge), _) => {
+                return Err(table.error(column, format!("{} {FINER_THAN_MS}", table.shown(column))));
+            }
             _ => Clock::Numeric,
         };
     }
+    let origin = match *clock {
+        Clock::Rebased { origin } => origin,
+        _ => 0,
+    };
     match *clock {
         Clock::Rfc3339 { origin, line } => parse_rfc3339(field)
             .map(|t| t - origin)
@@ -1407,7 +1489,7 @@ fn decode_timestamp(
                 table.error(column, message)
             })
             .and_then(|us| {
-                i64::try_from(us).map_err(|_| {
+                i64::try_from(us).map(|us| us - origin).map_err(|_| {
                     table.error(
                         column,
                         format!(
@@ -1977,6 +2059,11 @@ impl TraceHandle {
     pub fn rows_read(&self) -> u64 {
         self.reader.borrow().rows_read()
     }
+
+    /// The latest arrival read so far (the run may have stopped before serving it).
+    pub fn latest_arrival(&self) -> Option<SimTime> {
+        self.reader.borrow().latest_arrival()
+    }
 }
 
 impl ArrivalSource for TraceSource {
@@ -2132,6 +2219,87 @@ mod tests {
                 // 1.2500005 s rounds half up to 1.250001 s.
                 arrival(1_750_001, 1, None, None),
             ]
+        );
+    }
+
+    /// The starts [µs] of an `invocations` file held in memory, or its error.
+    fn starts(text: &str, unit: TimeUnit, start_at_first_row: bool) -> Result<Vec<u64>, String> {
+        let path = Path::new("t.csv");
+        let options = TraceOptions {
+            time_unit: unit,
+            start_at_first_row,
+            ..options(TraceFormat::Invocations)
+        };
+        let mut reader = TraceReader::from_memory(
+            path,
+            &[(path, text.as_bytes())],
+            &options,
+            SimRng::seed_from_u64(1),
+        )
+        .map_err(|e| e.to_string())?;
+        let mut all = Vec::new();
+        while let Some(a) = reader.next_arrival().map_err(|e| e.to_string())? {
+            all.push(a.at.as_micros());
+        }
+        assert_eq!(
+            reader.latest_arrival().map(SimTime::as_micros),
+            all.last().copied()
+        );
+        Ok(all)
+    }
+
+    #[test]
+    fn unix_times_count_from_the_first_row() {
+        let s = TimeUnit::Seconds;
+        let ms = TimeUnit::Milliseconds;
+        // 10^9 s is the first Unix time; one second less is a span since the start.
+        assert_eq!(
+            starts(
+                "timestamp,function\n1000000000,a\n1000000001.5,a\n",
+                s,
+                false
+            ),
+            Ok(vec![0, 1_500_000])
+        );
+        assert_eq!(
+            starts("timestamp,function\n999999999,a\n999999999.5,a\n", s, false),
+            Ok(vec![999_999_999_000_000, 999_999_999_500_000])
+        );
+        assert_eq!(
+            starts(
+                "timestamp,function\n1000000000000,a\n1000000000250,a\n",
+                ms,
+                false
+            ),
+            Ok(vec![0, 250_000])
+        );
+        assert_eq!(
+            starts("timestamp,function\n999999999999,a\n", ms, false),
+            Ok(vec![999_999_999_999_000])
+        );
+        // Asked for: small numbers count from the first row too.
+        assert_eq!(
+            starts("timestamp,function\n5,a\n7,a\n", s, true),
+            Ok(vec![0, 2_000_000])
+        );
+        // A row before the first goes back in time; sorted, the earliest becomes time 0.
+        let back = starts("timestamp,function\n1700000010,a\n1700000002,a\n", s, false)
+            .expect_err("back in time");
+        assert!(back.contains("before the previous row's start"), "{back}");
+        // Unix milliseconds read as seconds, and finer units, are refused with a hint.
+        let e = starts("timestamp,function\n100000000000,a\n", s, false).expect_err("ms");
+        assert!(e.contains("--time-unit ms"), "{e}");
+        assert_eq!(
+            starts("timestamp,function\n99999999999,a\n", s, false),
+            Ok(vec![0])
+        );
+        let e = starts("timestamp,function\n1733356800000000,a\n", s, false).expect_err("µs");
+        assert!(e.contains("micro- or nanoseconds"), "{e}");
+        let e = starts("timestamp,function\n100000000000000,a\n", ms, false).expect_err("µs");
+        assert!(e.contains("micro- or nanoseconds"), "{e}");
+        assert_eq!(
+            starts("timestamp,function\n99999999999999,a\n", ms, false),
+            Ok(vec![0])
         );
     }
 
@@ -2707,6 +2875,7 @@ mod tests {
                 memory: None,
                 spread: Spread::Even,
                 memory_assignment: MemoryAssignment::Split,
+                start_at_first_row: false,
             }
         );
         assert_eq!(TraceOptions::default().spread, Spread::Poisson);

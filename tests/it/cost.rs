@@ -896,6 +896,122 @@ fn durations_are_refused_with_another_format() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5b. The window of a real export: Unix times, --window, short windows.
+
+/// Three invocations of `f`, 100 ms each, at `first`, `first + 43200` and `first + 86399`
+/// seconds, written in `unit` (1 for seconds, 1000 for milliseconds).
+fn day_of_unix_rows(first: u64, unit: u64) -> String {
+    let mut text = String::from("timestamp,function,duration_ms\n");
+    for t in [first, first + 43_200, first + 86_399] {
+        text.push_str(&format!("{},f,100\n", t * unit));
+    }
+    text
+}
+
+/// 2024-12-05T00:00:00Z in Unix seconds.
+const UNIX_DAY: u64 = 1_733_356_800;
+
+#[test]
+fn unix_seconds_start_the_window_at_the_first_row() {
+    // Every invocation is cold (10-minute keep-alive, hours apart): the last ends at
+    // 86399 + 0.25 + 0.1 s after the first row, which is time 0.
+    for (unit, extra) in [(1, vec![]), (1000, vec!["--time-unit", "ms"])] {
+        let mut args = vec!["--init", "250ms", "--no-break-even"];
+        args.extend(extra);
+        let bill = cost_trace(&day_of_unix_rows(UNIX_DAY, unit), &args);
+        close(&bill["window_s"], 86_399.35, "window_s");
+        close(&bill["month_factor"], MONTH_S / 86_399.35, "month_factor");
+        count(&bill["cold_starts"], 3, "cold_starts");
+        // 3 × 350 ms at 128 MB: 0.13125 GB·s; 3 requests.
+        let usd = 3.0 * REQUEST_USD + 0.13125 * X86_USD_PER_GB_S;
+        close(&bill["total_usd"], usd, "total_usd");
+        close(
+            &bill["month"]["total_usd"],
+            usd * MONTH_S / 86_399.35,
+            "month.total_usd",
+        );
+        assert!(bill.get("warnings").is_none(), "a day is not short: {bill}");
+    }
+}
+
+#[test]
+fn unix_milliseconds_read_as_seconds_are_refused_with_a_hint() {
+    let trace = day_of_unix_rows(UNIX_DAY, 1000);
+    coldsim(
+        &["cost", "trace.csv", "--init", "250ms"],
+        &[("trace.csv", &trace)],
+    )
+    .assert_user_error(&[
+        "trace.csv:2",
+        "timestamp",
+        "1733356800000",
+        "--time-unit ms",
+    ]);
+}
+
+#[test]
+fn relative_seconds_start_the_window_at_the_first_row_too() {
+    // The same day, in seconds since midnight from 09:00: the window is the traffic's.
+    let bill = cost_trace(
+        &day_of_unix_rows(32_400, 1),
+        &["--init", "250ms", "--no-break-even"],
+    );
+    close(&bill["window_s"], 86_399.35, "window_s");
+}
+
+#[test]
+fn window_says_what_span_the_file_covers() {
+    // Traffic from 09:00 to 09:30 of a day's export: --window 1d projects a day, not half an
+    // hour, so 30 days are 30 of these days.
+    let trace = "timestamp,function,duration_ms\n32400,f,100\n32700,f,100\n34199,f,100\n";
+    let bill = cost_trace(
+        trace,
+        &["--init", "250ms", "--no-break-even", "--window", "1d"],
+    );
+    close(&bill["window_s"], 86_400.0, "window_s");
+    close(&bill["month_factor"], 30.0, "month_factor");
+    // Cold, warm 5 minutes later, cold again 25 minutes later: (2 × 250 + 3 × 100) ms at
+    // 128 MB.
+    count(&bill["cold_starts"], 2, "cold_starts");
+    let usd = 3.0 * REQUEST_USD + 0.8 * 0.125 * X86_USD_PER_GB_S;
+    close(&bill["month"]["total_usd"], usd * 30.0, "month.total_usd");
+    assert!(bill.get("warnings").is_none(), "{bill}");
+}
+
+#[test]
+fn a_window_shorter_than_the_traffic_is_refused() {
+    let trace = "timestamp,function,duration_ms\n0,f,100\n7200,f,100\n";
+    coldsim(
+        &["cost", "trace.csv", "--init", "250ms", "--window", "1h"],
+        &[("trace.csv", trace)],
+    )
+    .assert_user_error(&["--window 1h", "trace.csv", "2h", "longer --window"]);
+}
+
+#[test]
+fn a_window_under_an_hour_is_projected_with_a_warning() {
+    // 0 to 30 min: the projection extrapolates 30 minutes; it says so on stderr and in
+    // cost.json and cost.md.
+    let trace = "timestamp,function,duration_ms\n0,f,100\n1799.65,f,100\n";
+    let r = coldsim(
+        &["cost", "trace.csv", "--init", "250ms", "--no-break-even"],
+        &[("trace.csv", trace)],
+    );
+    let bill = r.bill();
+    close(&bill["window_s"], 1800.0, "window_s");
+    let warning = bill["warnings"][0].as_str().expect("a warning");
+    assert!(warning.contains("under an hour"), "{warning}");
+    assert!(warning.contains("1440 times"), "{warning}");
+    assert!(
+        r.stderr().contains("warning: the window is 30m"),
+        "{}",
+        r.stderr()
+    );
+    assert!(r.text("cost.md").contains("under an hour"));
+    assert!(r.text("report.html").contains("under an hour"));
+}
+
+// ---------------------------------------------------------------------------------------------
 // 6. The provisioned-concurrency break-even.
 
 /// A trace of one function `f`: an invocation every `every_s` seconds, `n` of them, each
