@@ -13,23 +13,19 @@ use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep
 use crate::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
-use crate::engine::{ArrivalSource, MAX_SERIES_ROWS, Simulation};
+use crate::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::plan::{Minimize, Slo, Step, Vary, candidates, search};
 use crate::report::{Summary, series_csv, table};
-use crate::rng::Streams;
 use crate::scenario::{
     Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,
     MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
 };
 use crate::table::{Column, fit, terminal_width};
 use crate::time::SimDuration;
-use crate::trace::{
-    MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions, TraceReader,
-    TraceSource,
-};
+use crate::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions};
 
 /// A fast, exact, deterministic simulator of serverless cold and warm starts.
 #[derive(Debug, Parser)]
@@ -480,20 +476,6 @@ fn run_scenario(args: RunArgs) -> Result<()> {
     Ok(())
 }
 
-/// Opens a scenario's trace, if it has one, for the engine.
-fn open_trace(
-    scenario: &Scenario,
-    seed: u64,
-) -> Result<Option<(Box<dyn ArrivalSource>, TraceHandle)>> {
-    let Some(spec) = &scenario.trace else {
-        return Ok(None);
-    };
-    let reader = TraceReader::open(&spec.path, &spec.options, Streams::trace_stream(seed))?;
-    let (source, handle) = TraceSource::new(reader);
-    let source = source.with_scale(spec.scale, Streams::trace_scale_stream(seed));
-    Ok(Some((Box::new(source), handle)))
-}
-
 /// Runs a scenario (and its trace) to the end with a progress bar; fails on a trace error.
 fn simulate(
     scenario: &Scenario,
@@ -501,30 +483,16 @@ fn simulate(
     bucket: Option<SimDuration>,
     quiet: bool,
 ) -> Result<(Simulation, Option<TraceHandle>)> {
-    let (source, handle) = match open_trace(scenario, seed)? {
-        Some((s, h)) => (Some(s), Some(h)),
-        None => (None, None),
-    };
-    let mut sim = Simulation::with_source(scenario, seed, bucket, source);
-    let bar = Progress::new(&sim, quiet);
-    while !sim.step(1 << 18, &mut ()) {
-        bar.update(&sim);
+    let mut bar = None;
+    let finished = crate::run::run(scenario, seed, bucket, |sim| {
+        bar.get_or_insert_with(|| Progress::new(sim, quiet))
+            .update(sim)
+    });
+    if let Some(bar) = bar {
+        bar.finish();
     }
-    bar.finish();
-    if let Some(e) = handle.as_ref().and_then(TraceHandle::error) {
-        return Err(e.into());
-    }
-    if let Some(f) = sim.failure() {
-        bail!("{f}");
-    }
-    if scenario.duration.is_none() && sim.end() <= sim.warmup() {
-        bail!(
-            "warmup ({}) is not shorter than the trace ({}); shorten warmup",
-            scenario.warmup,
-            SimDuration(sim.end().as_micros())
-        );
-    }
-    Ok((sim, handle))
+    let finished = finished?;
+    Ok((finished.sim, finished.trace))
 }
 
 /// Runs the baseline (fixed 10 minutes) to learn every function the traffic has, then each
@@ -1114,10 +1082,14 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
         PackageArg::Zip => Package::Zip,
         PackageArg::Image => Package::Image,
     };
+    // A runtime's name starts with a letter; anything else is meant as a duration.
     let init = match SimDuration::parse(&args.init) {
         Ok(d) => InitSpec::Dist(TimeDistSpec::Constant {
             ms: d.as_millis_f64(),
         }),
+        Err(e) if !args.init.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+            bail!("--init {}: {e}", args.init)
+        }
         Err(_) => InitSpec::Runtime(args.init.clone()),
     };
     // Checked once here, at the default size, so that a bad name fails before the run.

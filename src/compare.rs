@@ -6,6 +6,9 @@ use crate::keep_alive::KeepAliveSpec;
 use crate::report::Summary;
 use crate::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
 
+/// Every form of a compared policy, for messages.
+pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N] or memory:MB";
+
 /// What a compared policy changes, for every function.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
@@ -53,8 +56,21 @@ impl Policy {
                     ));
                 }
             }
-        } else {
+        } else if KeepAliveSpec::is_compact(text) {
             Change::KeepAlive(KeepAliveSpec::parse_compact(text)?)
+        } else {
+            let kind = text.split_once(':').map_or(text, |(k, _)| k);
+            return Err(format!(
+                "unknown policy {text:?}{}; write {POLICY_FORMS}",
+                crate::keep_alive::did_you_mean(
+                    kind,
+                    &[
+                        &crate::keep_alive::KINDS[..],
+                        &["provisioned", "warmer", "memory"]
+                    ]
+                    .concat()
+                )
+            ));
         };
         Ok(Policy {
             label: text.to_string(),

@@ -251,6 +251,12 @@ impl KeepAliveSpec {
         }
     }
 
+    /// Whether `text` names a keep-alive policy kind (what comes before its `:`).
+    pub fn is_compact(text: &str) -> bool {
+        let kind = text.split_once(':').map_or(text, |(k, _)| k);
+        KINDS.contains(&kind)
+    }
+
     /// Parses a compact policy spec: `fixed:10m`, `fixed-once:10m`, `none`, `uniform:5m-7m`,
     /// `preset:aws-lambda-2019`, `hybrid`, `hybrid:range=4h,head=5,tail=99`.
     pub fn parse_compact(text: &str) -> Result<KeepAliveSpec, String> {
@@ -276,7 +282,8 @@ impl KeepAliveSpec {
             ("hybrid", a) => KeepAliveSpec::Hybrid(HybridSpec::parse_compact(a)?),
             _ => {
                 return Err(format!(
-                    "unknown policy {text:?}; write fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME or hybrid[:range=4h,head=5,tail=99]"
+                    "unknown policy {text:?}{}; write {FORMS}",
+                    did_you_mean(kind, &KINDS)
                 ));
             }
         };
@@ -285,10 +292,52 @@ impl KeepAliveSpec {
     }
 }
 
+/// The kinds of compact keep-alive specs, the part before the `:`.
+pub const KINDS: [&str; 6] = ["fixed", "fixed-once", "none", "uniform", "preset", "hybrid"];
+
+/// Every form of a compact keep-alive spec, for messages.
+pub const FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME or hybrid[:range=4h,head=5,tail=99]";
+
+/// ` (did you mean "x"?)` when one of `known` is within two edits of `written` (or starts
+/// with it), else nothing.
+pub fn did_you_mean(written: &str, known: &[&str]) -> String {
+    let prefixed = known
+        .iter()
+        .find(|k| !written.is_empty() && k.starts_with(written));
+    let near = || {
+        known
+            .iter()
+            .map(|k| (strsim::levenshtein(k, written), k))
+            .min()
+            .filter(|&(d, _)| d <= 2)
+            .map(|(_, k)| k)
+    };
+    prefixed
+        .or_else(near)
+        .map_or_else(String::new, |k| format!(" (did you mean {k:?}?)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rng::Streams;
+
+    #[test]
+    fn suggestions_are_within_two_edits_or_extend_what_was_written() {
+        let known = ["fixed", "fixed-once", "hybrid", "provisioned"];
+        assert_eq!(did_you_mean("fxed", &known), " (did you mean \"fixed\"?)");
+        assert_eq!(
+            did_you_mean("hybird", &known),
+            " (did you mean \"hybrid\"?)"
+        );
+        assert_eq!(
+            did_you_mean("prov", &known),
+            " (did you mean \"provisioned\"?)"
+        );
+        assert_eq!(did_you_mean("fixxxxed", &known), "");
+        assert_eq!(did_you_mean("", &known), "");
+        assert_eq!(did_you_mean("sometimes", &known), "");
+    }
 
     fn ctx(now: u64, first_idle: u64) -> IdleContext {
         IdleContext {

@@ -25,6 +25,7 @@ pub mod preset;
 pub mod region;
 pub mod report;
 pub mod rng;
+pub mod run;
 pub mod scenario;
 pub mod stats;
 pub mod sweep;

@@ -344,22 +344,7 @@ fn closest<'t>(table: &'t Table, id: &str) -> Option<&'t str> {
     {
         return Some(prefixed);
     }
-    ids.min_by_key(|r| edit_distance(r, id))
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = substitute.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    ids.min_by_key(|r| strsim::levenshtein(r, id))
 }
 
 #[cfg(test)]

@@ -850,19 +850,102 @@ impl Checker<'_> {
     }
 
     fn invalid(&self, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
-        let key = segs
-            .iter()
-            .map(|s| match s {
-                Seg::Key(k) => format!(".{k}"),
-                Seg::Index(i) => format!("[{i}]"),
-            })
-            .collect::<String>();
+        let mut key = String::new();
+        let mut previous = None;
+        for seg in segs {
+            match seg {
+                Seg::Key(k) => {
+                    if !key.is_empty() {
+                        key.push('.');
+                    }
+                    key.push_str(k);
+                    previous = Some(*k);
+                }
+                Seg::Index(i) => {
+                    key.push_str(&function_label(self.doc.as_ref(), previous, *i));
+                    previous = None;
+                }
+            }
+        }
         ScenarioError::Invalid {
             path: self.path.to_path_buf(),
             line: self.line_of(segs),
-            key: key.trim_start_matches('.').to_string(),
+            key,
             message: message.into(),
         }
+    }
+}
+
+/// How a key path shows element `i` of the array `array`: ` "checkout-api"` for a
+/// `[[function]]` whose valid name is given once in the file, else `[i]`.
+fn function_label(
+    doc: Option<&toml_edit::Document<&str>>,
+    array: Option<&str>,
+    i: usize,
+) -> String {
+    let name_of = |t: &toml_edit::Table| t.get("name").and_then(|n| n.as_str()).map(str::to_owned);
+    let names: Vec<Option<String>> = match (array, doc.and_then(|d| d.get("function"))) {
+        (Some("function"), Some(item)) => item
+            .as_array_of_tables()
+            .map(|a| a.iter().map(name_of).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    match names.get(i) {
+        Some(Some(name))
+            if valid_name(name)
+                && names.iter().filter(|n| n.as_ref() == Some(name)).count() == 1 =>
+        {
+            format!(" {name:?}")
+        }
+        _ => format!("[{i}]"),
+    }
+}
+
+/// The key path of a serde error, `function "api".arrival`, with [`function_label`]'s names.
+fn serde_key(doc: Option<&toml_edit::Document<&str>>, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut key = String::new();
+    let mut previous: Option<String> = None;
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => {
+                key.push_str(&function_label(doc, previous.as_deref(), *index));
+                previous = None;
+            }
+            Segment::Map { key: k } | Segment::Enum { variant: k } => {
+                if !key.is_empty() {
+                    key.push('.');
+                }
+                key.push_str(k);
+                previous = Some(k.clone());
+            }
+            Segment::Unknown => {
+                if !key.is_empty() {
+                    key.push('.');
+                }
+                key.push('?');
+                previous = None;
+            }
+        }
+    }
+    key
+}
+
+/// A parser message with a suggestion for an unknown key: `unknown field `memroy_mb`,
+/// expected one of `name`, `memory_mb`, ...` gains ` (did you mean `memory_mb`?)`.
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((written, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let hint = crate::keep_alive::did_you_mean(written, &known).replace('"', "`");
+    match message.split_once(", expected") {
+        Some((head, tail)) if !hint.is_empty() => format!("{head}{hint}, expected{tail}"),
+        _ => message.to_string(),
     }
 }
 
@@ -929,8 +1012,9 @@ impl Scenario {
         written: Option<&Scenario>,
     ) -> Result<Scenario, ScenarioError> {
         let de = toml::Deserializer::parse(text).map_err(|e| syntax(path, text, "", &e))?;
+        let doc = toml_edit::Document::parse(text).ok();
         let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let key = e.path().to_string();
+            let key = serde_key(doc.as_ref(), e.path());
             let key = if key == "." || key.is_empty() {
                 String::new()
             } else {
@@ -940,7 +1024,7 @@ impl Scenario {
         })?;
         let check = Checker {
             path,
-            doc: toml_edit::Document::parse(text).ok(),
+            doc,
             text,
             written,
         };
@@ -953,7 +1037,7 @@ fn syntax(path: &Path, text: &str, key: &str, e: &toml::de::Error) -> ScenarioEr
         path: path.to_path_buf(),
         line: e.span().map(|s| line_at(text, s.start)),
         key: key.to_string(),
-        message: e.message().trim().replace('\n', " "),
+        message: with_suggestion(&e.message().trim().replace('\n', " ")),
     }
 }
 
@@ -1570,7 +1654,10 @@ keep_alive = { policy = "fixed", idle = "10m" }
     fn an_unknown_key_names_its_line_and_path() {
         let text = EXAMPLE.replace("rate_per_s = 25.0", "rate_per_sec = 25.0");
         let err = parse(&text).expect_err("unknown key");
-        assert!(err.starts_with("s.toml:15: function[0].arrival: "), "{err}");
+        assert!(
+            err.starts_with("s.toml:15: function \"checkout-api\".arrival: "),
+            "{err}"
+        );
         assert!(err.contains("rate_per_sec"), "{err}");
         assert!(!err.contains('\n'), "{err}");
     }
@@ -1581,7 +1668,7 @@ keep_alive = { policy = "fixed", idle = "10m" }
         let err = parse(&text).expect_err("negative");
         assert_eq!(
             err,
-            "s.toml:15: function[0].arrival: rate_per_s must be positive, got -3"
+            "s.toml:15: function \"checkout-api\".arrival: rate_per_s must be positive, got -3"
         );
     }
 
@@ -1645,7 +1732,7 @@ reserved_concurrency = 5
         let err = parse(text).expect_err("over");
         assert!(
             err.starts_with(
-                "s.toml:13: function[1].reserved_concurrency: reservations add up to 11"
+                "s.toml:13: function \"b\".reserved_concurrency: reservations add up to 11"
             ),
             "{err}"
         );

@@ -30,12 +30,10 @@ use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 
 use crate::arrival::ArrivalSpec;
-use crate::engine::{ArrivalSource, Simulation};
 use crate::report::Summary;
 use crate::rng::Streams;
 use crate::scenario::Scenario;
 use crate::time::SimDuration;
-use crate::trace::{TraceHandle, TraceReader, TraceSource};
 
 /// The most replications of a point: their summaries are held until the point is done.
 pub const MAX_REPLICATIONS: u32 = 10_000;
@@ -530,34 +528,8 @@ fn sweep_fingerprint(text: &str, name: &str, sets: &[Set], replications: u32, se
 
 /// Runs one scenario with one seed to the end, its trace opened afresh, as `coldsim run` does.
 pub fn run_once(scenario: &Scenario, seed: u64) -> Result<Summary, String> {
-    let (source, handle): (Option<Box<dyn ArrivalSource>>, Option<TraceHandle>) = match &scenario
-        .trace
-    {
-        Some(spec) => {
-            let reader = TraceReader::open(&spec.path, &spec.options, Streams::trace_stream(seed))
-                .map_err(|e| e.to_string())?;
-            let (s, h) = TraceSource::new(reader);
-            let s = s.with_scale(spec.scale, Streams::trace_scale_stream(seed));
-            (Some(Box::new(s)), Some(h))
-        }
-        None => (None, None),
-    };
-    let mut sim = Simulation::with_source(scenario, seed, None, source);
-    sim.run(&mut ());
-    if let Some(e) = handle.as_ref().and_then(TraceHandle::error) {
-        return Err(e.to_string());
-    }
-    if let Some(f) = sim.failure() {
-        return Err(f.to_string());
-    }
-    if scenario.duration.is_none() && sim.end() <= sim.warmup() {
-        return Err(format!(
-            "warmup ({}) is not shorter than the trace ({}); shorten warmup",
-            scenario.warmup,
-            SimDuration(sim.end().as_micros())
-        ));
-    }
-    Ok(Summary::new(scenario, seed, &sim))
+    let finished = crate::run::run(scenario, seed, None, |_| {}).map_err(|e| e.to_string())?;
+    Ok(Summary::new(scenario, seed, &finished.sim))
 }
 
 /// Runs the grid points of `shard` (all without one), each `replications` times, in parallel on

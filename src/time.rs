@@ -89,6 +89,12 @@ impl SimDuration {
     /// another ("250ms", "90s", "10m", "2h", "1d", "1h 30m"). Finer than a microsecond is
     /// refused, and so is longer than [`MAX_SPAN`].
     pub fn parse(text: &str) -> Result<SimDuration, String> {
+        let number = text.trim();
+        if !number.is_empty() && number.parse::<f64>().is_ok() {
+            return Err(format!(
+                "invalid duration {text:?}: a duration needs a unit, like \"{number}ms\" or \"{number}s\""
+            ));
+        }
         let d = humantime::parse_duration(text.trim()).map_err(|e| {
             format!("invalid duration {text:?} ({e}); write a number and a unit, like \"250ms\", \"90s\", \"10m\", \"2h\" or \"1d\"")
         })?;
@@ -200,7 +206,18 @@ mod tests {
 
     #[test]
     fn refuses_malformed_and_sub_microsecond_spans() {
-        assert!(SimDuration::parse("10").is_err());
+        assert_eq!(
+            SimDuration::parse(" 10 "),
+            Err(
+                "invalid duration \" 10 \": a duration needs a unit, like \"10ms\" or \"10s\""
+                    .into()
+            )
+        );
+        assert!(
+            SimDuration::parse("10x")
+                .expect_err("no unit")
+                .contains("write a number and a unit")
+        );
         assert!(SimDuration::parse("10x").is_err());
         assert!(SimDuration::parse("-5m").is_err());
         assert!(SimDuration::parse("").is_err());

@@ -403,7 +403,8 @@ impl TraceReader {
             reader.source = Source::Minutes(Box::new(minutes));
             return Ok(reader);
         }
-        let table = Box::new(Table::open(files, path)?);
+        let mut table = Box::new(Table::open(files, path)?);
+        table.read_as = Some(options.format);
         let decoder = match options.format {
             TraceFormat::Invocations => Decoder::invocations(&table, options)?,
             _ => Decoder::azure2021(&table)?,
@@ -557,6 +558,9 @@ fn secs(us: i64) -> String {
 /// A CSV file with a header, read one reused record at a time.
 struct Table {
     path: PathBuf,
+    /// The format a trace's main file is read as (none for a side file): a header of another
+    /// format's columns is named in the error.
+    read_as: Option<TraceFormat>,
     reader: csv::Reader<Box<dyn std::io::Read>>,
     header: Vec<String>,
     record: csv::ByteRecord,
@@ -598,6 +602,7 @@ impl Table {
         }
         Ok(Table {
             path: path.to_path_buf(),
+            read_as: None,
             reader,
             header,
             record: csv::ByteRecord::new(),
@@ -619,10 +624,41 @@ impl Table {
 
     /// The index of a required column.
     fn require(&self, name: &str, expected: &str) -> Result<usize, TraceError> {
-        self.column(name)?.ok_or_else(|| TraceError::File {
-            path: self.path.clone(),
-            message: format!("no column {name} in the header; expected {expected}"),
+        self.column(name)?.ok_or_else(|| {
+            // A header with another format's columns: name the format to pass.
+            let other = self
+                .layout()
+                .filter(|&f| self.read_as.is_some_and(|read_as| read_as != f));
+            let hint = other.map_or_else(String::new, |f| {
+                let f = format_name(f);
+                format!(
+                    "; the header is the {f} layout: pass --format {f} (format = \"{f}\" in a scenario's trace)"
+                )
+            });
+            TraceError::File {
+                path: self.path.clone(),
+                message: format!("no column {name} in the header; expected {expected}{hint}"),
+            }
         })
+    }
+
+    /// The format whose required columns the header has, if one does.
+    fn layout(&self) -> Option<TraceFormat> {
+        let has = |names: &[&str]| names.iter().all(|n| self.header.iter().any(|h| h == n));
+        [
+            (TraceFormat::Invocations, &["timestamp", "function"][..]),
+            (
+                TraceFormat::Azure2021,
+                &["app", "func", "end_timestamp", "duration"],
+            ),
+            (
+                TraceFormat::Azure2019,
+                &["HashOwner", "HashApp", "HashFunction"],
+            ),
+        ]
+        .into_iter()
+        .find(|(_, names)| has(names))
+        .map(|(f, _)| f)
     }
 
     /// Reads the next row into `self.record`; false at the end. Checks the field count.
@@ -1699,6 +1735,7 @@ fn read_azure2019(
     reader: &mut TraceReader,
 ) -> Result<Minutes, TraceError> {
     let mut table = Table::open(files, path)?;
+    table.read_as = Some(TraceFormat::Azure2019);
     let owner = table.require("HashOwner", AZURE2019_COLUMNS)?;
     let app = table.require("HashApp", AZURE2019_COLUMNS)?;
     let func = table.require("HashFunction", AZURE2019_COLUMNS)?;

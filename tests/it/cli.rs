@@ -216,7 +216,11 @@ fn unknown_key_in_a_function() {
     expect_error(
         "memory_mb = 512",
         "memroy_mb = 512",
-        &["function[0]", "memroy_mb", ":12:"],
+        &[
+            "function \"api\".memroy_mb",
+            "did you mean `memory_mb`?",
+            ":12:",
+        ],
     );
 }
 
@@ -225,7 +229,7 @@ fn unknown_key_in_an_inline_arrival_table() {
     expect_error(
         "rate_per_s = 5.0",
         "rate_per_sec = 5.0",
-        &["function[0].arrival", "rate_per_sec", ":14:"],
+        &["function \"api\".arrival", "rate_per_sec", ":14:"],
     );
 }
 
@@ -243,7 +247,7 @@ fn wrong_type_of_value() {
     expect_error(
         "rate_per_s = 5.0",
         "rate_per_s = \"fast\"",
-        &["function[0].arrival", ":14:"],
+        &["function \"api\".arrival", ":14:"],
     );
 }
 
@@ -280,7 +284,7 @@ fn negative_rate() {
     let r = expect_error(
         "rate_per_s = 5.0",
         "rate_per_s = -3.0",
-        &["function[0].arrival", "rate_per_s", ":14:"],
+        &["function \"api\".arrival", "rate_per_s", ":14:"],
     );
     assert!(r.stderr().contains("-3"), "{}", r.stderr());
 }
@@ -290,7 +294,7 @@ fn zero_rate() {
     expect_error(
         "rate_per_s = 5.0",
         "rate_per_s = 0.0",
-        &["function[0].arrival", "rate_per_s", ":14:"],
+        &["function \"api\".arrival", "rate_per_s", ":14:"],
     );
 }
 
@@ -299,7 +303,7 @@ fn nan_rate() {
     expect_error(
         "rate_per_s = 5.0",
         "rate_per_s = nan",
-        &["function[0].arrival", "rate_per_s", ":14:"],
+        &["function \"api\".arrival", "rate_per_s", ":14:"],
     );
 }
 
@@ -308,7 +312,7 @@ fn infinite_rate() {
     expect_error(
         "rate_per_s = 5.0",
         "rate_per_s = inf",
-        &["function[0].arrival", "rate_per_s", ":14:"],
+        &["function \"api\".arrival", "rate_per_s", ":14:"],
     );
 }
 
@@ -317,7 +321,7 @@ fn negative_infinite_rate() {
     expect_error(
         "rate_per_s = 5.0",
         "rate_per_s = -inf",
-        &["function[0].arrival", "rate_per_s", ":14:"],
+        &["function \"api\".arrival", "rate_per_s", ":14:"],
     );
 }
 
@@ -326,7 +330,7 @@ fn unknown_arrival_process() {
     expect_error(
         "process = \"poisson\"",
         "process = \"poison\"",
-        &["function[0].arrival", "poison", ":14:"],
+        &["function \"api\".arrival", "poison", ":14:"],
     );
 }
 
@@ -340,7 +344,7 @@ fn absurd_rate_is_refused() {
     );
     assert_user_error(
         &r,
-        &["function[0].arrival", "rate_per_s", ":14:", "at most"],
+        &["function \"api\".arrival", "rate_per_s", ":14:", "at most"],
     );
 }
 
@@ -349,7 +353,7 @@ fn periodic_jitter_longer_than_every() {
     expect_error(
         "{ process = \"poisson\", rate_per_s = 5.0 }",
         "{ process = \"periodic\", every = \"10s\", jitter = \"11s\" }",
-        &["function[0].arrival", "jitter", ":14:"],
+        &["function \"api\".arrival", "jitter", ":14:"],
     );
 }
 
@@ -358,7 +362,7 @@ fn periodic_every_zero() {
     expect_error(
         "{ process = \"poisson\", rate_per_s = 5.0 }",
         "{ process = \"periodic\", every = \"0s\" }",
-        &["function[0].arrival", "every", ":14:"],
+        &["function \"api\".arrival", "every", ":14:"],
     );
 }
 
@@ -367,7 +371,7 @@ fn explicit_arrivals_going_back_in_time() {
     expect_error(
         "{ process = \"poisson\", rate_per_s = 5.0 }",
         "{ process = \"explicit\", at = [\"1s\", \"5s\", \"3s\"] }",
-        &["function[0].arrival", "at[2]", ":14:"],
+        &["function \"api\".arrival", "at[2]", ":14:"],
     );
 }
 
@@ -376,7 +380,7 @@ fn diurnal_peak_to_trough_below_one() {
     expect_error(
         "{ process = \"poisson\", rate_per_s = 5.0 }",
         "{ process = \"diurnal\", mean_rate_per_s = 5.0, peak_to_trough = 0.5 }",
-        &["function[0].arrival", "peak_to_trough", ":14:"],
+        &["function \"api\".arrival", "peak_to_trough", ":14:"],
     );
 }
 
@@ -385,7 +389,7 @@ fn diurnal_peak_outside_the_period() {
     expect_error(
         "{ process = \"poisson\", rate_per_s = 5.0 }",
         "{ process = \"diurnal\", mean_rate_per_s = 5.0, period = \"1h\", peak_at = \"2h\" }",
-        &["function[0].arrival", "peak_at", ":14:"],
+        &["function \"api\".arrival", "peak_at", ":14:"],
     );
 }
 
@@ -394,7 +398,7 @@ fn bursty_zero_mean_on() {
     expect_error(
         "{ process = \"poisson\", rate_per_s = 5.0 }",
         "{ process = \"bursty\", on_rate_per_s = 5.0, mean_on = \"0s\", mean_off = \"1m\" }",
-        &["function[0].arrival", "mean_on", ":14:"],
+        &["function \"api\".arrival", "mean_on", ":14:"],
     );
 }
 
@@ -403,7 +407,7 @@ fn bursty_negative_off_rate() {
     expect_error(
         "{ process = \"poisson\", rate_per_s = 5.0 }",
         "{ process = \"bursty\", on_rate_per_s = 5.0, off_rate_per_s = -1.0, mean_on = \"1m\", mean_off = \"1m\" }",
-        &["function[0].arrival", "off_rate_per_s", ":14:"],
+        &["function \"api\".arrival", "off_rate_per_s", ":14:"],
     );
 }
 
@@ -415,7 +419,7 @@ fn uniform_dist_max_below_min() {
     expect_error(
         "{ dist = \"lognormal\", mean_ms = 120, stddev_ms = 60 }",
         "{ dist = \"uniform\", min_ms = 200, max_ms = 100 }",
-        &["function[0].exec", "max_ms", ":15:"],
+        &["function \"api\".exec", "max_ms", ":15:"],
     );
 }
 
@@ -424,7 +428,7 @@ fn negative_exec_ms() {
     expect_error(
         "{ dist = \"lognormal\", mean_ms = 120, stddev_ms = 60 }",
         "{ dist = \"constant\", ms = -5 }",
-        &["function[0].exec", "ms", ":15:"],
+        &["function \"api\".exec", "ms", ":15:"],
     );
 }
 
@@ -433,7 +437,7 @@ fn negative_lognormal_stddev() {
     expect_error(
         "stddev_ms = 60",
         "stddev_ms = -60",
-        &["function[0].exec", "stddev_ms", ":15:"],
+        &["function \"api\".exec", "stddev_ms", ":15:"],
     );
 }
 
@@ -442,7 +446,7 @@ fn exponential_mean_zero() {
     expect_error(
         "{ dist = \"lognormal\", mean_ms = 120, stddev_ms = 60 }",
         "{ dist = \"exponential\", mean_ms = 0 }",
-        &["function[0].exec", "mean_ms", ":15:"],
+        &["function \"api\".exec", "mean_ms", ":15:"],
     );
 }
 
@@ -451,7 +455,7 @@ fn empirical_without_samples() {
     expect_error(
         "{ dist = \"constant\", ms = 350 }",
         "{ dist = \"empirical\", samples_ms = [] }",
-        &["function[0].init", "samples_ms", ":16:"],
+        &["function \"api\".init", "samples_ms", ":16:"],
     );
 }
 
@@ -460,7 +464,7 @@ fn empirical_with_a_negative_sample() {
     expect_error(
         "{ dist = \"constant\", ms = 350 }",
         "{ dist = \"empirical\", samples_ms = [300, -1, 400] }",
-        &["function[0].init", "samples_ms[1]", ":16:"],
+        &["function \"api\".init", "samples_ms[1]", ":16:"],
     );
 }
 
@@ -469,7 +473,7 @@ fn unknown_dist() {
     expect_error(
         "dist = \"lognormal\"",
         "dist = \"gamma\"",
-        &["function[0].exec", "gamma", ":15:"],
+        &["function \"api\".exec", "gamma", ":15:"],
     );
 }
 
@@ -478,7 +482,7 @@ fn invalid_cold_exec() {
     expect_error(
         "arch = \"arm64\"\n",
         "arch = \"arm64\"\ncold_exec = { dist = \"exponential\", mean_ms = -1 }\n",
-        &["function[0].cold_exec", "mean_ms", ":14:"],
+        &["function \"api\".cold_exec", "mean_ms", ":14:"],
     );
 }
 
@@ -490,7 +494,7 @@ fn uniform_keep_alive_max_below_min() {
     expect_error(
         "{ policy = \"fixed\", idle = \"2m\" }",
         "{ policy = \"uniform\", min = \"5m\", max = \"1m\" }",
-        &["function[0].keep_alive", "max", ":17:"],
+        &["function \"api\".keep_alive", "max", ":17:"],
     );
 }
 
@@ -499,7 +503,7 @@ fn unknown_keep_alive_policy() {
     expect_error(
         "policy = \"fixed\"",
         "policy = \"forever\"",
-        &["function[0].keep_alive", "forever", ":17:"],
+        &["function \"api\".keep_alive", "forever", ":17:"],
     );
 }
 
@@ -508,7 +512,7 @@ fn malformed_keep_alive_idle() {
     expect_error(
         "idle = \"2m\"",
         "idle = \"2 minutes please\"",
-        &["function[0].keep_alive", ":17:"],
+        &["function \"api\".keep_alive", ":17:"],
     );
 }
 
@@ -520,7 +524,7 @@ fn memory_zero() {
     expect_error(
         "memory_mb = 512",
         "memory_mb = 0",
-        &["function[0].memory_mb", ":12:"],
+        &["function \"api\".memory_mb", ":12:"],
     );
 }
 
@@ -529,7 +533,7 @@ fn memory_negative() {
     expect_error(
         "memory_mb = 512",
         "memory_mb = -512",
-        &["function[0].memory_mb", ":12:"],
+        &["function \"api\".memory_mb", ":12:"],
     );
 }
 
@@ -538,7 +542,7 @@ fn memory_above_the_maximum() {
     expect_error(
         "memory_mb = 512",
         "memory_mb = 10241",
-        &["function[0].memory_mb", ":12:"],
+        &["function \"api\".memory_mb", ":12:"],
     );
 }
 
@@ -547,7 +551,7 @@ fn memory_not_an_integer() {
     expect_error(
         "memory_mb = 512",
         "memory_mb = 512.5",
-        &["function[0].memory_mb", ":12:"],
+        &["function \"api\".memory_mb", ":12:"],
     );
 }
 
@@ -556,7 +560,7 @@ fn unknown_arch() {
     expect_error(
         "arch = \"arm64\"",
         "arch = \"riscv\"",
-        &["function[0].arch", "riscv", ":13:"],
+        &["function \"api\".arch", "riscv", ":13:"],
     );
 }
 
@@ -565,7 +569,7 @@ fn missing_arrival_without_defaults() {
     expect_error(
         "arrival = { process = \"poisson\", rate_per_s = 5.0 }\n",
         "",
-        &["function[0].arrival", "missing"],
+        &["function \"api\".arrival", "missing"],
     );
 }
 
@@ -574,7 +578,7 @@ fn missing_init_without_defaults() {
     expect_error(
         "init = { dist = \"constant\", ms = 350 }\n",
         "",
-        &["function[0].init", "missing"],
+        &["function \"api\".init", "missing"],
     );
 }
 
@@ -583,7 +587,7 @@ fn missing_exec_without_defaults() {
     expect_error(
         "exec = { dist = \"lognormal\", mean_ms = 120, stddev_ms = 60 }\n",
         "",
-        &["function[0].exec", "missing"],
+        &["function \"api\".exec", "missing"],
     );
 }
 
@@ -607,19 +611,19 @@ fn defaults_without(missing: &str) -> String {
 #[test]
 fn missing_arrival_with_defaults() {
     let r = run(&defaults_without("arrival"), &[]);
-    assert_user_error(&r, &["function[1].arrival", "missing", "bare"]);
+    assert_user_error(&r, &["function \"bare\".arrival", "missing", "bare"]);
 }
 
 #[test]
 fn missing_init_with_defaults() {
     let r = run(&defaults_without("init"), &[]);
-    assert_user_error(&r, &["function[1].init", "missing", "bare"]);
+    assert_user_error(&r, &["function \"bare\".init", "missing", "bare"]);
 }
 
 #[test]
 fn missing_exec_with_defaults() {
     let r = run(&defaults_without("exec"), &[]);
-    assert_user_error(&r, &["function[1].exec", "missing", "bare"]);
+    assert_user_error(&r, &["function \"bare\".exec", "missing", "bare"]);
 }
 
 #[test]
@@ -686,7 +690,7 @@ fn reserved_concurrency_above_account() {
     expect_error(
         "memory_mb = 512\n",
         "memory_mb = 512\nreserved_concurrency = 101\n",
-        &["function[0].reserved_concurrency", ":13:"],
+        &["function \"api\".reserved_concurrency", ":13:"],
     );
 }
 
@@ -695,7 +699,7 @@ fn reserved_concurrency_zero() {
     expect_error(
         "memory_mb = 512\n",
         "memory_mb = 512\nreserved_concurrency = 0\n",
-        &["function[0].reserved_concurrency", ":13:"],
+        &["function \"api\".reserved_concurrency", ":13:"],
     );
 }
 
@@ -713,7 +717,10 @@ fn reservations_summing_above_account() {
             1,
         );
     let r = run(&text, &[]);
-    assert_user_error(&r, &["function[1].reserved_concurrency", "101", ":23:"]);
+    assert_user_error(
+        &r,
+        &["function \"worker\".reserved_concurrency", "101", ":23:"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -848,7 +855,7 @@ fn a_relative_scenario_path_is_named_as_given() {
     assert!(!output.status.success(), "{err}");
     assert_eq!(
         err,
-        "error: s.toml:14: function[0].arrival: rate_per_s must be positive, got -3\n"
+        "error: s.toml:14: function \"api\".arrival: rate_per_s must be positive, got -3\n"
     );
     assert!(!r.dir.path().join("out").exists(), "out left behind");
 }
@@ -1252,7 +1259,7 @@ fn a_failed_rerun_leaves_earlier_files_intact() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err:?}");
     assert!(err.starts_with("error: "), "{err:?}");
-    assert!(err.contains("function[0].arrival"), "{err:?}");
+    assert!(err.contains("function \"api\".arrival"), "{err:?}");
     for (name, bytes) in OUTPUTS.iter().zip(&before) {
         assert!(&first.read(name) == bytes, "{name} changed by a failed run");
     }

@@ -857,6 +857,49 @@ fn a_row_going_back_in_time_suggests_sort() {
 }
 
 #[test]
+fn a_header_only_trace_says_it_has_no_invocations() {
+    let trace = "timestamp,function,duration_ms\n";
+    coldsim(
+        &["cost", "trace.csv", "--init", "250ms"],
+        &[("trace.csv", trace)],
+    )
+    .assert_user_error(&["trace.csv: no invocations after the header"]);
+    // The same through a scenario, with a warm-up that is not to blame.
+    let scenario =
+        traced_scenario(DEFAULTS, "").replace("seed = 3\n", "seed = 3\nwarmup = \"1m\"\n");
+    let r = coldsim(
+        &["run", "sub/s.toml", "--quiet"],
+        &[("sub/s.toml", &scenario), ("sub/trace.csv", trace)],
+    );
+    let err = r.assert_user_error(&["trace.csv: no invocations after the header"]);
+    assert!(!err.contains("warmup"), "{err}");
+}
+
+#[test]
+fn an_init_without_a_unit_asks_for_one() {
+    let trace = fixture("cost-bill.csv");
+    let err = cost(&[&trace, "--init", "250"])
+        .assert_user_error(&["--init 250", "a duration needs a unit, like \"250ms\""]);
+    assert!(!err.contains("runtime"), "{err}");
+}
+
+#[test]
+fn an_azure_file_without_format_names_the_format_to_pass() {
+    for (file, format) in [
+        ("azure-functions-2021-sample.csv", "azure2021"),
+        ("azure2019-invocations.csv", "azure2019"),
+    ] {
+        let trace = fixture(file);
+        cost(&[&trace, "--init", "250ms"])
+            .assert_user_error(&[file, &format!("pass --format {format}")]);
+    }
+    // And the other way round.
+    let trace = fixture("cost-bill.csv");
+    cost(&[&trace, "--init", "250ms", "--format", "azure2021"])
+        .assert_user_error(&["pass --format invocations"]);
+}
+
+#[test]
 fn an_unknown_init_runtime_suggests_the_closest_name() {
     let trace = fixture("cost-bill.csv");
     cost(&[&trace, "--init", "pyton3.12"]).assert_user_error(&[

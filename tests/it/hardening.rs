@@ -167,17 +167,17 @@ fn negative_values_are_refused() {
         (
             "rate_per_s = 5.0",
             "rate_per_s = -5.0",
-            "absurd.toml:10: function[0].arrival: rate_per_s must be positive, got -5",
+            "absurd.toml:10: function \"api\".arrival: rate_per_s must be positive, got -5",
         ),
         (
             "ms = 100",
             "ms = -100",
-            "absurd.toml:11: function[0].exec: ms must not be negative, got -100",
+            "absurd.toml:11: function \"api\".exec: ms must not be negative, got -100",
         ),
         (
             "memory_mb = 512",
             "memory_mb = -512",
-            "absurd.toml:9: function[0].memory_mb: invalid value: integer `-512`, expected u32",
+            "absurd.toml:9: function \"api\".memory_mb: invalid value: integer `-512`, expected u32",
         ),
         (
             "account_concurrency = 100",
@@ -198,27 +198,27 @@ fn nan_and_infinite_numbers_are_refused() {
         (
             "rate_per_s = 5.0",
             "rate_per_s = nan",
-            "absurd.toml:10: function[0].arrival: rate_per_s must be a finite number, got NaN",
+            "absurd.toml:10: function \"api\".arrival: rate_per_s must be a finite number, got NaN",
         ),
         (
             "rate_per_s = 5.0",
             "rate_per_s = inf",
-            "absurd.toml:10: function[0].arrival: rate_per_s must be a finite number, got inf",
+            "absurd.toml:10: function \"api\".arrival: rate_per_s must be a finite number, got inf",
         ),
         (
             "ms = 100",
             "ms = inf",
-            "absurd.toml:11: function[0].exec: ms must be a finite number, got inf",
+            "absurd.toml:11: function \"api\".exec: ms must be a finite number, got inf",
         ),
         (
             "memory_mb = 512",
             "memory_mb = 512\ncpu_fraction = nan",
-            "absurd.toml:10: function[0].cpu_fraction: must be a fraction from 0 to 1, got NaN",
+            "absurd.toml:10: function \"api\".cpu_fraction: must be a fraction from 0 to 1, got NaN",
         ),
         (
             "memory_mb = 512",
             "memory_mb = 512\nsetup_in_handler_ms = -inf",
-            "absurd.toml:10: function[0].setup_in_handler_ms: must be 0 or more milliseconds, got -inf",
+            "absurd.toml:10: function \"api\".setup_in_handler_ms: must be 0 or more milliseconds, got -inf",
         ),
         (
             "account_concurrency = 100",
@@ -228,7 +228,7 @@ fn nan_and_infinite_numbers_are_refused() {
         (
             "memory_mb = 512",
             "memory_mb = 512\nprovisioned_target = { max = 1, utilization = nan }",
-            "absurd.toml:10: function[0].provisioned_target: utilization must be in (0, 1], got NaN",
+            "absurd.toml:10: function \"api\".provisioned_target: utilization must be in (0, 1], got NaN",
         ),
     ]);
 }
@@ -249,17 +249,17 @@ fn zero_where_it_makes_no_sense_is_refused() {
         (
             "memory_mb = 512",
             "memory_mb = 0",
-            "absurd.toml:9: function[0].memory_mb: must be between 1 and 10240 MB, got 0 (Lambda offers 128 to 10240)",
+            "absurd.toml:9: function \"api\".memory_mb: must be between 1 and 10240 MB, got 0 (Lambda offers 128 to 10240)",
         ),
         (
             "rate_per_s = 5.0 }",
             "rate_per_s = 0 }",
-            "absurd.toml:10: function[0].arrival: rate_per_s must be positive, got 0",
+            "absurd.toml:10: function \"api\".arrival: rate_per_s must be positive, got 0",
         ),
         (
             "{ process = \"poisson\", rate_per_s = 5.0 }",
             "{ process = \"periodic\", every = \"0s\" }",
-            "absurd.toml:10: function[0].arrival: every must be longer than 0s",
+            "absurd.toml:10: function \"api\".arrival: every must be longer than 0s",
         ),
         (
             "account_concurrency = 100",
@@ -269,12 +269,12 @@ fn zero_where_it_makes_no_sense_is_refused() {
         (
             "memory_mb = 512",
             "memory_mb = 512\nwarmer = { every = \"0s\" }",
-            "absurd.toml:10: function[0].warmer: every must be longer than 0s",
+            "absurd.toml:10: function \"api\".warmer: every must be longer than 0s",
         ),
         (
             "memory_mb = 512",
             "memory_mb = 512\nprovisioned_target = { max = 1, interval = \"0s\" }",
-            "absurd.toml:10: function[0].provisioned_target: interval must be longer than 0s",
+            "absurd.toml:10: function \"api\".provisioned_target: interval must be longer than 0s",
         ),
     ]);
 }
@@ -295,27 +295,27 @@ fn spans_longer_than_a_thousand_years_are_refused() {
         (
             "memory_mb = 512",
             "memory_mb = 512\nkeep_alive = { policy = \"fixed\", idle = \"5000y\" }",
-            "absurd.toml:10: function[0].keep_alive: invalid duration \"5000y\": longer than 365250d (1000 years), the longest span coldsim takes",
+            "absurd.toml:10: function \"api\".keep_alive: invalid duration \"5000y\": longer than 365250d (1000 years), the longest span coldsim takes",
         ),
         (
             "ms = 100",
             "ms = 1e300",
-            "absurd.toml:11: function[0].exec: ms must be at most 3.15576e13 ms (365250d, 1000 years), got 1e300",
+            "absurd.toml:11: function \"api\".exec: ms must be at most 3.15576e13 ms (365250d, 1000 years), got 1e300",
         ),
         (
             "init = { dist = \"constant\", ms = 300 }",
             "init = { dist = \"lognormal\", mean_ms = 300, stddev_ms = 1e20 }",
-            "absurd.toml:12: function[0].init: stddev_ms must be at most 3.15576e13 ms (365250d, 1000 years), got 1e20",
+            "absurd.toml:12: function \"api\".init: stddev_ms must be at most 3.15576e13 ms (365250d, 1000 years), got 1e20",
         ),
         (
             "memory_mb = 512",
             "memory_mb = 512\nsetup_in_handler_ms = 1e300",
-            "absurd.toml:10: function[0].setup_in_handler_ms: must be at most 3.15576e13 ms (365250d, 1000 years), got 1e300",
+            "absurd.toml:10: function \"api\".setup_in_handler_ms: must be at most 3.15576e13 ms (365250d, 1000 years), got 1e300",
         ),
         (
             "memory_mb = 512",
             "memory_mb = 512\nwarmer = { every = \"1h\", ping_ms = 1e300 }",
-            "absurd.toml:10: function[0].warmer: ping_ms must be at most 3.15576e13 ms (365250d, 1000 years), got 1e300",
+            "absurd.toml:10: function \"api\".warmer: ping_ms must be at most 3.15576e13 ms (365250d, 1000 years), got 1e300",
         ),
     ]);
 }
@@ -326,12 +326,12 @@ fn absurdly_large_sizes_and_counts_are_refused() {
         (
             "memory_mb = 512",
             "memory_mb = 1000000000000",
-            "absurd.toml:9: function[0].memory_mb: invalid value: integer `1000000000000`, expected u32",
+            "absurd.toml:9: function \"api\".memory_mb: invalid value: integer `1000000000000`, expected u32",
         ),
         (
             "memory_mb = 512",
             "memory_mb = 4000000000",
-            "absurd.toml:9: function[0].memory_mb: must be between 1 and 10240 MB, got 4000000000 (Lambda offers 128 to 10240)",
+            "absurd.toml:9: function \"api\".memory_mb: must be between 1 and 10240 MB, got 4000000000 (Lambda offers 128 to 10240)",
         ),
         (
             "account_concurrency = 100",
@@ -351,17 +351,17 @@ fn absurdly_large_sizes_and_counts_are_refused() {
         (
             "rate_per_s = 5.0",
             "rate_per_s = 1e9",
-            "absurd.toml:10: function[0].arrival: rate_per_s must be at most 1e6 per second (one arrival per microsecond, the clock's resolution), got 1e9",
+            "absurd.toml:10: function \"api\".arrival: rate_per_s must be at most 1e6 per second (one arrival per microsecond, the clock's resolution), got 1e9",
         ),
         (
             "memory_mb = 512",
             "memory_mb = 512\nprovisioned_concurrency = 4000000000",
-            "absurd.toml:10: function[0].provisioned_concurrency: must not exceed the function's concurrency limit (100), got 4000000000",
+            "absurd.toml:10: function \"api\".provisioned_concurrency: must not exceed the function's concurrency limit (100), got 4000000000",
         ),
         (
             "memory_mb = 512",
             "memory_mb = 512\nwarmer = { every = \"1m\", containers = 4000000000 }",
-            "absurd.toml:10: function[0].warmer: containers must be between 1 and 10000, got 4000000000",
+            "absurd.toml:10: function \"api\".warmer: containers must be between 1 and 10000, got 4000000000",
         ),
     ]);
 }
@@ -378,7 +378,7 @@ fn provisioned_containers_may_not_add_up_past_the_account() {
     );
     assert_eq!(
         error_of(&text),
-        "absurd.toml:20: function[1].provisioned_concurrency: provisioned containers add up to 120 over the functions, more than account_concurrency (100)"
+        "absurd.toml:20: function \"worker\".provisioned_concurrency: provisioned containers add up to 120 over the functions, more than account_concurrency (100)"
     );
 }
 
@@ -391,26 +391,26 @@ fn a_run_expecting_more_than_a_trillion_events_names_the_biggest_cause() {
     let cases = [
         (
             timer.replace("duration = \"1h\"", "duration = \"100y\""),
-            "absurd.toml:10: function[0].arrival: the run would handle about 3.16e15 invocations and timer events over 36525d (3.16e15 from this function's arrivals), more than the 1e12 a run may have; shorten duration or lower the rate",
+            "absurd.toml:10: function \"api\".arrival: the run would handle about 3.16e15 invocations and timer events over 36525d (3.16e15 from this function's arrivals), more than the 1e12 a run may have; shorten duration or lower the rate",
         ),
         (
             edited("duration = \"1h\"", "duration = \"1000y\"")
                 .replace("rate_per_s = 5.0", "rate_per_s = 1000000"),
-            "absurd.toml:10: function[0].arrival: the run would handle about 3.16e16 invocations and timer events over 365250d (3.16e16 from this function's arrivals), more than the 1e12 a run may have; shorten duration or lower the rate",
+            "absurd.toml:10: function \"api\".arrival: the run would handle about 3.16e16 invocations and timer events over 365250d (3.16e16 from this function's arrivals), more than the 1e12 a run may have; shorten duration or lower the rate",
         ),
         (
             edited("duration = \"1h\"", "duration = \"10y\"").replace(
                 "memory_mb = 512",
                 "memory_mb = 512\nwarmer = { every = \"1ms\", containers = 100 }",
             ),
-            "absurd.toml:10: function[0].warmer: the run would handle about 3.16e13 invocations and timer events over 3652d 12h (3.16e13 from this warmer's pings), more than the 1e12 a run may have; shorten duration or lower the rate",
+            "absurd.toml:10: function \"api\".warmer: the run would handle about 3.16e13 invocations and timer events over 3652d 12h (3.16e13 from this warmer's pings), more than the 1e12 a run may have; shorten duration or lower the rate",
         ),
         (
             edited("duration = \"1h\"", "duration = \"100y\"").replace(
                 "memory_mb = 512",
                 "memory_mb = 512\nprovisioned_target = { max = 1, interval = \"1us\" }",
             ),
-            "absurd.toml:10: function[0].provisioned_target: the run would handle about 3.16e15 invocations and timer events over 36525d (3.16e15 from this provisioned-concurrency scaling), more than the 1e12 a run may have; shorten duration or lower the rate",
+            "absurd.toml:10: function \"api\".provisioned_target: the run would handle about 3.16e15 invocations and timer events over 36525d (3.16e15 from this provisioned-concurrency scaling), more than the 1e12 a run may have; shorten duration or lower the rate",
         ),
     ];
     for (text, message) in cases {
@@ -435,7 +435,7 @@ fn more_functions_than_a_run_may_have_are_refused() {
     assert_eq!(
         error_of(&text),
         format!(
-            "absurd.toml:{line}: function[{MAX_FUNCTIONS}]: {} [[function]] entries, more than the {MAX_FUNCTIONS} a run may have",
+            "absurd.toml:{line}: function \"f{MAX_FUNCTIONS}\": {} [[function]] entries, more than the {MAX_FUNCTIONS} a run may have",
             MAX_FUNCTIONS + 1
         )
     );
@@ -539,7 +539,7 @@ fn the_command_line_refuses_an_endless_run_on_one_line() {
     assert!(!ok);
     assert_eq!(
         err,
-        "error: s.toml:10: function[0].arrival: the run would handle about 3.16e15 invocations and timer events over 36525d (3.16e15 from this function's arrivals), more than the 1e12 a run may have; shorten duration or lower the rate\n"
+        "error: s.toml:10: function \"api\".arrival: the run would handle about 3.16e15 invocations and timer events over 36525d (3.16e15 from this function's arrivals), more than the 1e12 a run may have; shorten duration or lower the rate\n"
     );
 }
 

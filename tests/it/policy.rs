@@ -266,6 +266,22 @@ fn compare_refuses_an_unknown_policy_on_one_line() {
         );
         assert!(json.is_none() && !out.exists(), "{bad}: output written");
     }
+    // An unknown kind lists every form a policy can take, and the closest kind.
+    let (_, err, _, _) = compare(&["provisoned:3"]);
+    for form in [
+        "fixed:10m",
+        "fixed-once:10m",
+        "none",
+        "uniform:5m-7m",
+        "preset:NAME",
+        "hybrid[:range=4h,head=5,tail=99]",
+        "provisioned:N",
+        "warmer:EVERY[,N]",
+        "memory:MB",
+        "did you mean \"provisioned\"?",
+    ] {
+        assert!(err.contains(form), "{form}: {err}");
+    }
 }
 
 /// Runs `coldsim plan` on the half-hourly timer for a day; returns success, stderr and plan.json.

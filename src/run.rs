@@ -1,0 +1,86 @@
+//! The one way to run a scenario: open its trace, run the engine to the end, and check what can go wrong (the reader's error, the engine's failure, a trace without invocations, a warm-up as long as the trace).
+
+use crate::engine::{ArrivalSource, Simulation};
+use crate::rng::Streams;
+use crate::scenario::Scenario;
+use crate::time::SimDuration;
+use crate::trace::{TraceError, TraceFormat, TraceHandle, TraceReader, TraceSource};
+
+/// Why a run gave no figures.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The trace could not be opened or read to its end.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    /// The engine stopped early (a trace function that cannot be configured).
+    #[error("{0}")]
+    Failure(String),
+    /// The warm-up covers the whole trace, so the statistics window is empty.
+    #[error("warmup ({warmup}) is not shorter than the trace ({trace}); shorten warmup")]
+    WarmupTooLong {
+        /// The scenario's warm-up.
+        warmup: SimDuration,
+        /// The trace's length, from time 0 to the end of its last invocation.
+        trace: SimDuration,
+    },
+}
+
+/// A finished run and the handle of its trace, if it had one.
+pub struct Finished {
+    /// The engine at the end of the run, holding every statistic.
+    pub sim: Simulation,
+    /// The trace's reader, for its functions, rows and latest arrival.
+    pub trace: Option<TraceHandle>,
+}
+
+/// Runs `scenario` with `seed` to its end, calling `progress` every 2^18 events (for a
+/// progress bar); `bucket` is the width of the time series' rows (default: a round width).
+pub fn run(
+    scenario: &Scenario,
+    seed: u64,
+    bucket: Option<SimDuration>,
+    mut progress: impl FnMut(&Simulation),
+) -> Result<Finished, RunError> {
+    let (source, handle) = match &scenario.trace {
+        Some(spec) => {
+            let reader = TraceReader::open(&spec.path, &spec.options, Streams::trace_stream(seed))?;
+            let (source, handle) = TraceSource::new(reader);
+            let source = source.with_scale(spec.scale, Streams::trace_scale_stream(seed));
+            (
+                Some(Box::new(source) as Box<dyn ArrivalSource>),
+                Some(handle),
+            )
+        }
+        None => (None, None),
+    };
+    let mut sim = Simulation::with_source(scenario, seed, bucket, source);
+    while !sim.step(1 << 18, &mut ()) {
+        progress(&sim);
+    }
+    if let Some(e) = handle.as_ref().and_then(TraceHandle::error) {
+        return Err(e.into());
+    }
+    if let Some(f) = sim.failure() {
+        return Err(RunError::Failure(f.to_string()));
+    }
+    if let (Some(spec), Some(h)) = (&scenario.trace, &handle) {
+        if h.latest_arrival().is_none() {
+            let message = match spec.options.format {
+                TraceFormat::Azure2019 => "no invocations in any minute",
+                _ => "no invocations after the header",
+            };
+            return Err(TraceError::File {
+                path: spec.path.clone(),
+                message: message.into(),
+            }
+            .into());
+        }
+    }
+    if scenario.duration.is_none() && sim.end() <= sim.warmup() {
+        return Err(RunError::WarmupTooLong {
+            warmup: scenario.warmup,
+            trace: SimDuration(sim.end().as_micros()),
+        });
+    }
+    Ok(Finished { sim, trace: handle })
+}
