@@ -21,12 +21,22 @@ pub enum TimeDistSpec {
         /// The mean [ms].
         mean_ms: f64,
     },
-    /// Log-normally distributed, given by its own mean and standard deviation [ms] (not those of the logarithm).
+    /// Log-normally distributed, given either by its own mean and standard deviation [ms] (not
+    /// those of the logarithm), or by its median and 99th percentile [ms], the figures
+    /// CloudWatch shows.
     Lognormal {
-        /// The mean [ms].
-        mean_ms: f64,
-        /// The standard deviation [ms].
-        stddev_ms: f64,
+        /// The mean [ms], with `stddev_ms`.
+        #[serde(default)]
+        mean_ms: Option<f64>,
+        /// The standard deviation [ms], with `mean_ms`.
+        #[serde(default)]
+        stddev_ms: Option<f64>,
+        /// The median [ms], with `p99_ms`.
+        #[serde(default)]
+        p50_ms: Option<f64>,
+        /// The 99th percentile [ms], with `p50_ms`.
+        #[serde(default)]
+        p99_ms: Option<f64>,
     },
     /// Uniform between two bounds [ms], both included.
     Uniform {
@@ -90,6 +100,43 @@ fn positive(field: &str, v: f64) -> Result<f64, String> {
     Ok(v)
 }
 
+/// The standard normal distribution's 99th percentile, Φ⁻¹(0.99) (Abramowitz and Stegun,
+/// table 26.5; to 17 significant digits).
+const Z_99: f64 = 2.326_347_874_040_840_8;
+
+/// The log-normal distribution of mean `mean` and standard deviation `sd` [ms].
+fn lognormal_of_moments(mean: f64, sd: f64) -> Result<TimeDist, String> {
+    let mean = positive("mean_ms", mean)?;
+    let sd = finite_non_negative("stddev_ms", sd)?;
+    if sd == 0.0 {
+        return Ok(TimeDist::Constant(SimDuration::from_millis_f64(mean)));
+    }
+    // For X = exp(N(mu, sigma^2)): E[X] = exp(mu + sigma^2/2) and
+    // Var[X] = (exp(sigma^2) - 1) E[X]^2, solved for mu and sigma.
+    let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+    let mu = mean.ln() - sigma2 / 2.0;
+    LogNormal::new(mu, sigma2.sqrt())
+        .map(TimeDist::LogNormal)
+        .map_err(|e| format!("mean_ms {mean}, stddev_ms {sd}: {e}"))
+}
+
+/// The log-normal distribution of median `p50` and 99th percentile `p99` [ms]: the median is
+/// exp(mu) and the 99th percentile exp(mu + Z_99 sigma).
+fn lognormal_of_percentiles(p50: f64, p99: f64) -> Result<TimeDist, String> {
+    let p50 = positive("p50_ms", p50)?;
+    let p99 = positive("p99_ms", p99)?;
+    if p99 < p50 {
+        return Err(format!("p99_ms ({p99}) must not be below p50_ms ({p50})"));
+    }
+    if p99 == p50 {
+        return Ok(TimeDist::Constant(SimDuration::from_millis_f64(p50)));
+    }
+    let sigma = (p99 / p50).ln() / Z_99;
+    LogNormal::new(p50.ln(), sigma)
+        .map(TimeDist::LogNormal)
+        .map_err(|e| format!("p50_ms {p50}, p99_ms {p99}: {e}"))
+}
+
 impl TimeDistSpec {
     /// Checks the parameters and builds the sampler; the error names the offending field.
     pub fn validate(&self) -> Result<TimeDist, String> {
@@ -103,22 +150,20 @@ impl TimeDistSpec {
                     Exp::new(1.0 / mean).map_err(|e| format!("mean_ms {mean}: {e}"))?,
                 )
             }
-            TimeDistSpec::Lognormal { mean_ms, stddev_ms } => {
-                let mean = positive("mean_ms", *mean_ms)?;
-                let sd = finite_non_negative("stddev_ms", *stddev_ms)?;
-                if sd == 0.0 {
-                    TimeDist::Constant(SimDuration::from_millis_f64(mean))
-                } else {
-                    // For X = exp(N(mu, sigma^2)): E[X] = exp(mu + sigma^2/2) and
-                    // Var[X] = (exp(sigma^2) - 1) E[X]^2, solved for mu and sigma.
-                    let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
-                    let mu = mean.ln() - sigma2 / 2.0;
-                    TimeDist::LogNormal(
-                        LogNormal::new(mu, sigma2.sqrt())
-                            .map_err(|e| format!("mean_ms {mean}, stddev_ms {sd}: {e}"))?,
-                    )
+            TimeDistSpec::Lognormal {
+                mean_ms,
+                stddev_ms,
+                p50_ms,
+                p99_ms,
+            } => match (mean_ms, stddev_ms, p50_ms, p99_ms) {
+                (Some(mean), Some(sd), None, None) => lognormal_of_moments(*mean, *sd)?,
+                (None, None, Some(p50), Some(p99)) => lognormal_of_percentiles(*p50, *p99)?,
+                _ => {
+                    return Err(
+                        "give mean_ms and stddev_ms, or p50_ms and p99_ms (not a mix)".into(),
+                    );
                 }
-            }
+            },
             TimeDistSpec::Uniform { min_ms, max_ms } => {
                 let min = finite_non_negative("min_ms", *min_ms)?;
                 let max = finite_non_negative("max_ms", *max_ms)?;
@@ -226,6 +271,60 @@ fn interpolate(knots: &[(f64, SimDuration)], u: f64) -> SimDuration {
 mod tests {
     use super::*;
     use rand::SeedableRng;
+
+    fn lognormal(text: &str) -> Result<TimeDist, String> {
+        let spec: TimeDistSpec = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        spec.validate()
+    }
+
+    #[test]
+    fn a_lognormal_given_by_p50_and_p99_has_those_percentiles() {
+        let dist = lognormal("dist = \"lognormal\"\np50_ms = 120\np99_ms = 400\n").expect("valid");
+        let mut rng = SimRng::seed_from_u64(11);
+        let n = 200_000;
+        let (mut below_p50, mut below_p99, mut sum_ms) = (0u32, 0u32, 0.0);
+        for _ in 0..n {
+            let d = dist.sample(&mut rng);
+            below_p50 += u32::from(d <= SimDuration::from_millis_f64(120.0));
+            below_p99 += u32::from(d <= SimDuration::from_millis_f64(400.0));
+            sum_ms += d.as_millis_f64();
+        }
+        // A count of draws below a true q-quantile is Binomial(n, q): within 4 standard
+        // deviations, sqrt(q (1 - q) / n), a false alarm once in 16,000 runs.
+        let within = |k: u32, q: f64| {
+            let share = f64::from(k) / f64::from(n);
+            (share - q).abs() <= 4.0 * (q * (1.0 - q) / f64::from(n)).sqrt()
+        };
+        assert!(within(below_p50, 0.5), "{below_p50}");
+        assert!(within(below_p99, 0.99), "{below_p99}");
+        // sigma = ln(400 / 120) / 2.3263479 = 0.517545; the mean is 120 exp(sigma^2 / 2) =
+        // 137.19 ms and the standard deviation mean * sqrt(exp(sigma^2) - 1) = 75.98 ms, so the
+        // sample mean is within 4 × 75.98 / sqrt(n) = 0.68 ms of it.
+        let mean = sum_ms / f64::from(n);
+        assert!((mean - 137.19).abs() < 0.68, "{mean}");
+    }
+
+    #[test]
+    fn a_lognormal_takes_one_pair_of_parameters() {
+        let err = |text: &str| lognormal(text).expect_err(text);
+        for mixed in [
+            "dist = \"lognormal\"\nmean_ms = 120\np99_ms = 400\n",
+            "dist = \"lognormal\"\np50_ms = 120\n",
+            "dist = \"lognormal\"\n",
+            "dist = \"lognormal\"\nmean_ms = 1\nstddev_ms = 1\np50_ms = 1\np99_ms = 2\n",
+        ] {
+            assert!(err(mixed).contains("p50_ms and p99_ms"), "{mixed}");
+        }
+        assert!(
+            err("dist = \"lognormal\"\np50_ms = 120\np99_ms = 100\n")
+                .contains("p99_ms (100) must not be below p50_ms (120)")
+        );
+        assert!(err("dist = \"lognormal\"\np50_ms = 0\np99_ms = 100\n").contains("p50_ms"));
+        assert!(matches!(
+            lognormal("dist = \"lognormal\"\np50_ms = 120\np99_ms = 120\n"),
+            Ok(TimeDist::Constant(SimDuration(120_000)))
+        ));
+    }
 
     const AZURE_LIKE: [(f64, f64); 7] = [
         (0.0, 10.0),

@@ -743,9 +743,22 @@ fn validate_dist(spec: &TimeDistSpec) -> Result<TimeDist, String> {
     match spec {
         TimeDistSpec::Constant { ms } => span_ms("ms", *ms)?,
         TimeDistSpec::Exponential { mean_ms } => span_ms("mean_ms", *mean_ms)?,
-        TimeDistSpec::Lognormal { mean_ms, stddev_ms } => {
-            span_ms("mean_ms", *mean_ms)?;
-            span_ms("stddev_ms", *stddev_ms)?;
+        TimeDistSpec::Lognormal {
+            mean_ms,
+            stddev_ms,
+            p50_ms,
+            p99_ms,
+        } => {
+            for (key, ms) in [
+                ("mean_ms", mean_ms),
+                ("stddev_ms", stddev_ms),
+                ("p50_ms", p50_ms),
+                ("p99_ms", p99_ms),
+            ] {
+                if let Some(ms) = ms {
+                    span_ms(key, *ms)?;
+                }
+            }
         }
         TimeDistSpec::Uniform { min_ms, max_ms } => {
             span_ms("min_ms", *min_ms)?;
