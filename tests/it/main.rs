@@ -10,6 +10,7 @@ mod hardening;
 mod invariants;
 mod plan;
 mod policy;
+mod readme;
 mod sweep;
 mod variant;
 
