@@ -6,6 +6,7 @@ mod closed_form;
 mod cost;
 mod exact;
 mod gentrace;
+mod golden;
 mod hardening;
 mod invariants;
 mod plan;
