@@ -3,7 +3,7 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use coldsim::engine::Simulation;
+use coldsim::sim::engine::Simulation;
 use coldsim::report::Summary;
 use coldsim::scenario::Scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use coldsim::engine::Simulation;
+use coldsim::sim::engine::Simulation;
 use coldsim::report::Summary;
 use coldsim::rng::Streams;
 use coldsim::scenario::Scenario;

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use coldsim::compare::Policy;
 use coldsim::cost::PriceSheet;
-use coldsim::engine::Simulation;
+use coldsim::sim::engine::Simulation;
 use coldsim::keep_alive::{IdleContext, KeepAliveSpec};
 use coldsim::rng::Streams;
 use coldsim::scenario::Scenario;

@@ -20,7 +20,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::compare::Comparison;
-use crate::engine::Simulation;
+use crate::sim::engine::Simulation;
 use crate::invoice::Invoice;
 use crate::report::Summary;
 use crate::scenario::Scenario;

@@ -13,7 +13,7 @@ use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep
 use crate::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
-use crate::engine::{MAX_SERIES_ROWS, Simulation};
+use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::keep_alive::KeepAliveSpec;
 use crate::page::{compare_page, cost_page, run_page, sweep_page};

@@ -366,7 +366,7 @@ impl Usage {
 
     /// Counts one served invocation, on a provisioned container or on demand.
     #[inline]
-    pub fn served(&mut self, memory_mb: u32, s: &crate::engine::Served, rounding_ms: u64) {
+    pub fn served(&mut self, memory_mb: u32, s: &crate::sim::engine::Served, rounding_ms: u64) {
         if s.provisioned {
             self.on_provisioned(memory_mb, s.exec.as_micros(), rounding_ms);
         } else {

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cost::{Cost, InitBilling, bill, bill_scaled};
-use crate::engine::Simulation;
+use crate::sim::engine::Simulation;
 use crate::scenario::{Arch, Function, Scenario};
 use crate::stats::FunctionStats;
 use crate::time::MICROS_PER_S;

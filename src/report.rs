@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cost::{Billed, Cost, MONTH_S, Usage, bill, bill_scaled};
-use crate::engine::Simulation;
+use crate::sim::engine::Simulation;
 use crate::scenario::{Arch, Scenario};
 use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::MICROS_PER_S;

@@ -1,6 +1,6 @@
 //! The one way to run a scenario: open its trace, run the engine to the end, and check what can go wrong (the reader's error, the engine's failure, a trace without invocations, a warm-up as long as the trace).
 
-use crate::engine::{ArrivalSource, Simulation};
+use crate::sim::engine::{ArrivalSource, Simulation};
 use crate::rng::Streams;
 use crate::scenario::Scenario;
 use crate::time::SimDuration;

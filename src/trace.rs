@@ -30,7 +30,7 @@ use rand::RngExt;
 use serde::Deserialize;
 
 use crate::dist::TimeDist;
-use crate::engine::{ArrivalSource, ExternalArrival, SourceFunction};
+use crate::sim::engine::{ArrivalSource, ExternalArrival, SourceFunction};
 use crate::rng::SimRng;
 use crate::time::{MICROS_PER_S, SimDuration, SimTime, round_non_negative};
 

@@ -10,7 +10,7 @@ use coldsim::chart::{
     Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts, sweep_charts,
 };
 use coldsim::compare::{Comparison, Policy, Row};
-use coldsim::engine::Simulation;
+use coldsim::sim::engine::Simulation;
 use coldsim::invoice::Invoice;
 use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
 use coldsim::report::Summary;

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use coldsim::engine::{Invocation, Observer, Simulation, Start};
+use coldsim::sim::engine::{Invocation, Observer, Simulation, Start};
 use coldsim::report::Summary;
 use coldsim::scenario::Scenario;
 

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use coldsim::engine::{Invocation, Simulation, Start};
+use coldsim::sim::engine::{Invocation, Simulation, Start};
 use coldsim::report::Summary;
 use coldsim::scenario::Scenario;
 use coldsim::time::SimDuration;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use coldsim::engine::Simulation;
+use coldsim::sim::engine::Simulation;
 use coldsim::report::Summary;
 use coldsim::scenario::Scenario;
 use proptest::prelude::*;

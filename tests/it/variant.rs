@@ -128,8 +128,8 @@ fn a_memory_what_if_gives_the_same_figures_through_compare_sweep_and_plan() {
 
 /// Every invocation of `scenario` as (arrival [µs], init [µs], exec [µs]).
 fn invocations(scenario: &coldsim::scenario::Scenario) -> Vec<(u64, u64, u64)> {
-    let mut sim = coldsim::engine::Simulation::new(scenario);
-    let mut log = Vec::<coldsim::engine::Invocation>::new();
+    let mut sim = coldsim::sim::engine::Simulation::new(scenario);
+    let mut log = Vec::<coldsim::sim::engine::Invocation>::new();
     sim.run(&mut log);
     log.iter()
         .map(|i| {

@@ -1,0 +1,1 @@
+//! Results turned into bytes: terminal tables, charts and the HTML report. Decides nothing.
