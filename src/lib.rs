@@ -19,7 +19,6 @@ pub mod invoice;
 pub mod keep_alive;
 pub mod page;
 pub mod plan;
-pub mod pool;
 pub mod preset;
 pub mod region;
 pub mod report;

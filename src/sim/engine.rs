@@ -23,7 +23,7 @@ use crate::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
 use crate::dist::TimeDist;
 use crate::eviction::Eviction;
 use crate::keep_alive::{Decision, IdleContext, KeepAlive};
-use crate::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
+use crate::sim::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
 use crate::scenario::{Function, InvocationType, Routing, Scaling, Scenario};
 use crate::stats::{Connections, FunctionStats, Latency, Levels, TimeSeries};
