@@ -24,7 +24,7 @@ use crate::sim::engine::Simulation;
 use crate::invoice::Invoice;
 use crate::report::Summary;
 use crate::scenario::Scenario;
-use crate::stats::Latency;
+use crate::sim::stats::Latency;
 use crate::sweep::{METRICS, SweepResult};
 use crate::time::{MICROS_PER_S, SimDuration};
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::cost::{Cost, InitBilling, bill, bill_scaled};
 use crate::sim::engine::Simulation;
 use crate::scenario::{Arch, Function, Scenario};
-use crate::stats::FunctionStats;
+use crate::sim::stats::FunctionStats;
 use crate::time::MICROS_PER_S;
 
 pub use crate::cost::MONTH_S;

@@ -26,7 +26,6 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sim;
-pub mod stats;
 pub mod sweep;
 pub mod table;
 pub mod time;

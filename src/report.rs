@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::cost::{Billed, Cost, MONTH_S, Usage, bill, bill_scaled};
 use crate::sim::engine::Simulation;
 use crate::scenario::{Arch, Scenario};
-use crate::stats::{FunctionStats, Latency, Levels, TimeSeries};
+use crate::sim::stats::{FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::MICROS_PER_S;
 
 /// Everything `coldsim run` writes, as `summary.json` holds it.

@@ -26,7 +26,7 @@ use crate::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::sim::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
 use crate::scenario::{Function, InvocationType, Routing, Scaling, Scenario};
-use crate::stats::{Connections, FunctionStats, Latency, Levels, TimeSeries};
+use crate::sim::stats::{Connections, FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::{SimDuration, SimTime};
 
 /// Something that happens at an instant.
