@@ -10,7 +10,7 @@ use std::path::Path;
 use coldsim::compare::Policy;
 use coldsim::cost::PriceSheet;
 use coldsim::sim::engine::Simulation;
-use coldsim::keep_alive::{IdleContext, KeepAliveSpec};
+use coldsim::sim::policy::keep_alive::{IdleContext, KeepAliveSpec};
 use coldsim::rng::Streams;
 use coldsim::scenario::Scenario;
 use coldsim::time::{SimDuration, SimTime};

@@ -15,7 +15,7 @@ use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
-use crate::keep_alive::KeepAliveSpec;
+use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::plan::{Minimize, Slo, Step, Vary, candidates, search};
 use crate::report::{Summary, series_csv, table};

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::keep_alive::KeepAliveSpec;
+use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::report::Summary;
 use crate::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
 
@@ -62,10 +62,10 @@ impl Policy {
             let kind = text.split_once(':').map_or(text, |(k, _)| k);
             return Err(format!(
                 "unknown policy {text:?}{}; write {POLICY_FORMS}",
-                crate::keep_alive::did_you_mean(
+                crate::sim::policy::keep_alive::did_you_mean(
                     kind,
                     &[
-                        &crate::keep_alive::KINDS[..],
+                        &crate::sim::policy::keep_alive::KINDS[..],
                         &["provisioned", "warmer", "memory"]
                     ]
                     .concat()

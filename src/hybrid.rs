@@ -24,7 +24,7 @@
 
 use serde::Deserialize;
 
-use crate::keep_alive::{Decision, IdleContext, KeepAlive};
+use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 

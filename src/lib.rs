@@ -16,7 +16,6 @@ pub mod dist;
 pub mod eviction;
 pub mod hybrid;
 pub mod invoice;
-pub mod keep_alive;
 pub mod page;
 pub mod plan;
 pub mod preset;

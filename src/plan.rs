@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::compare::{Change, Policy};
-use crate::keep_alive::KeepAliveSpec;
+use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::report::Summary;
 use crate::scenario::{Function, Scenario};
 use crate::time::SimDuration;

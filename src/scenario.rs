@@ -13,7 +13,7 @@ use crate::arrival::ArrivalSpec;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::eviction::EvictionRule;
-use crate::keep_alive::KeepAliveSpec;
+use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::{MAX_SPAN, SimDuration};
 use crate::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 
@@ -955,7 +955,7 @@ fn with_suggestion(message: &str) -> String {
         return message.to_string();
     };
     let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let hint = crate::keep_alive::did_you_mean(written, &known).replace('"', "`");
+    let hint = crate::sim::policy::keep_alive::did_you_mean(written, &known).replace('"', "`");
     match message.split_once(", expected") {
         Some((head, tail)) if !hint.is_empty() => format!("{head}{hint}, expected{tail}"),
         _ => message.to_string(),

@@ -22,7 +22,7 @@ use dary_heap::QuaternaryHeap;
 use crate::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
 use crate::dist::TimeDist;
 use crate::eviction::Eviction;
-use crate::keep_alive::{Decision, IdleContext, KeepAlive};
+use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::sim::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
 use crate::scenario::{Function, InvocationType, Routing, Scaling, Scenario};

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use coldsim::sim::engine::Simulation;
-use coldsim::keep_alive::KeepAliveSpec;
+use coldsim::sim::policy::keep_alive::KeepAliveSpec;
 use coldsim::report::Summary;
 use coldsim::scenario::Scenario;
 use coldsim::sweep::{
