@@ -14,7 +14,6 @@ pub mod compare;
 pub mod cost;
 pub mod dist;
 pub mod eviction;
-pub mod hybrid;
 pub mod invoice;
 pub mod page;
 pub mod plan;

@@ -3,7 +3,7 @@
 use rand::RngExt;
 use serde::Deserialize;
 
-use crate::hybrid::{Hybrid, HybridSpec};
+use crate::sim::policy::hybrid::{Hybrid, HybridSpec};
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
 
