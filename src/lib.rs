@@ -13,7 +13,6 @@ pub mod cli;
 pub mod compare;
 pub mod cost;
 pub mod dist;
-pub mod eviction;
 pub mod invoice;
 pub mod page;
 pub mod plan;

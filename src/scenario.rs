@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::arrival::ArrivalSpec;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
-use crate::eviction::EvictionRule;
+use crate::sim::policy::eviction::EvictionRule;
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::{MAX_SPAN, SimDuration};
 use crate::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};

@@ -21,7 +21,7 @@ use dary_heap::QuaternaryHeap;
 
 use crate::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
 use crate::dist::TimeDist;
-use crate::eviction::Eviction;
+use crate::sim::policy::eviction::Eviction;
 use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::sim::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
 use crate::rng::{SimRng, Streams};
