@@ -7,13 +7,13 @@
 //!
 //! Everything but [`cli`] is free of I/O: no files, no clock, no printing, no OS randomness.
 
-pub mod arrival;
 pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod cost;
 pub mod dist;
 pub mod invoice;
+pub mod model;
 pub mod page;
 pub mod plan;
 pub mod preset;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::arrival::ArrivalSpec;
+use crate::model::arrival::ArrivalSpec;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::dist::{TimeDist, TimeDistSpec};
 use crate::sim::policy::eviction::EvictionRule;

@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 
-use crate::arrival::ArrivalSpec;
+use crate::model::arrival::ArrivalSpec;
 use crate::report::Summary;
 use crate::rng::Streams;
 use crate::scenario::Scenario;

@@ -249,7 +249,7 @@ fn a_bad_value_is_a_one_line_error_naming_key_and_value() {
 
 #[test]
 fn traffic_scale_multiplies_rates_and_refuses_lists() {
-    use coldsim::arrival::ArrivalSpec;
+    use coldsim::model::arrival::ArrivalSpec;
     let mut s = scenario(SMALL);
     scale_traffic(&mut s, 2.5).expect("scales");
     assert_eq!(
