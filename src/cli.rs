@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
 use crate::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
-use crate::dist::{TimeDist, TimeDistSpec};
+use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::invoice::{Invoice, Level, month_of};
 use crate::sim::policy::keep_alive::KeepAliveSpec;

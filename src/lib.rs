@@ -11,7 +11,6 @@ pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod cost;
-pub mod dist;
 pub mod invoice;
 pub mod model;
 pub mod page;

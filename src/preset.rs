@@ -48,7 +48,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use crate::cost::Package;
-use crate::dist::TimeDist;
+use crate::model::dist::TimeDist;
 use crate::scenario::Arch;
 use crate::time::SimDuration;
 

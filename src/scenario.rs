@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::arrival::ArrivalSpec;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
-use crate::dist::{TimeDist, TimeDistSpec};
+use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::sim::policy::eviction::EvictionRule;
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::{MAX_SPAN, SimDuration};

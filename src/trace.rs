@@ -29,7 +29,7 @@ use std::rc::Rc;
 use rand::RngExt;
 use serde::Deserialize;
 
-use crate::dist::TimeDist;
+use crate::model::dist::TimeDist;
 use crate::sim::engine::{ArrivalSource, ExternalArrival, SourceFunction};
 use crate::rng::SimRng;
 use crate::time::{MICROS_PER_S, SimDuration, SimTime, round_non_negative};

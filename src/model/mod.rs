@@ -1,3 +1,4 @@
 //! The validated domain: a scenario, its functions and platform, their distributions, arrival processes and keep-alive parameters, and the port a trace implements. Never reads files, never knows the scenario file's raw forms, never knows the engine.
 
 pub mod arrival;
+pub mod dist;

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use dary_heap::QuaternaryHeap;
 
 use crate::model::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
-use crate::dist::TimeDist;
+use crate::model::dist::TimeDist;
 use crate::sim::policy::eviction::Eviction;
 use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::sim::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
