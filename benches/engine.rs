@@ -5,7 +5,7 @@ use std::path::Path;
 
 use coldsim::sim::engine::Simulation;
 use coldsim::report::Summary;
-use coldsim::scenario::Scenario;
+use coldsim::model::scenario::Scenario;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// 1000 s at 1000/s: about a million invocations per run.

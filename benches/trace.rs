@@ -6,7 +6,7 @@ use std::path::Path;
 use coldsim::sim::engine::Simulation;
 use coldsim::report::Summary;
 use coldsim::rng::Streams;
-use coldsim::scenario::Scenario;
+use coldsim::model::scenario::Scenario;
 use coldsim::trace::{TraceOptions, TraceReader, TraceSource};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

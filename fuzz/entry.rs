@@ -12,7 +12,7 @@ use coldsim::cost::PriceSheet;
 use coldsim::sim::engine::Simulation;
 use coldsim::sim::policy::keep_alive::{IdleContext, KeepAliveSpec};
 use coldsim::rng::Streams;
-use coldsim::scenario::Scenario;
+use coldsim::model::scenario::Scenario;
 use coldsim::time::{SimDuration, SimTime};
 use coldsim::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions, TraceReader};
 

@@ -23,7 +23,7 @@ use crate::compare::Comparison;
 use crate::sim::engine::Simulation;
 use crate::invoice::Invoice;
 use crate::report::Summary;
-use crate::scenario::Scenario;
+use crate::model::scenario::Scenario;
 use crate::sim::stats::Latency;
 use crate::sweep::{METRICS, SweepResult};
 use crate::time::{MICROS_PER_S, SimDuration};

@@ -19,7 +19,7 @@ use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::plan::{Minimize, Slo, Step, Vary, candidates, search};
 use crate::report::{Summary, series_csv, table};
-use crate::scenario::{
+use crate::model::scenario::{
     Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,
     MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
 };
@@ -1138,7 +1138,7 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
             package,
             ephemeral_storage_mb: 512,
             invocation: Default::default(),
-            max_event_age: crate::scenario::DEFAULT_MAX_EVENT_AGE,
+            max_event_age: crate::model::scenario::DEFAULT_MAX_EVENT_AGE,
             connections: 1,
         },
         cost: CostConfig {

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::report::Summary;
-use crate::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
+use crate::model::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
 
 /// Every form of a compared policy, for messages.
 pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N] or memory:MB";
@@ -48,11 +48,11 @@ impl Policy {
             Change::Warmer(parse_warmer(w)?)
         } else if let Some(m) = text.strip_prefix("memory:") {
             match m.parse::<u32>() {
-                Ok(mb @ 1..=crate::scenario::MAX_MEMORY_MB) => Change::Memory(mb),
+                Ok(mb @ 1..=crate::model::scenario::MAX_MEMORY_MB) => Change::Memory(mb),
                 _ => {
                     return Err(format!(
                         "{text:?}: write memory:MB with MB from 1 to {}",
-                        crate::scenario::MAX_MEMORY_MB
+                        crate::model::scenario::MAX_MEMORY_MB
                     ));
                 }
             }

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::Arch;
+use crate::model::scenario::Arch;
 
 /// The default price sheet: AWS Lambda, us-east-1.
 pub const AWS_US_EAST_1: &str = include_str!("../prices/aws-lambda-us-east-1.toml");
@@ -143,7 +143,7 @@ impl PriceSheet {
         let sheet: PriceSheet = toml::from_str(text).map_err(|e| {
             let key = e.message().trim().replace('\n', " ");
             match e.span() {
-                Some(s) => format!("line {}: {key}", crate::scenario::line_at(text, s.start)),
+                Some(s) => format!("line {}: {key}", crate::model::scenario::line_at(text, s.start)),
                 None => key,
             }
         })?;

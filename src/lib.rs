@@ -20,7 +20,6 @@ pub mod region;
 pub mod report;
 pub mod rng;
 pub mod run;
-pub mod scenario;
 pub mod sim;
 pub mod sweep;
 pub mod table;

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::compare::{Change, Policy};
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::report::Summary;
-use crate::scenario::{Function, Scenario};
+use crate::model::scenario::{Function, Scenario};
 use crate::time::SimDuration;
 
 /// What an objective bounds.

@@ -49,7 +49,7 @@ use std::sync::OnceLock;
 
 use crate::cost::Package;
 use crate::model::dist::TimeDist;
-use crate::scenario::Arch;
+use crate::model::scenario::Arch;
 use crate::time::SimDuration;
 
 /// The benchmark data, as shipped in `data/`.

@@ -2,7 +2,7 @@
 
 use crate::sim::engine::{ArrivalSource, Simulation};
 use crate::rng::Streams;
-use crate::scenario::Scenario;
+use crate::model::scenario::Scenario;
 use crate::time::SimDuration;
 use crate::trace::{TraceError, TraceFormat, TraceHandle, TraceReader, TraceSource};
 

@@ -32,7 +32,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 use crate::model::arrival::ArrivalSpec;
 use crate::report::Summary;
 use crate::rng::Streams;
-use crate::scenario::Scenario;
+use crate::model::scenario::Scenario;
 use crate::time::SimDuration;
 
 /// The most replications of a point: their summaries are held until the point is done.

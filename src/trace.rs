@@ -12,8 +12,8 @@
 //! sorted) and `azure2019` (the counts table is held, 8 bytes per non-zero function-minute,
 //! plus the arrivals of one minute, or per function a generator of its arrivals when the minute
 //! holds more than 2^20). A record longer than [`MAX_RECORD_BYTES`] is an error, a run has at
-//! most [`MAX_FUNCTIONS`](crate::scenario::MAX_FUNCTIONS) functions, and an `azure2019` file at
-//! most [`MAX_INVOCATIONS`](crate::scenario::MAX_INVOCATIONS) invocations.
+//! most [`MAX_FUNCTIONS`](crate::model::scenario::MAX_FUNCTIONS) functions, and an `azure2019` file at
+//! most [`MAX_INVOCATIONS`](crate::model::scenario::MAX_INVOCATIONS) invocations.
 //!
 //! Every malformed row is a [`TraceError`] naming the file, the line (1-based, the header is
 //! line 1) and the column. Nothing here panics on any input (the fuzz targets in `fuzz/` feed
@@ -1151,9 +1151,9 @@ fn name_field<'a>(table: &'a Table, column: usize, what: &str) -> Result<&'a str
         .map_err(|_| table.error(column, format!("not valid UTF-8; expected {what} in UTF-8")))
 }
 
-/// The id of a new function, refused past [`MAX_FUNCTIONS`](crate::scenario::MAX_FUNCTIONS).
+/// The id of a new function, refused past [`MAX_FUNCTIONS`](crate::model::scenario::MAX_FUNCTIONS).
 fn new_id(table: &Table, column: usize, functions: &[TraceFunction]) -> Result<u32, TraceError> {
-    let max = crate::scenario::MAX_FUNCTIONS;
+    let max = crate::model::scenario::MAX_FUNCTIONS;
     if functions.len() >= max {
         return Err(table.error(
             column,
@@ -1840,12 +1840,12 @@ fn read_azure2019(
         .iter()
         .flatten()
         .fold(0u64, |sum, &(_, c)| sum.saturating_add(u64::from(c)));
-    if total > crate::scenario::MAX_INVOCATIONS {
+    if total > crate::model::scenario::MAX_INVOCATIONS {
         return Err(TraceError::File {
             path: path.to_path_buf(),
             message: format!(
                 "holds {total} invocations, more than a run may have ({:e}); cut the file into shorter traces",
-                crate::scenario::MAX_INVOCATIONS as f64
+                crate::model::scenario::MAX_INVOCATIONS as f64
             ),
         });
     }

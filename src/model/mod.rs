@@ -2,3 +2,4 @@
 
 pub mod arrival;
 pub mod dist;
+pub mod scenario;

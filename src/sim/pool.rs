@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use rand::RngExt;
 
 use crate::rng::SimRng;
-use crate::scenario::Routing;
+use crate::model::scenario::Routing;
 use crate::time::SimTime;
 
 /// A container's identity within one run: its creation number, starting at 0.

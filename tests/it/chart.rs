@@ -15,7 +15,7 @@ use coldsim::invoice::Invoice;
 use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
 use coldsim::report::Summary;
 use coldsim::rng::Streams;
-use coldsim::scenario::Scenario;
+use coldsim::model::scenario::Scenario;
 use coldsim::sweep::{Point, Run, Set, SweepResult, run_sweep};
 use coldsim::trace::{TraceReader, TraceSource};
 

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use coldsim::sim::engine::{Invocation, Observer, Simulation, Start};
 use coldsim::report::Summary;
-use coldsim::scenario::Scenario;
+use coldsim::model::scenario::Scenario;
 
 /// z_{0.9995}: two-sided 99.9 % quantile of the standard normal.
 const Z_999: f64 = 3.290_527;

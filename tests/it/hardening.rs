@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use coldsim::cost::PriceSheet;
 use coldsim::sim::engine::Simulation;
-use coldsim::scenario::{MAX_FUNCTIONS, Scenario};
+use coldsim::model::scenario::{MAX_FUNCTIONS, Scenario};
 use coldsim::time::{MAX_SPAN, SimDuration};
 
 #[path = "../../fuzz/entry.rs"]

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use coldsim::sim::engine::Simulation;
 use coldsim::report::Summary;
-use coldsim::scenario::Scenario;
+use coldsim::model::scenario::Scenario;
 use proptest::prelude::*;
 
 /// Runs a scenario and returns its summary.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use coldsim::scenario::Scenario;
+use coldsim::model::scenario::Scenario;
 
 /// A fenced block of the README: its language, the line of its opening fence, its text.
 struct Block {

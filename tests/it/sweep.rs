@@ -5,7 +5,7 @@ use std::path::Path;
 use coldsim::sim::engine::Simulation;
 use coldsim::sim::policy::keep_alive::KeepAliveSpec;
 use coldsim::report::Summary;
-use coldsim::scenario::Scenario;
+use coldsim::model::scenario::Scenario;
 use coldsim::sweep::{
     Set, ShardFile, SweepResult, grid_point, merge, point_scenario, run_sweep, scale_traffic,
     set_key, shard_from_env, t_975,
@@ -194,7 +194,7 @@ fn key_paths_reach_functions_platform_defaults_and_top_level_keys() {
     let t = set_key(SMALL, "platform.routing", "lru").expect("set");
     assert_eq!(
         scenario(&t).platform.routing,
-        coldsim::scenario::Routing::Lru
+        coldsim::model::scenario::Routing::Lru
     );
     let t = set_key(SMALL, "defaults.memory_mb", "256").expect("set");
     assert_eq!(scenario(&t).defaults.memory_mb, Some(256));

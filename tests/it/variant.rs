@@ -127,7 +127,7 @@ fn a_memory_what_if_gives_the_same_figures_through_compare_sweep_and_plan() {
 }
 
 /// Every invocation of `scenario` as (arrival [µs], init [µs], exec [µs]).
-fn invocations(scenario: &coldsim::scenario::Scenario) -> Vec<(u64, u64, u64)> {
+fn invocations(scenario: &coldsim::model::scenario::Scenario) -> Vec<(u64, u64, u64)> {
     let mut sim = coldsim::sim::engine::Simulation::new(scenario);
     let mut log = Vec::<coldsim::sim::engine::Invocation>::new();
     sim.run(&mut log);
@@ -142,8 +142,8 @@ fn invocations(scenario: &coldsim::scenario::Scenario) -> Vec<(u64, u64, u64)> {
         .collect()
 }
 
-fn scenario(text: &str) -> coldsim::scenario::Scenario {
-    coldsim::scenario::Scenario::from_toml(text, Path::new("v.toml"))
+fn scenario(text: &str) -> coldsim::model::scenario::Scenario {
+    coldsim::model::scenario::Scenario::from_toml(text, Path::new("v.toml"))
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -170,7 +170,7 @@ fn a_memory_what_if_scales_the_times_measured_at_the_written_size() {
     assert_eq!(invocations(&compared), want);
     let edited = HALF_CPU.replace("memory_mb = 512", "memory_mb = 1024");
     let swept =
-        coldsim::scenario::Scenario::from_toml_variant(&edited, Path::new("v.toml"), &written)
+        coldsim::model::scenario::Scenario::from_toml_variant(&edited, Path::new("v.toml"), &written)
             .expect("valid");
     assert_eq!(swept.functions[0].reference_memory_mb, 512);
     assert_eq!(invocations(&swept), want);
@@ -185,7 +185,7 @@ fn a_memory_what_if_scales_the_times_measured_at_the_written_size() {
 fn a_memory_what_if_looks_a_runtime_init_up_again_at_the_new_size_unscaled() {
     use coldsim::cost::Package;
     use coldsim::model::dist::TimeDist;
-    use coldsim::scenario::Arch;
+    use coldsim::model::scenario::Arch;
     let text = HALF_CPU.replace(
         r#"init = { dist = "constant", ms = 600 }"#,
         r#"init = { runtime = "python3.12" }"#,
