@@ -7,7 +7,7 @@ use coldsim::sim::engine::Simulation;
 use coldsim::report::Summary;
 use coldsim::rng::Streams;
 use coldsim::model::scenario::Scenario;
-use coldsim::trace::{TraceOptions, TraceReader, TraceSource};
+use coldsim::input::trace::{TraceOptions, TraceReader, TraceSource};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Rows in the file of the reading benchmark.

@@ -25,7 +25,7 @@ use crate::model::scenario::{
 };
 use crate::table::{Column, fit, terminal_width};
 use crate::time::SimDuration;
-use crate::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions};
+use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions};
 
 /// A fast, exact, deterministic simulator of serverless cold and warm starts.
 #[derive(Debug, Parser)]

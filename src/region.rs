@@ -4,7 +4,7 @@
 //! Functions 2019 dataset (Shahrad et al., "Serverless in the Wild: Characterizing and
 //! Optimizing the Serverless Workload at a Large Cloud Provider", USENIX ATC 2020; the trace's
 //! description is `AzureFunctionsDataset2019.md` in github.com/Azure/AzurePublicDataset), with
-//! exactly the dataset's columns, so that [`crate::trace`]'s `azure2019` reader (and any tool
+//! exactly the dataset's columns, so that [`crate::input::trace`]'s `azure2019` reader (and any tool
 //! written for the real files) reads them:
 //!
 //! - `invocations_per_function_md.anon.dNN.csv`: `HashOwner,HashApp,HashFunction,Trigger,1,...,1440`,

@@ -4,7 +4,7 @@ use crate::sim::engine::{ArrivalSource, Simulation};
 use crate::rng::Streams;
 use crate::model::scenario::Scenario;
 use crate::time::SimDuration;
-use crate::trace::{TraceError, TraceFormat, TraceHandle, TraceReader, TraceSource};
+use crate::input::trace::{TraceError, TraceFormat, TraceHandle, TraceReader, TraceSource};
 
 /// Why a run gave no figures.
 #[derive(Debug, thiserror::Error)]

@@ -15,7 +15,7 @@ use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::sim::policy::eviction::EvictionRule;
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::{MAX_SPAN, SimDuration};
-use crate::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
+use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 
 /// Something wrong with a scenario, naming where.
 #[derive(Debug, thiserror::Error)]

@@ -17,7 +17,7 @@ use coldsim::report::Summary;
 use coldsim::rng::Streams;
 use coldsim::model::scenario::Scenario;
 use coldsim::sweep::{Point, Run, Set, SweepResult, run_sweep};
-use coldsim::trace::{TraceReader, TraceSource};
+use coldsim::input::trace::{TraceReader, TraceSource};
 
 const RUN_CHARTS: [&str; 6] = [
     "concurrency",
