@@ -3,9 +3,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use coldsim::sim::engine::Simulation;
-use coldsim::report::Summary;
 use coldsim::model::scenario::Scenario;
+use coldsim::report::Summary;
+use coldsim::sim::engine::Simulation;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// 1000 s at 1000/s: about a million invocations per run.

@@ -3,11 +3,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use coldsim::sim::engine::Simulation;
+use coldsim::input::trace::{TraceOptions, TraceReader, TraceSource};
+use coldsim::model::scenario::Scenario;
 use coldsim::report::Summary;
 use coldsim::rng::Streams;
-use coldsim::model::scenario::Scenario;
-use coldsim::input::trace::{TraceOptions, TraceReader, TraceSource};
+use coldsim::sim::engine::Simulation;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Rows in the file of the reading benchmark.

@@ -9,12 +9,14 @@ use std::path::Path;
 
 use coldsim::compare::Policy;
 use coldsim::cost::PriceSheet;
+use coldsim::input::trace::{
+    MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions, TraceReader,
+};
+use coldsim::model::scenario::Scenario;
+use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
 use coldsim::sim::policy::keep_alive::{IdleContext, KeepAliveSpec};
-use coldsim::rng::Streams;
-use coldsim::model::scenario::Scenario;
 use coldsim::time::{SimDuration, SimTime};
-use coldsim::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions, TraceReader};
 
 /// An entry point: the raw input, then `Ok` or the error message.
 pub type Entry = fn(&[u8]) -> Result<(), String>;

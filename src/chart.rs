@@ -20,10 +20,10 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::compare::Comparison;
-use crate::sim::engine::Simulation;
 use crate::invoice::Invoice;
-use crate::report::Summary;
 use crate::model::scenario::Scenario;
+use crate::report::Summary;
+use crate::sim::engine::Simulation;
 use crate::sim::stats::Latency;
 use crate::sweep::{METRICS, SweepResult};
 use crate::time::{MICROS_PER_S, SimDuration};

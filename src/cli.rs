@@ -12,20 +12,22 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
 use crate::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
-use crate::model::dist::{TimeDist, TimeDistSpec};
-use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
+use crate::input::trace::{
+    MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions,
+};
 use crate::invoice::{Invoice, Level, month_of};
-use crate::sim::policy::keep_alive::KeepAliveSpec;
-use crate::page::{compare_page, cost_page, run_page, sweep_page};
-use crate::plan::{Minimize, Slo, Step, Vary, candidates, search};
-use crate::report::{Summary, series_csv, table};
+use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::model::scenario::{
     Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,
     MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
 };
+use crate::page::{compare_page, cost_page, run_page, sweep_page};
+use crate::plan::{Minimize, Slo, Step, Vary, candidates, search};
+use crate::report::{Summary, series_csv, table};
+use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
+use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::table::{Column, fit, terminal_width};
 use crate::time::SimDuration;
-use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions};
 
 /// A fast, exact, deterministic simulator of serverless cold and warm starts.
 #[derive(Debug, Parser)]

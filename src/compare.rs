@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use crate::sim::policy::keep_alive::KeepAliveSpec;
-use crate::report::Summary;
 use crate::model::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
+use crate::report::Summary;
+use crate::sim::policy::keep_alive::KeepAliveSpec;
 
 /// Every form of a compared policy, for messages.
 pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N] or memory:MB";

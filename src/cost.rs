@@ -22,7 +22,10 @@ use serde::{Deserialize, Serialize};
 use crate::model::scenario::Arch;
 
 /// The default price sheet: AWS Lambda, us-east-1.
-pub const AWS_US_EAST_1: &str = include_str!("../prices/aws-lambda-us-east-1.toml");
+pub const AWS_US_EAST_1: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/prices/aws-lambda-us-east-1.toml"
+));
 
 /// The largest price sheet read [bytes]: a sheet is a few KB, and a path to something endless
 /// (`/dev/zero`) must not fill the memory.
@@ -143,7 +146,10 @@ impl PriceSheet {
         let sheet: PriceSheet = toml::from_str(text).map_err(|e| {
             let key = e.message().trim().replace('\n', " ");
             match e.span() {
-                Some(s) => format!("line {}: {key}", crate::model::scenario::line_at(text, s.start)),
+                Some(s) => format!(
+                    "line {}: {key}",
+                    crate::model::scenario::line_at(text, s.start)
+                ),
                 None => key,
             }
         })?;
@@ -575,7 +581,10 @@ mod tests {
     #[test]
     fn the_built_in_sheet_matches_the_reference_data() {
         // AWS's list prices as compiled independently of the sheet, shipped with the tests.
-        let text = include_str!("../tests/fixtures/aws-lambda-pricing-us-east-1.json");
+        let text = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/aws-lambda-pricing-us-east-1.json"
+        ));
         let j: serde_json::Value = serde_json::from_str(text).expect("json");
         let s = PriceSheet::aws_us_east_1();
         let f = |v: &serde_json::Value| v.as_f64().expect("number");

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::cost::{Cost, InitBilling, bill, bill_scaled};
-use crate::sim::engine::Simulation;
 use crate::model::scenario::{Arch, Function, Scenario};
+use crate::sim::engine::Simulation;
 use crate::sim::stats::FunctionStats;
 use crate::time::MICROS_PER_S;
 

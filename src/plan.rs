@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use crate::compare::{Change, Policy};
-use crate::sim::policy::keep_alive::KeepAliveSpec;
-use crate::report::Summary;
 use crate::model::scenario::{Function, Scenario};
+use crate::report::Summary;
+use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::SimDuration;
 
 /// What an objective bounds.

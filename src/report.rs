@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::cost::{Billed, Cost, MONTH_S, Usage, bill, bill_scaled};
-use crate::sim::engine::Simulation;
 use crate::model::scenario::{Arch, Scenario};
+use crate::sim::engine::Simulation;
 use crate::sim::stats::{FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::MICROS_PER_S;
 

@@ -1,10 +1,10 @@
 //! The one way to run a scenario: open its trace, run the engine to the end, and check what can go wrong (the reader's error, the engine's failure, a trace without invocations, a warm-up as long as the trace).
 
-use crate::sim::engine::{ArrivalSource, Simulation};
-use crate::rng::Streams;
-use crate::model::scenario::Scenario;
-use crate::time::SimDuration;
 use crate::input::trace::{TraceError, TraceFormat, TraceHandle, TraceReader, TraceSource};
+use crate::model::scenario::Scenario;
+use crate::rng::Streams;
+use crate::sim::engine::{ArrivalSource, Simulation};
+use crate::time::SimDuration;
 
 /// Why a run gave no figures.
 #[derive(Debug, thiserror::Error)]

@@ -30,9 +30,9 @@ use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 
 use crate::model::arrival::ArrivalSpec;
+use crate::model::scenario::Scenario;
 use crate::report::Summary;
 use crate::rng::Streams;
-use crate::model::scenario::Scenario;
 use crate::time::SimDuration;
 
 /// The most replications of a point: their summaries are held until the point is done.

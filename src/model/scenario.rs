@@ -9,13 +9,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::arrival::ArrivalSpec;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
+use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
+use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::sim::policy::eviction::EvictionRule;
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::{MAX_SPAN, SimDuration};
-use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 
 /// Something wrong with a scenario, naming where.
 #[derive(Debug, thiserror::Error)]
@@ -655,7 +655,7 @@ impl InitSpec {
     ) -> Result<TimeDist, String> {
         match self {
             InitSpec::Dist(d) => validate_dist(d),
-            InitSpec::Runtime(r) => crate::preset::init_preset(r, arch, memory_mb, package),
+            InitSpec::Runtime(r) => crate::input::preset::init_preset(r, arch, memory_mb, package),
         }
     }
 
@@ -710,7 +710,7 @@ impl Function {
         f.memory_mb = memory_mb;
         f.memory_pinned = true;
         if let Some(r) = &f.init_runtime {
-            f.init = crate::preset::init_preset(r, f.arch, memory_mb, f.package)
+            f.init = crate::input::preset::init_preset(r, f.arch, memory_mb, f.package)
                 .map_err(|e| format!("function {:?}: init: {e}", f.name))?;
         }
         Ok(f)
@@ -1561,7 +1561,7 @@ impl RawFunction {
                 }
                 Some(InitSpec::Runtime(r)) => {
                     // Checked at any measured size: each function resolves its own.
-                    crate::preset::init_preset(
+                    crate::input::preset::init_preset(
                         r,
                         self.arch.unwrap_or_default(),
                         self.memory_mb.unwrap_or(DEFAULT_MEMORY_MB),
@@ -1693,7 +1693,7 @@ keep_alive = { policy = "fixed", idle = "10m" }
         );
         let s = parse(&text).expect("valid");
         let f = &s.functions[0];
-        let want = crate::preset::init_preset("python3.12", Arch::Arm64, 1024, Package::Zip)
+        let want = crate::input::preset::init_preset("python3.12", Arch::Arm64, 1024, Package::Zip)
             .expect("measured");
         assert_eq!(format!("{:?}", f.init), format!("{want:?}"));
         assert!(!f.custom_runtime);

@@ -21,11 +21,11 @@ use dary_heap::QuaternaryHeap;
 
 use crate::model::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
 use crate::model::dist::TimeDist;
+use crate::model::scenario::{Function, InvocationType, Routing, Scaling, Scenario};
+use crate::rng::{SimRng, Streams};
 use crate::sim::policy::eviction::Eviction;
 use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::sim::pool::{ContainerId, FunctionId, IdleSet, Pool, State};
-use crate::rng::{SimRng, Streams};
-use crate::model::scenario::{Function, InvocationType, Routing, Scaling, Scenario};
 use crate::sim::stats::{Connections, FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::{SimDuration, SimTime};
 

@@ -4,8 +4,8 @@ use std::collections::BTreeSet;
 
 use rand::RngExt;
 
-use crate::rng::SimRng;
 use crate::model::scenario::Routing;
+use crate::rng::SimRng;
 use crate::time::SimTime;
 
 /// A container's identity within one run: its creation number, starting at 0.

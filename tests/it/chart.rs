@@ -10,14 +10,14 @@ use coldsim::chart::{
     Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts, sweep_charts,
 };
 use coldsim::compare::{Comparison, Policy, Row};
-use coldsim::sim::engine::Simulation;
+use coldsim::input::trace::{TraceReader, TraceSource};
 use coldsim::invoice::Invoice;
+use coldsim::model::scenario::Scenario;
 use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
 use coldsim::report::Summary;
 use coldsim::rng::Streams;
-use coldsim::model::scenario::Scenario;
+use coldsim::sim::engine::Simulation;
 use coldsim::sweep::{Point, Run, Set, SweepResult, run_sweep};
-use coldsim::input::trace::{TraceReader, TraceSource};
 
 const RUN_CHARTS: [&str; 6] = [
     "concurrency",

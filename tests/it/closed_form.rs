@@ -9,9 +9,9 @@
 
 use std::path::Path;
 
-use coldsim::sim::engine::{Invocation, Observer, Simulation, Start};
-use coldsim::report::Summary;
 use coldsim::model::scenario::Scenario;
+use coldsim::report::Summary;
+use coldsim::sim::engine::{Invocation, Observer, Simulation, Start};
 
 /// z_{0.9995}: two-sided 99.9 % quantile of the standard normal.
 const Z_999: f64 = 3.290_527;

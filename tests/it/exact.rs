@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
-use coldsim::sim::engine::{Invocation, Simulation, Start};
-use coldsim::report::Summary;
 use coldsim::model::scenario::Scenario;
+use coldsim::report::Summary;
+use coldsim::sim::engine::{Invocation, Simulation, Start};
 use coldsim::time::SimDuration;
 
 /// One expected invocation: (arrival, 'C' | 'W' | 'T', latency [ms], container number).

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+use coldsim::input::trace::{TraceFormat, TraceOptions, TraceReader};
 use coldsim::region::{PEAK_MINUTE, PEAK_TO_TROUGH, WEEKEND_FACTOR, app_rate_ln_params};
 use coldsim::rng::Streams;
-use coldsim::input::trace::{TraceFormat, TraceOptions, TraceReader};
 use serde_json::Value;
 use tempfile::TempDir;
 

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use coldsim::cost::PriceSheet;
-use coldsim::sim::engine::Simulation;
 use coldsim::model::scenario::{MAX_FUNCTIONS, Scenario};
+use coldsim::sim::engine::Simulation;
 use coldsim::time::{MAX_SPAN, SimDuration};
 
 #[path = "../../fuzz/entry.rs"]

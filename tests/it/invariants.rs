@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use coldsim::sim::engine::Simulation;
-use coldsim::report::Summary;
 use coldsim::model::scenario::Scenario;
+use coldsim::report::Summary;
+use coldsim::sim::engine::Simulation;
 use proptest::prelude::*;
 
 /// A random scenario of one to three functions with the model's features switched on and off.

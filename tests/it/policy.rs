@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use coldsim::sim::engine::Simulation;
-use coldsim::report::Summary;
 use coldsim::model::scenario::Scenario;
+use coldsim::report::Summary;
+use coldsim::sim::engine::Simulation;
 use proptest::prelude::*;
 
 /// Runs a scenario and returns its summary.

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
+use coldsim::model::scenario::Scenario;
+use coldsim::report::Summary;
 use coldsim::sim::engine::Simulation;
 use coldsim::sim::policy::keep_alive::KeepAliveSpec;
-use coldsim::report::Summary;
-use coldsim::model::scenario::Scenario;
 use coldsim::sweep::{
     Set, ShardFile, SweepResult, grid_point, merge, point_scenario, run_sweep, scale_traffic,
     set_key, shard_from_env, t_975,

@@ -169,9 +169,12 @@ fn a_memory_what_if_scales_the_times_measured_at_the_written_size() {
     let want = vec![(0, 450_000, 300_000), (60_000_000, 0, 300_000)];
     assert_eq!(invocations(&compared), want);
     let edited = HALF_CPU.replace("memory_mb = 512", "memory_mb = 1024");
-    let swept =
-        coldsim::model::scenario::Scenario::from_toml_variant(&edited, Path::new("v.toml"), &written)
-            .expect("valid");
+    let swept = coldsim::model::scenario::Scenario::from_toml_variant(
+        &edited,
+        Path::new("v.toml"),
+        &written,
+    )
+    .expect("valid");
     assert_eq!(swept.functions[0].reference_memory_mb, 512);
     assert_eq!(invocations(&swept), want);
     // The file as written at 1024 MB is measured there: nothing scales.
@@ -191,7 +194,7 @@ fn a_memory_what_if_looks_a_runtime_init_up_again_at_the_new_size_unscaled() {
         r#"init = { runtime = "python3.12" }"#,
     );
     let written = scenario(&text);
-    let at = |mb: u32| match coldsim::preset::init_preset(
+    let at = |mb: u32| match coldsim::input::preset::init_preset(
         "python3.12",
         Arch::X86_64,
         mb,

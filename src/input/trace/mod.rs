@@ -30,8 +30,8 @@ use rand::RngExt;
 use serde::Deserialize;
 
 use crate::model::dist::TimeDist;
-use crate::sim::engine::{ArrivalSource, ExternalArrival, SourceFunction};
 use crate::rng::SimRng;
+use crate::sim::engine::{ArrivalSource, ExternalArrival, SourceFunction};
 use crate::time::{MICROS_PER_S, SimDuration, SimTime, round_non_negative};
 
 /// The layout of a trace file.

@@ -24,8 +24,8 @@
 
 use serde::Deserialize;
 
-use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::rng::SimRng;
+use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::time::{SimDuration, SimTime};
 
 /// The hybrid policy's knobs, each defaulting to the paper's value (or ours, where it gives none).

@@ -3,8 +3,8 @@
 use rand::RngExt;
 use serde::Deserialize;
 
-use crate::sim::policy::hybrid::{Hybrid, HybridSpec};
 use crate::rng::SimRng;
+use crate::sim::policy::hybrid::{Hybrid, HybridSpec};
 use crate::time::{SimDuration, SimTime};
 
 /// A keep-alive policy as written in a scenario, e.g. `{ policy = "fixed", idle = "10m" }`.

@@ -53,7 +53,10 @@ use crate::model::scenario::Arch;
 use crate::time::SimDuration;
 
 /// The benchmark data, as shipped in `data/`.
-const DATA: &str = include_str!("../data/lambda-perf-2026-08-22.csv");
+const DATA: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/lambda-perf-2026-08-22.csv"
+));
 
 /// Where the data comes from, for error messages.
 const SOURCE: &str = "lambda-perf 2026-08-22";
