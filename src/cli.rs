@@ -367,7 +367,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Checks the flags, lays the region out to plan its scale, then streams its files into place.
 fn gen_trace(args: GenTraceArgs) -> Result<()> {
-    use crate::region::{Config, Region};
+    use crate::input::region::{Config, Region};
     let flag = |e: String| anyhow::anyhow!("--{e}");
     let config = Config::new(
         args.functions,

@@ -16,7 +16,6 @@ pub mod invoice;
 pub mod model;
 pub mod page;
 pub mod plan;
-pub mod region;
 pub mod report;
 pub mod rng;
 pub mod run;

@@ -6,7 +6,7 @@ use std::process::Output;
 
 use assert_cmd::Command;
 use coldsim::input::trace::{TraceFormat, TraceOptions, TraceReader};
-use coldsim::region::{PEAK_MINUTE, PEAK_TO_TROUGH, WEEKEND_FACTOR, app_rate_ln_params};
+use coldsim::input::region::{PEAK_MINUTE, PEAK_TO_TROUGH, WEEKEND_FACTOR, app_rate_ln_params};
 use coldsim::rng::Streams;
 use serde_json::Value;
 use tempfile::TempDir;
