@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use coldsim::model::scenario::Scenario;
-use coldsim::report::Summary;
+use coldsim::analysis::summary::Summary;
 use coldsim::sim::engine::Simulation;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

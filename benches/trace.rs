@@ -5,7 +5,7 @@ use std::path::Path;
 
 use coldsim::input::trace::{TraceOptions, TraceReader, TraceSource};
 use coldsim::model::scenario::Scenario;
-use coldsim::report::Summary;
+use coldsim::analysis::summary::Summary;
 use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

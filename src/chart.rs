@@ -22,7 +22,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::compare::Comparison;
 use crate::invoice::Invoice;
 use crate::model::scenario::Scenario;
-use crate::report::Summary;
+use crate::analysis::summary::Summary;
 use crate::sim::engine::Simulation;
 use crate::sim::stats::Latency;
 use crate::sweep::{METRICS, SweepResult};

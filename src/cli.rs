@@ -23,7 +23,7 @@ use crate::model::scenario::{
 };
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::plan::{Minimize, Slo, Step, Vary, candidates, search};
-use crate::report::{Summary, series_csv, table};
+use crate::analysis::summary::{Summary, series_csv, table};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::table::{Column, fit, terminal_width};

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::model::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
-use crate::report::Summary;
+use crate::analysis::summary::Summary;
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 
 /// Every form of a compared policy, for messages.

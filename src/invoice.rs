@@ -9,7 +9,7 @@ use crate::sim::stats::FunctionStats;
 use crate::time::MICROS_PER_S;
 
 pub use crate::cost::MONTH_S;
-use crate::report::{usage, window_us};
+use crate::analysis::summary::{usage, window_us};
 
 /// The cost report, as `cost.json` holds it.
 #[derive(Clone, Debug, Serialize)]
@@ -117,7 +117,7 @@ pub struct BreakEven {
 
 /// The 30-day factor of a run: 30 days over its window.
 pub fn month_factor(sim: &Simulation) -> f64 {
-    crate::report::month_factor(window_us(sim))
+    crate::analysis::summary::month_factor(window_us(sim))
 }
 
 /// Each function's 30-day bill and cold starts in a finished run, in function order.
@@ -200,7 +200,7 @@ fn window_warning(window_us: u64) -> Option<String> {
             "the window is {}, under an hour: the 30-day figures extrapolate it {:.0} times; \
              pass --window with the span the file covers (like 1d) if it covers more",
             crate::time::SimDuration(window_us),
-            crate::report::month_factor(window_us)
+            crate::analysis::summary::month_factor(window_us)
         )
     })
 }

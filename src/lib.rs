@@ -7,6 +7,7 @@
 //!
 //! Everything but [`cli`] is free of I/O: no files, no clock, no printing, no OS randomness.
 
+pub mod analysis;
 pub mod chart;
 pub mod cli;
 pub mod compare;
@@ -16,7 +17,6 @@ pub mod invoice;
 pub mod model;
 pub mod page;
 pub mod plan;
-pub mod report;
 pub mod rng;
 pub mod run;
 pub mod sim;

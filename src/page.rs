@@ -12,7 +12,7 @@ use crate::chart::{Chart, count, usd};
 use crate::compare::{Comparison, Row};
 use crate::cost::InitBilling;
 use crate::invoice::{Invoice, Line};
-use crate::report::{Figures, Summary};
+use crate::analysis::summary::{Figures, Summary};
 use crate::sweep::{METRIC_UNITS, METRICS, Point, SweepResult};
 
 const STYLE: &str = r#"

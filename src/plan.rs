@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::compare::{Change, Policy};
 use crate::model::scenario::{Function, Scenario};
-use crate::report::Summary;
+use crate::analysis::summary::Summary;
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::SimDuration;
 

@@ -31,7 +31,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 
 use crate::model::arrival::ArrivalSpec;
 use crate::model::scenario::Scenario;
-use crate::report::Summary;
+use crate::analysis::summary::Summary;
 use crate::rng::Streams;
 use crate::time::SimDuration;
 

@@ -14,7 +14,7 @@ use coldsim::input::trace::{TraceReader, TraceSource};
 use coldsim::invoice::Invoice;
 use coldsim::model::scenario::Scenario;
 use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
-use coldsim::report::Summary;
+use coldsim::analysis::summary::Summary;
 use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
 use coldsim::sweep::{Point, Run, Set, SweepResult, run_sweep};

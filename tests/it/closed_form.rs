@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use coldsim::model::scenario::Scenario;
-use coldsim::report::Summary;
+use coldsim::analysis::summary::Summary;
 use coldsim::sim::engine::{Invocation, Observer, Simulation, Start};
 
 /// z_{0.9995}: two-sided 99.9 % quantile of the standard normal.
@@ -469,7 +469,7 @@ keep_alive = { policy = "none" }
         (
             summary.to_json(),
             summary.functions_csv(),
-            coldsim::report::series_csv(sim.series(), sim.end().as_micros()),
+            coldsim::analysis::summary::series_csv(sim.series(), sim.end().as_micros()),
         )
     };
     let first = outputs(42);

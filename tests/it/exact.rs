@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use coldsim::model::scenario::Scenario;
-use coldsim::report::Summary;
+use coldsim::analysis::summary::Summary;
 use coldsim::sim::engine::{Invocation, Simulation, Start};
 use coldsim::time::SimDuration;
 

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use coldsim::model::scenario::Scenario;
-use coldsim::report::Summary;
+use coldsim::analysis::summary::Summary;
 use coldsim::sim::engine::Simulation;
 use proptest::prelude::*;
 
