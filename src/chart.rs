@@ -20,7 +20,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::compare::Comparison;
-use crate::invoice::Invoice;
+use crate::analysis::invoice::Invoice;
 use crate::model::scenario::Scenario;
 use crate::analysis::summary::Summary;
 use crate::sim::engine::Simulation;

@@ -15,7 +15,7 @@ use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::input::trace::{
     MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions,
 };
-use crate::invoice::{Invoice, Level, month_of};
+use crate::analysis::invoice::{Invoice, Level, month_of};
 use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::model::scenario::{
     Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,

@@ -13,7 +13,6 @@ pub mod cli;
 pub mod compare;
 pub mod cost;
 pub mod input;
-pub mod invoice;
 pub mod model;
 pub mod page;
 pub mod plan;

@@ -11,7 +11,7 @@ use crate::chart::palette::{self, Colour};
 use crate::chart::{Chart, count, usd};
 use crate::compare::{Comparison, Row};
 use crate::cost::InitBilling;
-use crate::invoice::{Invoice, Line};
+use crate::analysis::invoice::{Invoice, Line};
 use crate::analysis::summary::{Figures, Summary};
 use crate::sweep::{METRIC_UNITS, METRICS, Point, SweepResult};
 

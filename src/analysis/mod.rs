@@ -1,3 +1,4 @@
 //! The questions coldsim answers, over runs of the engine: one run and its summary, the bill of a trace, policy comparisons, plans and sweeps. Never prints, never writes files.
 
+pub mod invoice;
 pub mod summary;

@@ -11,7 +11,7 @@ use coldsim::chart::{
 };
 use coldsim::compare::{Comparison, Policy, Row};
 use coldsim::input::trace::{TraceReader, TraceSource};
-use coldsim::invoice::Invoice;
+use coldsim::analysis::invoice::Invoice;
 use coldsim::model::scenario::Scenario;
 use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
 use coldsim::analysis::summary::Summary;
