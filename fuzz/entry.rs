@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use coldsim::compare::Policy;
+use coldsim::analysis::compare::Policy;
 use coldsim::cost::PriceSheet;
 use coldsim::input::trace::{
     MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions, TraceReader,

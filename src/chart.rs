@@ -19,7 +19,7 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::compare::Comparison;
+use crate::analysis::compare::Comparison;
 use crate::analysis::invoice::Invoice;
 use crate::model::scenario::Scenario;
 use crate::analysis::summary::Summary;

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
-use crate::compare::{Comparison, Policy, Row};
+use crate::analysis::compare::{Comparison, Policy, Row};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::input::trace::{
     MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions,

@@ -10,7 +10,6 @@
 pub mod analysis;
 pub mod chart;
 pub mod cli;
-pub mod compare;
 pub mod cost;
 pub mod input;
 pub mod model;

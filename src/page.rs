@@ -9,7 +9,7 @@ use std::fmt::Write;
 use crate::chart::frontier;
 use crate::chart::palette::{self, Colour};
 use crate::chart::{Chart, count, usd};
-use crate::compare::{Comparison, Row};
+use crate::analysis::compare::{Comparison, Row};
 use crate::cost::InitBilling;
 use crate::analysis::invoice::{Invoice, Line};
 use crate::analysis::summary::{Figures, Summary};

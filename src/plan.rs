@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::compare::{Change, Policy};
+use crate::analysis::compare::{Change, Policy};
 use crate::model::scenario::{Function, Scenario};
 use crate::analysis::summary::Summary;
 use crate::sim::policy::keep_alive::KeepAliveSpec;

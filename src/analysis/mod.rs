@@ -1,4 +1,5 @@
 //! The questions coldsim answers, over runs of the engine: one run and its summary, the bill of a trace, policy comparisons, plans and sweeps. Never prints, never writes files.
 
+pub mod compare;
 pub mod invoice;
 pub mod summary;

@@ -9,7 +9,7 @@ use std::process::Command;
 use coldsim::chart::{
     Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts, sweep_charts,
 };
-use coldsim::compare::{Comparison, Policy, Row};
+use coldsim::analysis::compare::{Comparison, Policy, Row};
 use coldsim::input::trace::{TraceReader, TraceSource};
 use coldsim::analysis::invoice::Invoice;
 use coldsim::model::scenario::Scenario;
