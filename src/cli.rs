@@ -22,7 +22,7 @@ use crate::model::scenario::{
     MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
 };
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
-use crate::plan::{Minimize, Slo, Step, Vary, candidates, search};
+use crate::analysis::plan::{Minimize, Slo, Step, Vary, candidates, search};
 use crate::analysis::summary::{Summary, series_csv, table};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::sim::policy::keep_alive::KeepAliveSpec;
@@ -559,7 +559,7 @@ fn compare(args: CompareArgs) -> Result<()> {
 }
 
 /// Runs the scenario as configured to learn its functions and peak, then searches the knob's
-/// settings for the best that meets every objective (see [`crate::plan::search`]). Exits with
+/// settings for the best that meets every objective (see [`crate::analysis::plan::search`]). Exits with
 /// [`NO_SETTING_MEETS`] when none does, after writing what was examined.
 fn plan(args: PlanArgs) -> Result<ExitCode> {
     let vary = match args.vary {

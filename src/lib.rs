@@ -14,7 +14,6 @@ pub mod cost;
 pub mod input;
 pub mod model;
 pub mod page;
-pub mod plan;
 pub mod rng;
 pub mod run;
 pub mod sim;

@@ -283,7 +283,7 @@ impl Comparison {
     /// cold starts and throttles as counts beside the ratio, so a policy that throttles
     /// is not mistaken for one that is merely slow.
     pub fn table(&self, width: Option<usize>) -> String {
-        use crate::plan::significant;
+        use crate::analysis::plan::significant;
         use crate::table::{Column, fit};
         let columns = [
             Column::key("policy"),

@@ -2,4 +2,5 @@
 
 pub mod compare;
 pub mod invoice;
+pub mod plan;
 pub mod summary;

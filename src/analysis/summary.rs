@@ -601,7 +601,7 @@ pub fn table(summary: &Summary, width: Option<usize>) -> String {
             g.invocations.to_string(),
             g.cold_starts.to_string(),
             g.cold_start_ratio
-                .map(|r| crate::plan::significant(r * 100.0))
+                .map(|r| crate::analysis::plan::significant(r * 100.0))
                 .unwrap_or_else(|| "-".into()),
             g.throttled.to_string(),
             opt(g.latency_ms.p50, 1),
