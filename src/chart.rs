@@ -25,7 +25,7 @@ use crate::model::scenario::Scenario;
 use crate::analysis::summary::Summary;
 use crate::sim::engine::Simulation;
 use crate::sim::stats::Latency;
-use crate::sweep::{METRICS, SweepResult};
+use crate::analysis::sweep::{METRICS, SweepResult};
 use crate::time::{MICROS_PER_S, SimDuration};
 
 /// Width of every chart [px]: fits a laptop screen.

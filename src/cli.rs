@@ -789,13 +789,13 @@ struct SweepArgs {
     scenario: PathBuf,
     /// An axis of the grid: a key path and its values, like platform.account_concurrency=500,1000,
     /// function.NAME.keep_alive.idle=1m,10m or traffic_scale=1,2,3. Repeat for more axes.
-    #[arg(long = "set", value_name = "KEY=V1,V2,...", required = true, value_parser = crate::sweep::Set::parse)]
-    sets: Vec<crate::sweep::Set>,
+    #[arg(long = "set", value_name = "KEY=V1,V2,...", required = true, value_parser = crate::analysis::sweep::Set::parse)]
+    sets: Vec<crate::analysis::sweep::Set>,
     /// Runs of each point, replication r with seed + r.
     #[arg(long, value_name = "N", default_value_t = 1)]
     replications: u32,
     /// Run only grid points with index mod N = I (0-based) and write shard-I-of-N.json.
-    #[arg(long, value_name = "I/N", value_parser = crate::sweep::parse_shard)]
+    #[arg(long, value_name = "I/N", value_parser = crate::analysis::sweep::parse_shard)]
     shard: Option<(u32, u32)>,
     /// The number of shards, when the index comes from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
     #[arg(long, value_name = "N")]
@@ -828,7 +828,7 @@ struct MergeArgs {
 fn sweep(args: SweepArgs) -> Result<()> {
     let text = std::fs::read_to_string(&args.scenario)
         .with_context(|| format!("{}: cannot read the scenario", args.scenario.display()))?;
-    let shard = crate::sweep::shard_from_env(args.shard, args.shards, |k| std::env::var(k).ok())
+    let shard = crate::analysis::sweep::shard_from_env(args.shard, args.shards, |k| std::env::var(k).ok())
         .map_err(anyhow::Error::msg)?;
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     if !args.quiet && std::io::stderr().is_terminal() {
@@ -841,7 +841,7 @@ fn sweep(args: SweepArgs) -> Result<()> {
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let (sets, reps, seed) = (&args.sets, args.replications, args.seed);
-    let result = crate::sweep::run_sweep(
+    let result = crate::analysis::sweep::run_sweep(
         &text,
         &args.scenario,
         sets,
@@ -908,11 +908,11 @@ fn merge(args: MergeArgs) -> Result<()> {
         for f in files {
             let bytes =
                 std::fs::read(&f).with_context(|| format!("{}: cannot read", f.display()))?;
-            let shard = crate::sweep::ShardFile::parse(&bytes, &f.display().to_string());
+            let shard = crate::analysis::sweep::ShardFile::parse(&bytes, &f.display().to_string());
             shards.push(shard.map_err(anyhow::Error::msg)?);
         }
     }
-    let result = crate::sweep::merge(shards).map_err(anyhow::Error::msg)?;
+    let result = crate::analysis::sweep::merge(shards).map_err(anyhow::Error::msg)?;
     let name = format!("{}-sweep", result.scenario);
     let out = args
         .out

@@ -17,6 +17,5 @@ pub mod page;
 pub mod rng;
 pub mod run;
 pub mod sim;
-pub mod sweep;
 pub mod table;
 pub mod time;

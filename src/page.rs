@@ -13,7 +13,7 @@ use crate::analysis::compare::{Comparison, Row};
 use crate::cost::InitBilling;
 use crate::analysis::invoice::{Invoice, Line};
 use crate::analysis::summary::{Figures, Summary};
-use crate::sweep::{METRIC_UNITS, METRICS, Point, SweepResult};
+use crate::analysis::sweep::{METRIC_UNITS, METRICS, Point, SweepResult};
 
 const STYLE: &str = r#"
 :root { --ink: #202020; --muted: #606060; --rule: #d8d8d8; }

@@ -4,3 +4,4 @@ pub mod compare;
 pub mod invoice;
 pub mod plan;
 pub mod summary;
+pub mod sweep;

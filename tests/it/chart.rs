@@ -17,7 +17,7 @@ use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
 use coldsim::analysis::summary::Summary;
 use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
-use coldsim::sweep::{Point, Run, Set, SweepResult, run_sweep};
+use coldsim::analysis::sweep::{Point, Run, Set, SweepResult, run_sweep};
 
 const RUN_CHARTS: [&str; 6] = [
     "concurrency",

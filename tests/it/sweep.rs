@@ -6,7 +6,7 @@ use coldsim::model::scenario::Scenario;
 use coldsim::analysis::summary::Summary;
 use coldsim::sim::engine::Simulation;
 use coldsim::sim::policy::keep_alive::KeepAliveSpec;
-use coldsim::sweep::{
+use coldsim::analysis::sweep::{
     Set, ShardFile, SweepResult, grid_point, merge, point_scenario, run_sweep, scale_traffic,
     set_key, shard_from_env, t_975,
 };
@@ -529,9 +529,9 @@ fn the_shard_comes_from_the_flag_slurm_or_an_indexed_job() {
         "{err}"
     );
     assert!(shard_from_env(None, Some(4), env(&[])).is_err());
-    assert_eq!(coldsim::sweep::parse_shard("2/10"), Ok((2, 10)));
-    assert!(coldsim::sweep::parse_shard("10/10").is_err());
-    assert!(coldsim::sweep::parse_shard("1").is_err());
+    assert_eq!(coldsim::analysis::sweep::parse_shard("2/10"), Ok((2, 10)));
+    assert!(coldsim::analysis::sweep::parse_shard("10/10").is_err());
+    assert!(coldsim::analysis::sweep::parse_shard("1").is_err());
 }
 
 /// Runs the binary with these arguments in `dir`; returns success and stderr.
@@ -601,7 +601,7 @@ fn traffic_scale_replays_and_thins_a_trace() {
         );
         let s = Scenario::from_toml(&text, Path::new("tests/fixtures/t.toml"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let r = coldsim::sweep::run_once(&s, seed).unwrap_or_else(|e| panic!("{e}"));
+        let r = coldsim::analysis::sweep::run_once(&s, seed).unwrap_or_else(|e| panic!("{e}"));
         r.totals.invocations
     };
     assert_eq!(count(1.0, 1), 199);
