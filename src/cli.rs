@@ -486,7 +486,7 @@ fn simulate(
     quiet: bool,
 ) -> Result<(Simulation, Option<TraceHandle>)> {
     let mut bar = None;
-    let finished = crate::run::run(scenario, seed, bucket, |sim| {
+    let finished = crate::analysis::run::run(scenario, seed, bucket, |sim| {
         bar.get_or_insert_with(|| Progress::new(sim, quiet))
             .update(sim)
     });

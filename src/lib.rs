@@ -15,7 +15,6 @@ pub mod input;
 pub mod model;
 pub mod page;
 pub mod rng;
-pub mod run;
 pub mod sim;
 pub mod table;
 pub mod time;

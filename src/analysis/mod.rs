@@ -3,5 +3,6 @@
 pub mod compare;
 pub mod invoice;
 pub mod plan;
+pub mod run;
 pub mod summary;
 pub mod sweep;
