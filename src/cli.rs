@@ -26,7 +26,7 @@ use crate::analysis::plan::{Minimize, Slo, Step, Vary, candidates, search};
 use crate::analysis::summary::{Summary, series_csv, table};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::sim::policy::keep_alive::KeepAliveSpec;
-use crate::table::{Column, fit, terminal_width};
+use crate::output::table::{Column, fit, terminal_width};
 use crate::time::SimDuration;
 
 /// A fast, exact, deterministic simulator of serverless cold and warm starts.

@@ -279,12 +279,12 @@ impl Comparison {
             .unwrap_or_else(|e| unreachable!("csv into memory: {e}"))
     }
 
-    /// The table `coldsim compare` prints, fitted to `width` (see [`crate::table::fit`]):
+    /// The table `coldsim compare` prints, fitted to `width` (see [`crate::output::table::fit`]):
     /// cold starts and throttles as counts beside the ratio, so a policy that throttles
     /// is not mistaken for one that is merely slow.
     pub fn table(&self, width: Option<usize>) -> String {
         use crate::analysis::plan::significant;
-        use crate::table::{Column, fit};
+        use crate::output::table::{Column, fit};
         let columns = [
             Column::key("policy"),
             Column::number("cold", 0),
@@ -379,7 +379,7 @@ mod tests {
             ],
         };
         let t = c.table(Some(80));
-        assert!(crate::table::width_of(&t) <= 80, "{t}");
+        assert!(crate::output::table::width_of(&t) <= 80, "{t}");
         let header: String = t.lines().skip(1).take(2).collect::<Vec<_>>().join(" ");
         for kept in ["policy", "cold", "of all", "throttled", "p99", "USD"] {
             assert!(header.contains(kept), "{kept} missing:\n{t}");

@@ -575,9 +575,9 @@ const TABLE_BUSIEST: usize = 20;
 
 /// The terminal table: one row per function (the 20 busiest when there are more than 25,
 /// then how many more `functions.csv` has) and the total, fitted to `width` (see
-/// [`crate::table::fit`]): the least important columns go first.
+/// [`crate::output::table::fit`]): the least important columns go first.
 pub fn table(summary: &Summary, width: Option<usize>) -> String {
-    use crate::table::{Column, fit};
+    use crate::output::table::{Column, fit};
     let columns = [
         Column::key("function"),
         Column::number("invocations", 0),
@@ -680,7 +680,7 @@ mod tests {
         let mut sim = Simulation::new(&scenario);
         sim.run(&mut ());
         let t = table(&Summary::new(&scenario, 1, &sim), Some(80));
-        assert!(crate::table::width_of(&t) <= 80, "{t}");
+        assert!(crate::output::table::width_of(&t) <= 80, "{t}");
         // A table, not records: the header carries the kept columns side by side.
         let header: String = t.lines().skip(1).take(2).collect::<Vec<_>>().join(" ");
         for kept in [
