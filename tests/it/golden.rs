@@ -45,10 +45,12 @@ fn record(args: &[&str], out: bool) -> String {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     for line in stdout.lines() {
-        // "…, N invocations in 0.05 s (14.2 M events/s)": the speed is the machine's.
-        let line = match line.find(" invocations in ") {
-            Some(i) => &line[..i],
-            None => line,
+        // "…, N invocations in 0.05 s (14.2 M events/s)", "wrote … in 0.01 s": the speed is
+        // the machine's.
+        let line = match (line.find(" invocations in "), line.rfind(" in ")) {
+            (Some(i), _) => &line[..i],
+            (None, Some(i)) if line.ends_with(" s") && line.starts_with("wrote ") => &line[..i],
+            _ => line,
         };
         let _ = writeln!(text, "| {line}");
     }
