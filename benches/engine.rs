@@ -3,8 +3,8 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use coldsim::model::scenario::Scenario;
 use coldsim::analysis::summary::Summary;
+use coldsim::model::scenario::Scenario;
 use coldsim::sim::engine::Simulation;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use coldsim::analysis::summary::Summary;
 use coldsim::input::trace::{TraceOptions, TraceReader, TraceSource};
 use coldsim::model::scenario::Scenario;
-use coldsim::analysis::summary::Summary;
 use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -21,11 +21,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::analysis::compare::Comparison;
 use crate::analysis::invoice::Invoice;
-use crate::model::scenario::Scenario;
 use crate::analysis::summary::Summary;
+use crate::analysis::sweep::{METRICS, SweepResult};
+use crate::model::scenario::Scenario;
 use crate::sim::engine::Simulation;
 use crate::sim::stats::Latency;
-use crate::analysis::sweep::{METRICS, SweepResult};
 use crate::time::{MICROS_PER_S, SimDuration};
 
 /// Width of every chart [px]: fits a laptop screen.

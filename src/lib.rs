@@ -17,4 +17,5 @@ pub mod output;
 pub mod page;
 pub mod rng;
 pub mod sim;
+pub mod text;
 pub mod time;

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::model::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
 use crate::analysis::summary::Summary;
+use crate::model::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 
 /// Every form of a compared policy, for messages.

@@ -8,8 +8,8 @@ use crate::sim::engine::Simulation;
 use crate::sim::stats::FunctionStats;
 use crate::time::MICROS_PER_S;
 
-pub use crate::cost::MONTH_S;
 use crate::analysis::summary::{usage, window_us};
+pub use crate::cost::MONTH_S;
 
 /// The cost report, as `cost.json` holds it.
 #[derive(Clone, Debug, Serialize)]

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::analysis::compare::{Change, Policy};
-use crate::model::scenario::{Function, Scenario};
 use crate::analysis::summary::Summary;
+use crate::model::scenario::{Function, Scenario};
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::SimDuration;
 

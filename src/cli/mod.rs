@@ -9,24 +9,24 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
 use crate::analysis::compare::{Comparison, Policy, Row};
+use crate::analysis::invoice::{Invoice, Level, month_of};
+use crate::analysis::plan::{Minimize, Slo, Step, Vary, candidates, search};
+use crate::analysis::summary::{Summary, series_csv, table};
+use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::input::trace::{
     MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions,
 };
-use crate::analysis::invoice::{Invoice, Level, month_of};
 use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::model::scenario::{
     Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,
     MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
 };
+use crate::output::table::{Column, fit, terminal_width};
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
-use crate::analysis::plan::{Minimize, Slo, Step, Vary, candidates, search};
-use crate::analysis::summary::{Summary, series_csv, table};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::sim::policy::keep_alive::KeepAliveSpec;
-use crate::output::table::{Column, fit, terminal_width};
 use crate::time::SimDuration;
 
 /// A fast, exact, deterministic simulator of serverless cold and warm starts.
@@ -828,8 +828,9 @@ struct MergeArgs {
 fn sweep(args: SweepArgs) -> Result<()> {
     let text = std::fs::read_to_string(&args.scenario)
         .with_context(|| format!("{}: cannot read the scenario", args.scenario.display()))?;
-    let shard = crate::analysis::sweep::shard_from_env(args.shard, args.shards, |k| std::env::var(k).ok())
-        .map_err(anyhow::Error::msg)?;
+    let shard =
+        crate::analysis::sweep::shard_from_env(args.shard, args.shards, |k| std::env::var(k).ok())
+            .map_err(anyhow::Error::msg)?;
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
     if !args.quiet && std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::stderr());

@@ -19,8 +19,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::scenario::Arch;
-
 /// The default price sheet: AWS Lambda, us-east-1.
 pub const AWS_US_EAST_1: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -33,6 +31,28 @@ pub const MAX_SHEET_BYTES: u64 = 1 << 20;
 
 /// The coarsest billing unit a sheet may set [ms]: an hour.
 pub const MAX_ROUNDING_MS: u64 = 3_600_000;
+
+/// Instruction-set architecture of a function, which sets its price.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Arch {
+    /// Intel or AMD.
+    #[default]
+    #[serde(rename = "x86_64")]
+    X86_64,
+    /// AWS Graviton.
+    Arm64,
+}
+
+impl Arch {
+    /// The name a scenario and the reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Arm64 => "arm64",
+        }
+    }
+}
 
 /// A price per architecture [USD per unit].
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
@@ -146,10 +166,7 @@ impl PriceSheet {
         let sheet: PriceSheet = toml::from_str(text).map_err(|e| {
             let key = e.message().trim().replace('\n', " ");
             match e.span() {
-                Some(s) => format!(
-                    "line {}: {key}",
-                    crate::model::scenario::line_at(text, s.start)
-                ),
+                Some(s) => format!("line {}: {key}", crate::text::line_at(text, s.start)),
                 None => key,
             }
         })?;
@@ -368,21 +385,6 @@ impl Usage {
         self.provisioned_requests += 1;
         self.provisioned_ms = self.provisioned_ms.saturating_add(ms);
         self.provisioned_mb_ms += u128::from(memory_mb) * u128::from(ms);
-    }
-
-    /// Counts one served invocation, on a provisioned container or on demand.
-    #[inline]
-    pub fn served(&mut self, memory_mb: u32, s: &crate::sim::engine::Served, rounding_ms: u64) {
-        if s.provisioned {
-            self.on_provisioned(memory_mb, s.exec.as_micros(), rounding_ms);
-        } else {
-            self.on_demand(
-                memory_mb,
-                s.init.as_micros(),
-                s.exec.as_micros(),
-                rounding_ms,
-            );
-        }
     }
 }
 

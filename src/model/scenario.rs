@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::cost::Arch;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::sim::policy::eviction::EvictionRule;
 use crate::sim::policy::keep_alive::KeepAliveSpec;
+use crate::text::line_at;
 use crate::time::{MAX_SPAN, SimDuration};
 
 /// Something wrong with a scenario, naming where.
@@ -52,28 +54,6 @@ pub enum ScenarioError {
         /// What is wrong and what is expected.
         message: String,
     },
-}
-
-/// Instruction-set architecture of a function, which sets its price.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Arch {
-    /// Intel or AMD.
-    #[default]
-    #[serde(rename = "x86_64")]
-    X86_64,
-    /// AWS Graviton.
-    Arm64,
-}
-
-impl Arch {
-    /// The name a scenario and the reports use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Arch::X86_64 => "x86_64",
-            Arch::Arm64 => "arm64",
-        }
-    }
 }
 
 /// Which idle container takes an arrival when several are idle.
@@ -960,14 +940,6 @@ fn with_suggestion(message: &str) -> String {
         Some((head, tail)) if !hint.is_empty() => format!("{head}{hint}, expected{tail}"),
         _ => message.to_string(),
     }
-}
-
-pub(crate) fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 fn valid_name(name: &str) -> bool {

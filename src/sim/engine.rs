@@ -112,6 +112,23 @@ pub struct Served {
     pub provisioned: bool,
 }
 
+impl Served {
+    /// Counts this invocation in `usage`: on a provisioned container or on demand.
+    #[inline]
+    fn bill(&self, usage: &mut crate::cost::Usage, memory_mb: u32, rounding_ms: u64) {
+        if self.provisioned {
+            usage.on_provisioned(memory_mb, self.exec.as_micros(), rounding_ms);
+        } else {
+            usage.on_demand(
+                memory_mb,
+                self.init.as_micros(),
+                self.exec.as_micros(),
+                rounding_ms,
+            );
+        }
+    }
+}
+
 /// An asynchronous arrival waiting for its next try.
 #[derive(Clone, Copy, Debug)]
 struct Retry {
@@ -1048,9 +1065,7 @@ impl Simulation {
             } else {
                 self.warm_latency.record(inv.latency());
             }
-            func.stats
-                .usage
-                .served(memory_mb, &served, self.rounding_ms);
+            served.bill(&mut func.stats.usage, memory_mb, self.rounding_ms);
         }
         self.series.arrival(r.origin, cold, false);
         observer.invocation(&inv);
@@ -1148,9 +1163,7 @@ impl Simulation {
                 let func = &mut self.funcs[fi];
                 func.stats.warmer_pings += 1;
                 func.stats.warmer_cold_starts += u64::from(served.start == Start::Cold);
-                func.stats
-                    .usage
-                    .served(memory_mb, &served, self.rounding_ms);
+                served.bill(&mut func.stats.usage, memory_mb, self.rounding_ms);
             }
         }
     }

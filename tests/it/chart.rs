@@ -6,18 +6,18 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use coldsim::analysis::compare::{Comparison, Policy, Row};
+use coldsim::analysis::invoice::Invoice;
+use coldsim::analysis::summary::Summary;
+use coldsim::analysis::sweep::{Point, Run, Set, SweepResult, run_sweep};
 use coldsim::chart::{
     Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts, sweep_charts,
 };
-use coldsim::analysis::compare::{Comparison, Policy, Row};
 use coldsim::input::trace::{TraceReader, TraceSource};
-use coldsim::analysis::invoice::Invoice;
 use coldsim::model::scenario::Scenario;
 use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
-use coldsim::analysis::summary::Summary;
 use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
-use coldsim::analysis::sweep::{Point, Run, Set, SweepResult, run_sweep};
 
 const RUN_CHARTS: [&str; 6] = [
     "concurrency",

@@ -9,8 +9,8 @@
 
 use std::path::Path;
 
-use coldsim::model::scenario::Scenario;
 use coldsim::analysis::summary::Summary;
+use coldsim::model::scenario::Scenario;
 use coldsim::sim::engine::{Invocation, Observer, Simulation, Start};
 
 /// z_{0.9995}: two-sided 99.9 % quantile of the standard normal.

@@ -7,8 +7,8 @@
 
 use std::path::Path;
 
-use coldsim::model::scenario::Scenario;
 use coldsim::analysis::summary::Summary;
+use coldsim::model::scenario::Scenario;
 use coldsim::sim::engine::{Invocation, Simulation, Start};
 use coldsim::time::SimDuration;
 

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
-use coldsim::input::trace::{TraceFormat, TraceOptions, TraceReader};
 use coldsim::input::region::{PEAK_MINUTE, PEAK_TO_TROUGH, WEEKEND_FACTOR, app_rate_ln_params};
+use coldsim::input::trace::{TraceFormat, TraceOptions, TraceReader};
 use coldsim::rng::Streams;
 use serde_json::Value;
 use tempfile::TempDir;

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use coldsim::model::scenario::Scenario;
 use coldsim::analysis::summary::Summary;
+use coldsim::model::scenario::Scenario;
 use coldsim::sim::engine::Simulation;
 use proptest::prelude::*;
 

@@ -29,9 +29,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, InlineTable, Item, TableLike, Value};
 
+use crate::analysis::summary::Summary;
 use crate::model::arrival::ArrivalSpec;
 use crate::model::scenario::Scenario;
-use crate::analysis::summary::Summary;
 use crate::rng::Streams;
 use crate::time::SimDuration;
 
@@ -528,7 +528,8 @@ fn sweep_fingerprint(text: &str, name: &str, sets: &[Set], replications: u32, se
 
 /// Runs one scenario with one seed to the end, its trace opened afresh, as `coldsim run` does.
 pub fn run_once(scenario: &Scenario, seed: u64) -> Result<Summary, String> {
-    let finished = crate::analysis::run::run(scenario, seed, None, |_| {}).map_err(|e| e.to_string())?;
+    let finished =
+        crate::analysis::run::run(scenario, seed, None, |_| {}).map_err(|e| e.to_string())?;
     Ok(Summary::new(scenario, seed, &finished.sim))
 }
 
