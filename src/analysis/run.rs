@@ -2,8 +2,9 @@
 
 use crate::input::trace::{TraceError, TraceFormat, TraceHandle, TraceReader, TraceSource};
 use crate::model::scenario::Scenario;
+use crate::model::trace::ArrivalSource;
 use crate::rng::Streams;
-use crate::sim::engine::{ArrivalSource, Simulation};
+use crate::sim::engine::Simulation;
 use crate::time::SimDuration;
 
 /// Why a run gave no figures.

@@ -3,3 +3,4 @@
 pub mod arrival;
 pub mod dist;
 pub mod scenario;
+pub mod trace;

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::cost::Arch;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
-use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::{TimeDist, TimeDistSpec};
+use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 use crate::sim::policy::eviction::EvictionRule;
 use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::text::line_at;

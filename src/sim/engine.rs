@@ -203,39 +203,7 @@ impl Observer for Vec<Invocation> {
     }
 }
 
-/// An arrival from outside the scenario's own processes: a row of a trace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ExternalArrival {
-    /// When it arrives; never earlier than the source's previous arrival.
-    pub at: SimTime,
-    /// The source's own index of its function (see [`ArrivalSource::function`]).
-    pub function: u32,
-    /// Its handler time, replacing the function's exec distribution.
-    pub exec: Option<SimDuration>,
-    /// Its memory for billing [MB], replacing the function's.
-    pub memory_mb: Option<u32>,
-}
-
-/// What a source knows of one of its functions.
-#[derive(Clone, Debug)]
-pub struct SourceFunction {
-    /// The function's name, matched against the scenario's `[[function]]` entries.
-    pub name: String,
-    /// Its handler time distribution, when the source has one.
-    pub exec: Option<TimeDist>,
-    /// Its memory [MB], when the source has one.
-    pub memory_mb: Option<u32>,
-}
-
-/// Arrivals from outside the scenario, in time order: a trace. The engine pulls one at a
-/// time, so a source can stream. A source that fails keeps its error for its owner and
-/// returns `None`, which ends its arrivals.
-pub trait ArrivalSource {
-    /// The next arrival, or `None` when there are no more.
-    fn next_arrival(&mut self) -> Option<ExternalArrival>;
-    /// What the source knows of function `index`; asked once, when its first arrival comes due.
-    fn function(&self, index: u32) -> SourceFunction;
-}
+use crate::model::trace::{ArrivalSource, ExternalArrival};
 
 /// One function's live state during a run. The fields read on every arrival and completion
 /// come first, so that they share a few cache lines (`repr(C)` keeps the order): with tens of
@@ -439,12 +407,6 @@ pub struct Simulation {
     /// Engine function of each source function index; `u32::MAX` until first seen.
     source_map: Vec<u32>,
     failure: Option<String>,
-}
-
-impl std::fmt::Debug for dyn ArrivalSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ArrivalSource")
-    }
 }
 
 /// The default number of rows of the time series.

@@ -27,110 +27,12 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use rand::RngExt;
-use serde::Deserialize;
 
 use crate::model::dist::TimeDist;
+use crate::model::trace::{ArrivalSource, ExternalArrival, SourceFunction};
+pub use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
 use crate::rng::SimRng;
-use crate::sim::engine::{ArrivalSource, ExternalArrival, SourceFunction};
 use crate::time::{MICROS_PER_S, SimDuration, SimTime, round_non_negative};
-
-/// The layout of a trace file.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum TraceFormat {
-    /// coldsim's own: a header, then one row per invocation. Columns, by name in any order:
-    /// `timestamp` (a number in the [`TimeUnit`] since the start, fractions allowed, or an RFC
-    /// 3339 instant, the first row's being time 0), `function` (its name), and optionally
-    /// `duration_ms` (the handler's time [ms]) and `memory_mb` (1 to 10240); an empty cell of
-    /// an optional column means "not given". Other columns are ignored. A function's own
-    /// `memory_mb` is its first row's.
-    #[default]
-    Invocations,
-    /// Azure Functions 2021: `app,func,end_timestamp,duration`, both times [s]. The invocation
-    /// arrives at `end_timestamp - duration` (at 0 if that is negative: it began before the
-    /// trace did) and its exec is `duration`. A function is an (app, func) pair, named by the
-    /// first eight characters of each, `7b2c43a2/e3cdb488`, or in full when that short name
-    /// is already taken.
-    Azure2021,
-    /// Azure Functions 2019: `HashOwner,HashApp,HashFunction,Trigger,1,...,1440`, invocation
-    /// counts per minute of the day (a file may stop early: minutes 1 to N, no gap). `Trigger`
-    /// and unknown columns are ignored. Functions are named like `azure2021`'s
-    /// (`app8/func8`, else `app/func`, else `owner/app/func`). The whole file is read on
-    /// opening; every function is known from the start. A repeated row is ignored and noted
-    /// on the function, as are functions without a durations row or whose app has no memory
-    /// row (when those files are given).
-    Azure2019,
-}
-
-/// The unit of numeric `timestamp`s in the `invocations` format.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum TimeUnit {
-    /// Seconds since the start.
-    #[default]
-    #[serde(alias = "s")]
-    Seconds,
-    /// Milliseconds since the start.
-    #[serde(alias = "ms")]
-    Milliseconds,
-}
-
-/// How the `azure2019` reader places a minute's `c` invocations inside the minute.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Spread {
-    /// At the centres of `c` equal slices of the minute: `(i + 1/2) · 60 s / c` for
-    /// `i = 0..c`, rounded down to the microsecond. Draws nothing from the generator.
-    Even,
-    /// At `c` independent uniform instants (whole microseconds), sorted: a Poisson process
-    /// conditioned on its count. The default.
-    #[default]
-    Poisson,
-}
-
-/// How the `azure2019` reader turns an app's memory into its functions' `memory_mb`.
-///
-/// Azure reports memory per app (all of an app's functions share its instances); a Lambda
-/// function has its own. Either way the result is rounded up to a whole MB and kept within
-/// Lambda's range, 128 to 10240 MB.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum MemoryAssignment {
-    /// Every function of the app gets the app's `AverageAllocatedMb`: a function is sized like
-    /// the instance that ran it. The default.
-    #[default]
-    AppAverage,
-    /// The app's `AverageAllocatedMb` divided evenly among the app's functions (those in the
-    /// invocations file).
-    Split,
-}
-
-/// How to read a trace.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
-pub struct TraceOptions {
-    /// The file's layout.
-    pub format: TraceFormat,
-    /// Unit of numeric timestamps (`invocations` only).
-    pub time_unit: TimeUnit,
-    /// Read the whole trace into memory and sort it stably by start time, instead of
-    /// refusing rows that go back in time. Memory then grows with the number of rows.
-    /// Ignored by `azure2019`, whose arrivals come out in order anyway.
-    pub sort: bool,
-    /// `function_durations_percentiles.anon.dNN.csv` (`azure2019` only).
-    pub durations: Option<PathBuf>,
-    /// `app_memory_percentiles.anon.dNN.csv` (`azure2019` only).
-    pub memory: Option<PathBuf>,
-    /// Placement of arrivals inside a minute (`azure2019` only).
-    pub spread: Spread,
-    /// From app memory to function memory (`azure2019` only).
-    pub memory_assignment: MemoryAssignment,
-    /// Numeric timestamps count from the first row, which becomes time 0, as Unix times and
-    /// RFC 3339 instants always do (`invocations` only). `coldsim cost` sets it: a bill's
-    /// window starts at the first invocation. Not a scenario key.
-    #[serde(skip)]
-    pub start_at_first_row: bool,
-}
 
 /// One invocation of a trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -2893,7 +2795,7 @@ mod tests {
 
     #[test]
     fn options_deserialize_from_their_scenario_names() {
-        #[derive(Deserialize)]
+        #[derive(serde::Deserialize)]
         struct Wrapper {
             trace: TraceOptions,
         }
