@@ -15,7 +15,7 @@ use coldsim::input::trace::{
 use coldsim::model::scenario::Scenario;
 use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
-use coldsim::sim::policy::keep_alive::{IdleContext, KeepAliveSpec};
+use coldsim::sim::policy::keep_alive::IdleContext;
 use coldsim::time::{SimDuration, SimTime};
 
 /// An entry point: the raw input, then `Ok` or the error message.
@@ -144,10 +144,10 @@ pub fn prices(data: &[u8]) -> Result<(), String> {
 pub fn policy(data: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(data).map_err(|e| format!("policy: not UTF-8: {e}"))?;
     let _ = SimDuration::parse(text);
-    let compact = KeepAliveSpec::parse_compact(text);
+    let compact = coldsim::input::spec::keep_alive(text);
     if let Ok(spec) = &compact {
         let mut rng = Streams::new(1).stream();
-        let mut p = spec.build();
+        let mut p = coldsim::sim::policy::build(&spec);
         for (i, now) in [0u64, 1, 60_000_000, u64::MAX / 2, u64::MAX]
             .into_iter()
             .enumerate()

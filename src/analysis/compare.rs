@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::analysis::summary::Summary;
+use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
-use crate::sim::policy::keep_alive::KeepAliveSpec;
 
 /// Every form of a compared policy, for messages.
 pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N] or memory:MB";
@@ -56,16 +56,16 @@ impl Policy {
                     ));
                 }
             }
-        } else if KeepAliveSpec::is_compact(text) {
-            Change::KeepAlive(KeepAliveSpec::parse_compact(text)?)
+        } else if crate::input::spec::is_keep_alive(text) {
+            Change::KeepAlive(crate::input::spec::keep_alive(text)?)
         } else {
             let kind = text.split_once(':').map_or(text, |(k, _)| k);
             return Err(format!(
                 "unknown policy {text:?}{}; write {POLICY_FORMS}",
-                crate::sim::policy::keep_alive::did_you_mean(
+                crate::input::spec::did_you_mean(
                     kind,
                     &[
-                        &crate::sim::policy::keep_alive::KINDS[..],
+                        &crate::input::spec::KINDS[..],
                         &["provisioned", "warmer", "memory"]
                     ]
                     .concat()

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use crate::analysis::compare::{Change, Policy};
 use crate::analysis::summary::Summary;
+use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::scenario::{Function, Scenario};
-use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::SimDuration;
 
 /// What an objective bounds.

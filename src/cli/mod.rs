@@ -19,6 +19,7 @@ use crate::input::trace::{
     MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions,
 };
 use crate::model::dist::{TimeDist, TimeDistSpec};
+use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::scenario::{
     Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,
     MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
@@ -26,7 +27,6 @@ use crate::model::scenario::{
 use crate::output::table::{Column, fit, terminal_width};
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
-use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::time::SimDuration;
 
 /// A fast, exact, deterministic simulator of serverless cold and warm starts.
@@ -293,7 +293,7 @@ fn parse_keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
             return Ok(spec);
         }
     }
-    KeepAliveSpec::parse_compact(text)
+    crate::input::spec::keep_alive(text)
 }
 
 #[derive(Debug, clap::Args)]

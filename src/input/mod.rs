@@ -2,4 +2,5 @@
 
 pub mod preset;
 pub mod region;
+pub mod spec;
 pub mod trace;

@@ -2,5 +2,6 @@
 
 pub mod arrival;
 pub mod dist;
+pub mod keep_alive;
 pub mod scenario;
 pub mod trace;

@@ -13,9 +13,9 @@ pub use crate::cost::Arch;
 use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
 use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::{TimeDist, TimeDistSpec};
+use crate::model::keep_alive::EvictionRule;
+use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions};
-use crate::sim::policy::eviction::EvictionRule;
-use crate::sim::policy::keep_alive::KeepAliveSpec;
 use crate::text::line_at;
 use crate::time::{MAX_SPAN, SimDuration};
 
@@ -935,7 +935,7 @@ fn with_suggestion(message: &str) -> String {
         return message.to_string();
     };
     let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let hint = crate::sim::policy::keep_alive::did_you_mean(written, &known).replace('"', "`");
+    let hint = crate::input::spec::did_you_mean(written, &known).replace('"', "`");
     match message.split_once(", expected") {
         Some((head, tail)) if !hint.is_empty() => format!("{head}{hint}, expected{tail}"),
         _ => message.to_string(),

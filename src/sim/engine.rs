@@ -272,7 +272,7 @@ impl Func {
             a.validate(&mut arrival_rng)
                 .unwrap_or_else(|e| unreachable!("validated scenario: {e}"))
         });
-        let policy = def.keep_alive.build();
+        let policy = crate::sim::policy::build(&def.keep_alive);
         Func {
             arrivals,
             merged: false,

@@ -491,7 +491,7 @@ fn flag_values_go_through_the_same_checks() {
     // `sweep --set` read their values with these parsers.
     assert!(SimDuration::parse("1001y").is_err());
     assert_eq!(
-        coldsim::sim::policy::keep_alive::KeepAliveSpec::parse_compact("fixed:5000y"),
+        coldsim::input::spec::keep_alive("fixed:5000y"),
         Err("invalid duration \"5000y\": longer than 365250d (1000 years), the longest span coldsim takes".into())
     );
     assert_eq!(

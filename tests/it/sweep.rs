@@ -7,9 +7,9 @@ use coldsim::analysis::sweep::{
     Set, ShardFile, SweepResult, grid_point, merge, point_scenario, run_sweep, scale_traffic,
     set_key, shard_from_env, t_975,
 };
+use coldsim::model::keep_alive::KeepAliveSpec;
 use coldsim::model::scenario::Scenario;
 use coldsim::sim::engine::Simulation;
-use coldsim::sim::policy::keep_alive::KeepAliveSpec;
 use coldsim::time::SimDuration;
 
 const PATH: &str = "sweep.toml";

@@ -13,20 +13,7 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
-
-/// Which idle container a full pool evicts.
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum EvictionRule {
-    /// The soonest keep-alive deadline.
-    Ttl,
-    /// The longest idle.
-    #[default]
-    Lru,
-    /// The lowest Greedy-Dual priority.
-    GreedyDual,
-}
+pub use crate::model::keep_alive::EvictionRule;
 
 /// Greedy-Dual priorities are kept in fixed point, this many units per priority unit, so that
 /// ordering and the clock are exact integers.

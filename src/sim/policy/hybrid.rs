@@ -22,157 +22,15 @@
 //! (pre-warm wait plus keep-alive window; `range` while no decision is known): the function
 //! is not idle yet, and the paper applies its windows after every execution.
 
-use serde::Deserialize;
-
+use crate::model::keep_alive::{HybridParams, HybridSpec};
 use crate::rng::SimRng;
 use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};
 use crate::time::{SimDuration, SimTime};
 
-/// The hybrid policy's knobs, each defaulting to the paper's value (or ours, where it gives none).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct HybridSpec {
-    /// Histogram range (default 4h, the paper's).
-    pub range: Option<SimDuration>,
-    /// Bin width (default 1m, the paper's).
-    pub bin: Option<SimDuration>,
-    /// Head percentile for the pre-warm window (default 5, the paper's).
-    pub head: Option<f64>,
-    /// Tail percentile for the keep-alive window (default 99, the paper's).
-    pub tail: Option<f64>,
-    /// Safety margin, a fraction (default 0.1, the paper's 10 %).
-    pub margin: Option<f64>,
-    /// Least coefficient of variation of the bin counts for a representative histogram (default 2, the paper's).
-    pub cv_threshold: Option<f64>,
-    /// Largest fraction of ITs beyond the range before forecasting takes over (default 0.5, ours).
-    pub oob_threshold: Option<f64>,
-    /// Fewest ITs before the histogram is trusted (default 10, ours).
-    pub min_samples: Option<u32>,
-    /// Smoothing weight of the newest out-of-range IT in the forecast (default 0.5, ours).
-    pub alpha: Option<f64>,
-}
-
-/// Validated parameters.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Params {
-    range_us: u64,
-    bin_us: u64,
-    head: f64,
-    tail: f64,
-    margin: f64,
-    cv_threshold: f64,
-    oob_threshold: f64,
-    min_samples: u32,
-    alpha: f64,
-}
-
-impl HybridSpec {
-    fn params(&self) -> Result<Params, String> {
-        let p = Params {
-            range_us: self
-                .range
-                .unwrap_or(SimDuration::from_secs(4 * 3600))
-                .as_micros(),
-            bin_us: self.bin.unwrap_or(SimDuration::from_secs(60)).as_micros(),
-            head: self.head.unwrap_or(5.0),
-            tail: self.tail.unwrap_or(99.0),
-            margin: self.margin.unwrap_or(0.1),
-            cv_threshold: self.cv_threshold.unwrap_or(2.0),
-            oob_threshold: self.oob_threshold.unwrap_or(0.5),
-            min_samples: self.min_samples.unwrap_or(10),
-            alpha: self.alpha.unwrap_or(0.5),
-        };
-        if p.bin_us == 0 || p.range_us < p.bin_us {
-            return Err(format!(
-                "bin must be longer than 0s and no longer than range, got bin {} and range {}",
-                SimDuration(p.bin_us),
-                SimDuration(p.range_us)
-            ));
-        }
-        if p.range_us / p.bin_us > 100_000 {
-            return Err("range / bin must be at most 100000 bins".into());
-        }
-        let pct = |k: &str, v: f64| {
-            if (0.0..=100.0).contains(&v) {
-                Ok(())
-            } else {
-                Err(format!("{k} must be a percentile from 0 to 100, got {v}"))
-            }
-        };
-        pct("head", p.head)?;
-        pct("tail", p.tail)?;
-        if p.head > p.tail {
-            return Err(format!(
-                "head ({}) must not exceed tail ({})",
-                p.head, p.tail
-            ));
-        }
-        let frac = |k: &str, v: f64| {
-            if (0.0..=1.0).contains(&v) {
-                Ok(())
-            } else {
-                Err(format!("{k} must be a fraction from 0 to 1, got {v}"))
-            }
-        };
-        frac("margin", p.margin)?;
-        frac("oob_threshold", p.oob_threshold)?;
-        frac("alpha", p.alpha)?;
-        if !(p.cv_threshold.is_finite() && p.cv_threshold >= 0.0) {
-            return Err(format!(
-                "cv_threshold must be at least 0, got {}",
-                p.cv_threshold
-            ));
-        }
-        Ok(p)
-    }
-
-    /// Checks the parameters; the error names the offending key.
-    pub fn validate(&self) -> Result<(), String> {
-        self.params().map(|_| ())
-    }
-
-    /// Parses the compact form's arguments: `range=4h,bin=1m,head=5,tail=99,margin=0.1`.
-    pub fn parse_compact(args: &str) -> Result<HybridSpec, String> {
-        let mut h = HybridSpec::default();
-        for pair in args.split(',').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').ok_or_else(|| {
-                format!("hybrid:{args}: write KEY=VALUE pairs, like range=4h,head=5")
-            })?;
-            let num = || {
-                v.parse::<f64>()
-                    .map_err(|_| format!("hybrid {k}={v}: not a number"))
-            };
-            match k {
-                "range" => h.range = Some(SimDuration::parse(v)?),
-                "bin" => h.bin = Some(SimDuration::parse(v)?),
-                "head" => h.head = Some(num()?),
-                "tail" => h.tail = Some(num()?),
-                "margin" => h.margin = Some(num()?),
-                "cv" | "cv_threshold" => h.cv_threshold = Some(num()?),
-                "oob" | "oob_threshold" => h.oob_threshold = Some(num()?),
-                "min_samples" => {
-                    h.min_samples = Some(
-                        v.parse()
-                            .map_err(|_| format!("hybrid min_samples={v}: not a whole number"))?,
-                    )
-                }
-                "alpha" => h.alpha = Some(num()?),
-                _ => {
-                    return Err(format!(
-                        "hybrid: unknown key {k:?}; known: range, bin, head, tail, margin, cv_threshold, oob_threshold, min_samples, alpha"
-                    ));
-                }
-            }
-        }
-        h.validate()?;
-        Ok(h)
-    }
-}
-
 /// One function's hybrid policy: its histogram and forecast.
 #[derive(Clone, Debug)]
 pub struct Hybrid {
-    p: Params,
+    p: HybridParams,
     bins: Vec<u32>,
     in_range: u64,
     /// Σ count² over the bins, kept as ITs arrive so that the coefficient of variation costs
@@ -405,34 +263,6 @@ mod tests {
             h.on_arrival(SimTime(t));
         }
         assert_eq!(idle(&mut h, t), Decision::KeepFor(SimDuration(240 * MIN)));
-    }
-
-    #[test]
-    fn bad_knobs_are_named() {
-        assert!(
-            HybridSpec::parse_compact("head=50,tail=10")
-                .expect_err("bad")
-                .contains("head")
-        );
-        assert!(
-            HybridSpec::parse_compact("range=1m,bin=5m")
-                .expect_err("bad")
-                .contains("bin")
-        );
-        assert!(
-            HybridSpec::parse_compact("speed=3")
-                .expect_err("bad")
-                .contains("speed")
-        );
-        assert_eq!(
-            HybridSpec::parse_compact("range=4h,head=5,tail=99"),
-            Ok(HybridSpec {
-                range: Some(SimDuration::from_secs(4 * 3600)),
-                head: Some(5.0),
-                tail: Some(99.0),
-                ..Default::default()
-            })
-        );
     }
 
     #[test]

@@ -1,0 +1,161 @@
+//! Compact specs written on the command line: keep-alive policies (`fixed:10m`, `hybrid:range=4h`), and the suggestions that follow an unknown word.
+
+use crate::model::keep_alive::{HybridSpec, KeepAliveSpec};
+use crate::time::SimDuration;
+
+/// Whether `text` names a keep-alive policy kind (what comes before its `:`).
+pub fn is_keep_alive(text: &str) -> bool {
+    let kind = text.split_once(':').map_or(text, |(k, _)| k);
+    KINDS.contains(&kind)
+}
+
+/// Parses a compact policy spec: `fixed:10m`, `fixed-once:10m`, `none`, `uniform:5m-7m`,
+/// `preset:aws-lambda-2019`, `hybrid`, `hybrid:range=4h,head=5,tail=99`.
+pub fn keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
+    let (kind, arg) = text.split_once(':').unwrap_or((text, ""));
+    let spec = match (kind, arg) {
+        ("none", "") => KeepAliveSpec::None,
+        ("fixed", a) | ("fixed-once", a) => KeepAliveSpec::Fixed {
+            idle: SimDuration::parse(a)?,
+            extend: (kind == "fixed-once").then_some(false),
+        },
+        ("uniform", a) => {
+            let (min, max) = a
+                .split_once('-')
+                .ok_or_else(|| format!("{text:?}: write uniform:MIN-MAX, like uniform:5m-7m"))?;
+            KeepAliveSpec::Uniform {
+                min: SimDuration::parse(min)?,
+                max: SimDuration::parse(max)?,
+            }
+        }
+        ("preset", a) => KeepAliveSpec::Preset {
+            name: a.to_string(),
+        },
+        ("hybrid", a) => KeepAliveSpec::Hybrid(hybrid(a)?),
+        _ => {
+            return Err(format!(
+                "unknown policy {text:?}{}; write {FORMS}",
+                did_you_mean(kind, &KINDS)
+            ));
+        }
+    };
+    spec.validate()?;
+    Ok(spec)
+}
+
+/// Parses the compact form's arguments: `range=4h,bin=1m,head=5,tail=99,margin=0.1`.
+pub fn hybrid(args: &str) -> Result<HybridSpec, String> {
+    let mut h = HybridSpec::default();
+    for pair in args.split(',').filter(|p| !p.is_empty()) {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("hybrid:{args}: write KEY=VALUE pairs, like range=4h,head=5"))?;
+        let num = || {
+            v.parse::<f64>()
+                .map_err(|_| format!("hybrid {k}={v}: not a number"))
+        };
+        match k {
+            "range" => h.range = Some(SimDuration::parse(v)?),
+            "bin" => h.bin = Some(SimDuration::parse(v)?),
+            "head" => h.head = Some(num()?),
+            "tail" => h.tail = Some(num()?),
+            "margin" => h.margin = Some(num()?),
+            "cv" | "cv_threshold" => h.cv_threshold = Some(num()?),
+            "oob" | "oob_threshold" => h.oob_threshold = Some(num()?),
+            "min_samples" => {
+                h.min_samples = Some(
+                    v.parse()
+                        .map_err(|_| format!("hybrid min_samples={v}: not a whole number"))?,
+                )
+            }
+            "alpha" => h.alpha = Some(num()?),
+            _ => {
+                return Err(format!(
+                    "hybrid: unknown key {k:?}; known: range, bin, head, tail, margin, cv_threshold, oob_threshold, min_samples, alpha"
+                ));
+            }
+        }
+    }
+    h.validate()?;
+    Ok(h)
+}
+
+/// The kinds of compact keep-alive specs, the part before the `:`.
+pub const KINDS: [&str; 6] = ["fixed", "fixed-once", "none", "uniform", "preset", "hybrid"];
+
+/// Every form of a compact keep-alive spec, for messages.
+pub const FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME or hybrid[:range=4h,head=5,tail=99]";
+
+/// ` (did you mean "x"?)` when one of `known` is within two edits of `written` (or starts
+/// with it), else nothing.
+pub fn did_you_mean(written: &str, known: &[&str]) -> String {
+    let prefixed = known
+        .iter()
+        .find(|k| !written.is_empty() && k.starts_with(written));
+    let near = || {
+        known
+            .iter()
+            .map(|k| (strsim::levenshtein(k, written), k))
+            .min()
+            .filter(|&(d, _)| d <= 2)
+            .map(|(_, k)| k)
+    };
+    prefixed
+        .or_else(near)
+        .map_or_else(String::new, |k| format!(" (did you mean {k:?}?)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_within_two_edits_or_extend_what_was_written() {
+        let known = ["fixed", "fixed-once", "hybrid", "provisioned"];
+        assert_eq!(did_you_mean("fxed", &known), " (did you mean \"fixed\"?)");
+        assert_eq!(
+            did_you_mean("hybird", &known),
+            " (did you mean \"hybrid\"?)"
+        );
+        assert_eq!(
+            did_you_mean("prov", &known),
+            " (did you mean \"provisioned\"?)"
+        );
+        assert_eq!(did_you_mean("fixxxxed", &known), "");
+        assert_eq!(did_you_mean("", &known), "");
+        assert_eq!(did_you_mean("sometimes", &known), "");
+    }
+
+    #[test]
+    fn compact_specs_parse_and_bad_ones_say_what_to_write() {
+        assert_eq!(
+            keep_alive("fixed:10m"),
+            Ok(KeepAliveSpec::Fixed {
+                idle: SimDuration::from_secs(600),
+                extend: None
+            })
+        );
+        assert_eq!(keep_alive("none"), Ok(KeepAliveSpec::None));
+        assert!(keep_alive("uniform:7m-5m").is_err());
+        assert!(keep_alive("preset:aws-lambda-2019").is_ok());
+        let err = keep_alive("preset:aws").expect_err("unknown");
+        assert!(err.contains("aws-lambda-2019"), "{err}");
+        assert!(keep_alive("sometimes").is_err());
+    }
+
+    #[test]
+    fn bad_knobs_are_named() {
+        assert!(hybrid("head=50,tail=10").expect_err("bad").contains("head"));
+        assert!(hybrid("range=1m,bin=5m").expect_err("bad").contains("bin"));
+        assert!(hybrid("speed=3").expect_err("bad").contains("speed"));
+        assert_eq!(
+            hybrid("range=4h,head=5,tail=99"),
+            Ok(HybridSpec {
+                range: Some(SimDuration::from_secs(4 * 3600)),
+                head: Some(5.0),
+                tail: Some(99.0),
+                ..Default::default()
+            })
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! Keep-alive parameters as a scenario gives them: the policy of each function (fixed, none, uniform, a platform preset, the hybrid histogram's knobs) and the rule a memory-bounded pool evicts by.
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::SimDuration;
+
+/// A keep-alive policy as written in a scenario, e.g. `{ policy = "fixed", idle = "10m" }`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(tag = "policy", rename_all = "lowercase", deny_unknown_fields)]
+pub enum KeepAliveSpec {
+    /// Keep each idle container for `idle`. With `extend = true` (the default) the timer
+    /// restarts after every invocation; with `extend = false` the window runs from the
+    /// container's first idle moment and reuse does not extend it (set once).
+    Fixed {
+        /// The idle window; may be longer than the run (`"3650d"`: never reclaimed).
+        idle: SimDuration,
+        /// Whether every invocation restarts the window (default true).
+        #[serde(default)]
+        extend: Option<bool>,
+    },
+    /// Reclaim a container as soon as it goes idle.
+    None,
+    /// Draw each idle window uniformly from `[min, max]`, since the platform does not guarantee one.
+    Uniform {
+        /// The shortest window.
+        min: SimDuration,
+        /// The longest window.
+        max: SimDuration,
+    },
+    /// A platform's measured behaviour, by name (see [`PRESETS`]).
+    Preset {
+        /// The preset's name, like `"aws-lambda-2019"`.
+        name: String,
+    },
+    /// The hybrid histogram policy of Shahrad et al., "Serverless in the Wild" (ATC 2020).
+    Hybrid(HybridSpec),
+}
+
+/// Platform presets: (name, policy, source). Each is a fixed or uniform window calibrated to a
+/// public measurement of idle lifetimes before reclaim.
+pub const PRESETS: [(&str, &str, &str); 6] = [
+    (
+        "aws-lambda-2017",
+        "uniform 45m to 60m",
+        "Yan Cui, \"How long does AWS Lambda keep your idle functions around before a cold start?\", 2017: generally 45 to 60 minutes",
+    ),
+    (
+        "aws-lambda-2019-early",
+        "uniform 22m to 65m",
+        "Kevin Lin, \"Benchmarking Lambda's idle timeout before a cold start\", January to February 2019: 22 to 65 minutes in us-east-1 (26 in us-west-2)",
+    ),
+    (
+        "aws-lambda-2019",
+        "fixed 10m",
+        "Mikhail Shilkov, \"AWS Lambda cold starts after 10 minutes\", 2019: a fixed 10 minutes after the last request, from July 2019",
+    ),
+    (
+        "aws-lambda-recent",
+        "uniform 5m to 7m",
+        "Mikhail Shilkov, \"When does cold start happen on AWS Lambda?\" (current revision): 5 to 7 minutes",
+    ),
+    (
+        "azure-functions-2019",
+        "fixed 20m",
+        "Shahrad et al., \"Serverless in the Wild\", USENIX ATC 2020: Azure Functions kept idle instances for a fixed 20 minutes",
+    ),
+    (
+        "none",
+        "none",
+        "no keep-alive at all: every start is cold (a lower bound)",
+    ),
+];
+
+impl KeepAliveSpec {
+    /// The concrete policy behind a preset name.
+    pub fn preset(name: &str) -> Result<KeepAliveSpec, String> {
+        let m = |s: u64| SimDuration::from_secs(60 * s);
+        Ok(match name {
+            "aws-lambda-2017" => KeepAliveSpec::Uniform {
+                min: m(45),
+                max: m(60),
+            },
+            "aws-lambda-2019-early" => KeepAliveSpec::Uniform {
+                min: m(22),
+                max: m(65),
+            },
+            "aws-lambda-2019" => KeepAliveSpec::Fixed {
+                idle: m(10),
+                extend: None,
+            },
+            "aws-lambda-recent" => KeepAliveSpec::Uniform {
+                min: m(5),
+                max: m(7),
+            },
+            "azure-functions-2019" => KeepAliveSpec::Fixed {
+                idle: m(20),
+                extend: None,
+            },
+            "none" => KeepAliveSpec::None,
+            _ => {
+                let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
+                return Err(format!(
+                    "unknown preset {name:?}; known presets: {}",
+                    names.join(", ")
+                ));
+            }
+        })
+    }
+}
+
+impl Default for KeepAliveSpec {
+    /// Ten minutes, fixed: AWS Lambda's behaviour as measured from 2019 (see [`PRESETS`]).
+    fn default() -> Self {
+        KeepAliveSpec::Fixed {
+            idle: SimDuration::from_secs(600),
+            extend: None,
+        }
+    }
+}
+
+impl KeepAliveSpec {
+    /// Checks the parameters; the error names the offending field.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            KeepAliveSpec::Uniform { min, max } if max < min => {
+                Err(format!("max ({max}) must not be below min ({min})"))
+            }
+            KeepAliveSpec::Preset { name } => KeepAliveSpec::preset(name).map(|_| ()),
+            KeepAliveSpec::Hybrid(h) => h.validate(),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The hybrid policy's knobs, each defaulting to the paper's value (or ours, where it gives none).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HybridSpec {
+    /// Histogram range (default 4h, the paper's).
+    pub range: Option<SimDuration>,
+    /// Bin width (default 1m, the paper's).
+    pub bin: Option<SimDuration>,
+    /// Head percentile for the pre-warm window (default 5, the paper's).
+    pub head: Option<f64>,
+    /// Tail percentile for the keep-alive window (default 99, the paper's).
+    pub tail: Option<f64>,
+    /// Safety margin, a fraction (default 0.1, the paper's 10 %).
+    pub margin: Option<f64>,
+    /// Least coefficient of variation of the bin counts for a representative histogram (default 2, the paper's).
+    pub cv_threshold: Option<f64>,
+    /// Largest fraction of ITs beyond the range before forecasting takes over (default 0.5, ours).
+    pub oob_threshold: Option<f64>,
+    /// Fewest ITs before the histogram is trusted (default 10, ours).
+    pub min_samples: Option<u32>,
+    /// Smoothing weight of the newest out-of-range IT in the forecast (default 0.5, ours).
+    pub alpha: Option<f64>,
+}
+
+/// Validated parameters of the hybrid policy: the spec's knobs with their defaults filled in
+/// (times in µs).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HybridParams {
+    /// Histogram range [µs].
+    pub range_us: u64,
+    /// Bin width [µs].
+    pub bin_us: u64,
+    /// Head percentile, for the pre-warm window.
+    pub head: f64,
+    /// Tail percentile, for the keep-alive window.
+    pub tail: f64,
+    /// Safety margin [fraction].
+    pub margin: f64,
+    /// Least coefficient of variation of the bin counts for a representative histogram.
+    pub cv_threshold: f64,
+    /// Largest fraction of idle times beyond the range before forecasting takes over.
+    pub oob_threshold: f64,
+    /// Fewest idle times before the histogram is trusted.
+    pub min_samples: u32,
+    /// Smoothing weight of the newest out-of-range idle time.
+    pub alpha: f64,
+}
+
+impl HybridSpec {
+    /// The validated parameters; the error names the offending key.
+    pub fn params(&self) -> Result<HybridParams, String> {
+        let p = HybridParams {
+            range_us: self
+                .range
+                .unwrap_or(SimDuration::from_secs(4 * 3600))
+                .as_micros(),
+            bin_us: self.bin.unwrap_or(SimDuration::from_secs(60)).as_micros(),
+            head: self.head.unwrap_or(5.0),
+            tail: self.tail.unwrap_or(99.0),
+            margin: self.margin.unwrap_or(0.1),
+            cv_threshold: self.cv_threshold.unwrap_or(2.0),
+            oob_threshold: self.oob_threshold.unwrap_or(0.5),
+            min_samples: self.min_samples.unwrap_or(10),
+            alpha: self.alpha.unwrap_or(0.5),
+        };
+        if p.bin_us == 0 || p.range_us < p.bin_us {
+            return Err(format!(
+                "bin must be longer than 0s and no longer than range, got bin {} and range {}",
+                SimDuration(p.bin_us),
+                SimDuration(p.range_us)
+            ));
+        }
+        if p.range_us / p.bin_us > 100_000 {
+            return Err("range / bin must be at most 100000 bins".into());
+        }
+        let pct = |k: &str, v: f64| {
+            if (0.0..=100.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{k} must be a percentile from 0 to 100, got {v}"))
+            }
+        };
+        pct("head", p.head)?;
+        pct("tail", p.tail)?;
+        if p.head > p.tail {
+            return Err(format!(
+                "head ({}) must not exceed tail ({})",
+                p.head, p.tail
+            ));
+        }
+        let frac = |k: &str, v: f64| {
+            if (0.0..=1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{k} must be a fraction from 0 to 1, got {v}"))
+            }
+        };
+        frac("margin", p.margin)?;
+        frac("oob_threshold", p.oob_threshold)?;
+        frac("alpha", p.alpha)?;
+        if !(p.cv_threshold.is_finite() && p.cv_threshold >= 0.0) {
+            return Err(format!(
+                "cv_threshold must be at least 0, got {}",
+                p.cv_threshold
+            ));
+        }
+        Ok(p)
+    }
+
+    /// Checks the parameters; the error names the offending key.
+    pub fn validate(&self) -> Result<(), String> {
+        self.params().map(|_| ())
+    }
+}
+
+/// Which idle container a full pool evicts.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvictionRule {
+    /// The soonest keep-alive deadline.
+    Ttl,
+    /// The longest idle.
+    #[default]
+    Lru,
+    /// The lowest Greedy-Dual priority.
+    GreedyDual,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_builds() {
+        for (name, _, _) in PRESETS {
+            let spec = KeepAliveSpec::Preset { name: name.into() };
+            assert_eq!(spec.validate(), Ok(()), "{name}");
+        }
+    }
+}
