@@ -1380,7 +1380,7 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
 }
 
 /// The latency axis of the CDF and the histogram: log, from the fastest to the slowest
-/// invocation of either kind.
+/// invocation of either kind. Each tick names its unit (`10 ms`, `1 s`), so the title names none.
 fn latency_axis(cold: &Latency, warm: &Latency) -> Axis {
     let pts: Vec<(f64, f64)> = cold.cdf_ms().into_iter().chain(warm.cdf_ms()).collect();
     let lo = pts
@@ -1394,7 +1394,7 @@ fn latency_axis(cold: &Latency, warm: &Latency) -> Axis {
     } else {
         (1.0, 1000.0)
     };
-    Axis::log("latency [ms, log scale]", lo, hi, ms)
+    Axis::log("latency, log scale", lo, hi, ms)
 }
 
 fn kind_label(kind: &str, l: &Latency) -> String {

@@ -957,3 +957,155 @@ fn sweep_charts_cap_series_at_six_and_leave_gaps() {
     let charts = sweep_charts_of(&r);
     assert!(charts[0].svg.contains("no grid point served an invocation"));
 }
+
+/// What an axis title says of its ticks' unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum TickUnit {
+    /// A unit in brackets (`[ms]`, `[GB·s]`, `[count]`, `[min]`): bare numbers.
+    Bare,
+    /// `[%…]`: percentages, each tick ending in ` %`.
+    Percent,
+    /// `[USD]`: amounts, `$` before each tick but 0.
+    Usd,
+    /// A latency without a unit in its title: each tick names its own (`ms`, `s`).
+    Time,
+    /// A fraction: bare numbers from 0 to 1.
+    Fraction,
+}
+
+/// The unit an axis title promises, if it promises one.
+fn tick_unit(title: &str) -> Option<TickUnit> {
+    if let Some((_, rest)) = title.split_once('[') {
+        let unit = rest.split([']', ',']).next().unwrap_or("").trim();
+        return Some(if unit.starts_with('%') {
+            TickUnit::Percent
+        } else if unit == "USD" {
+            TickUnit::Usd
+        } else {
+            TickUnit::Bare
+        });
+    }
+    if title.starts_with("fraction") {
+        Some(TickUnit::Fraction)
+    } else if title.contains("latency") {
+        Some(TickUnit::Time)
+    } else if title.starts_with("events per") {
+        Some(TickUnit::Bare)
+    } else {
+        None
+    }
+}
+
+/// A number as the charts write it on a tick: `0.25`, `450`, `12.5k`, `3M`.
+fn bare(tick: &str) -> Option<f64> {
+    let (digits, factor) = match tick.chars().last() {
+        Some('k') => (&tick[..tick.len() - 1], 1e3),
+        Some('M') => (&tick[..tick.len() - 1], 1e6),
+        Some('G') => (&tick[..tick.len() - 1], 1e9),
+        _ => (tick, 1.0),
+    };
+    digits.parse::<f64>().ok().map(|v| v * factor)
+}
+
+fn tick_fits(unit: TickUnit, tick: &str) -> bool {
+    match unit {
+        TickUnit::Bare => bare(tick).is_some(),
+        TickUnit::Percent => tick.strip_suffix(" %").and_then(bare).is_some(),
+        TickUnit::Usd => tick == "0" || tick.strip_prefix('$').and_then(bare).is_some(),
+        TickUnit::Time => [" ms", " s"]
+            .iter()
+            .any(|u| tick.strip_suffix(u).and_then(bare).is_some()),
+        TickUnit::Fraction => bare(tick).is_some_and(|v| (0.0..=1.0).contains(&v)),
+    }
+}
+
+/// The axes of a chart's SVG as (title, tick labels). plotters writes a panel's y title
+/// (rotated), its x title (centred, above the baseline), then its y tick labels
+/// (right-aligned) and its x tick labels (centred, below the axis): a title after tick labels
+/// begins the next panel.
+fn svg_axes(svg: &str) -> Vec<(String, Vec<String>)> {
+    #[derive(Default)]
+    struct Panel {
+        y: Option<String>,
+        x: Option<String>,
+        y_ticks: Vec<String>,
+        x_ticks: Vec<String>,
+    }
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG: {e}"));
+    let mut panels = vec![Panel::default()];
+    for n in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let text = n.text().unwrap_or("").trim().to_string();
+        let anchor = n.attribute("text-anchor").unwrap_or("");
+        let dy = n.attribute("dy").unwrap_or("");
+        let rotated = n
+            .attribute("transform")
+            .is_some_and(|t| t.contains("rotate"));
+        let title = rotated || (anchor == "middle" && dy == "-0.5ex");
+        let p = panels.last_mut().unwrap_or_else(|| unreachable!());
+        if title && !(p.y_ticks.is_empty() && p.x_ticks.is_empty()) {
+            panels.push(Panel::default());
+        }
+        let p = panels.last_mut().unwrap_or_else(|| unreachable!());
+        if rotated {
+            p.y = Some(text);
+        } else if title {
+            p.x = Some(text);
+        } else if anchor == "end" && dy == "0.5ex" {
+            p.y_ticks.push(text);
+        } else if anchor == "middle" && dy == "0.76em" {
+            p.x_ticks.push(text);
+        }
+    }
+    let mut axes = Vec::new();
+    for p in panels {
+        let ticks = |t: Vec<String>| t.into_iter().filter(|t| !t.is_empty()).collect();
+        if let Some(y) = p.y.filter(|t| !t.is_empty()) {
+            axes.push((y, ticks(p.y_ticks)));
+        }
+        if let Some(x) = p.x.filter(|t| !t.is_empty()) {
+            axes.push((x, ticks(p.x_ticks)));
+        }
+    }
+    axes
+}
+
+#[test]
+fn axis_titles_name_the_unit_their_ticks_are_written_in() {
+    let mut charts = run_report(SPIKE).1;
+    charts.extend(cost_charts(&invoice()).unwrap_or_else(|e| panic!("{e}")));
+    charts.extend(compare_charts(&hand_picked()).unwrap_or_else(|e| panic!("{e}")));
+    charts.extend(compare_charts(&simulated_comparison()).unwrap_or_else(|e| panic!("{e}")));
+    charts.extend(sweep_charts_of(&swept(1)));
+    let mut seen = Vec::new();
+    for c in &charts {
+        let axes = svg_axes(&c.svg);
+        assert!(!axes.is_empty(), "{}: no axis title found", c.name);
+        for (title, ticks) in axes {
+            let Some(unit) = tick_unit(&title) else {
+                continue;
+            };
+            assert!(!ticks.is_empty(), "{}: {title:?} has no tick label", c.name);
+            for t in &ticks {
+                assert!(
+                    tick_fits(unit, t),
+                    "{}: the axis {title:?} promises {unit:?} ticks, but one reads {t:?}",
+                    c.name
+                );
+            }
+            seen.push(unit);
+        }
+    }
+    // The likeliest mismatches are covered: latencies, percentages, amounts, fractions.
+    for unit in [
+        TickUnit::Bare,
+        TickUnit::Percent,
+        TickUnit::Usd,
+        TickUnit::Time,
+        TickUnit::Fraction,
+    ] {
+        assert!(
+            seen.contains(&unit),
+            "no axis of {unit:?} ticks was checked"
+        );
+    }
+}
