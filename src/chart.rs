@@ -1230,8 +1230,28 @@ fn time_unit(horizon_s: f64) -> (f64, &'static str) {
     }
 }
 
-/// Busy, idle and alive containers over time, cold starts and throttles per bucket below,
-/// the account limit as a line and the warm-up shaded: the rows of `timeseries.csv`.
+/// The most bins of events under the concurrency chart: about 7 px each over the panel's
+/// width, so that both halves of a bin (cold starts, throttles) show.
+const MAX_EVENT_BINS: u64 = 120;
+
+/// How many buckets of a series of `n` make one bin of events: 1, 2 or 5 times a power of
+/// ten, the fewest that leave at most `max` bins.
+fn buckets_per_bin(n: u64, max: u64) -> u64 {
+    let mut unit = 1u64;
+    loop {
+        for m in [1, 2, 5] {
+            let k = unit.saturating_mul(m);
+            if n.div_ceil(k) <= max.max(1) {
+                return k;
+            }
+        }
+        unit = unit.saturating_mul(10);
+    }
+}
+
+/// Busy, idle and alive containers over time, cold starts and throttles per bin below (a
+/// bin: one or more buckets), the account limit as a line and the warm-up shaded: the rows of
+/// `timeseries.csv`.
 fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let series = sim.series();
     let end_us = sim.end().as_micros();
@@ -1239,9 +1259,7 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let (unit_s, unit) = time_unit(end_us as f64 / MICROS_PER_S as f64);
     let t = |us: u64| us as f64 / MICROS_PER_S as f64 / unit_s;
     let (mut busy, mut alive, mut floor) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut cold, mut throttled) = (Vec::new(), Vec::new());
-    let (mut top, mut top_events) = (0f64, 0u64);
-    let (mut sum_cold, mut sum_thr) = (0u64, 0u64);
+    let mut top = 0f64;
     for (i, b) in series.buckets.iter().enumerate() {
         // The same arithmetic as timeseries.csv.
         let start = i as u64 * width_us;
@@ -1253,13 +1271,22 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
             alive.push((x, a_mean));
             floor.push((x, 0.0));
         }
-        cold.push(b.cold_starts);
-        throttled.push(b.throttled);
         top = top.max(a_mean);
-        top_events = top_events.max(b.cold_starts).max(b.throttled);
-        sum_cold += b.cold_starts;
-        sum_thr += b.throttled;
     }
+    // Events in bins of whole buckets, few enough for a bar to show: (cold starts, throttled).
+    let per_bin = buckets_per_bin(series.buckets.len() as u64, MAX_EVENT_BINS);
+    let bin_us = width_us.saturating_mul(per_bin);
+    let bins: Vec<(u64, u64)> = series
+        .buckets
+        .chunks(per_bin as usize)
+        .map(|c| {
+            c.iter()
+                .fold((0, 0), |(n, m), b| (n + b.cold_starts, m + b.throttled))
+        })
+        .collect();
+    let top_events = bins.iter().map(|b| b.0.max(b.1)).max().unwrap_or(0);
+    let any_events = bins.iter().any(|b| b.0 + b.1 > 0);
+    let (sum_cold, sum_thr) = bins.iter().fold((0, 0), |(n, m), b| (n + b.0, m + b.1));
     let x_hi = t(end_us).max(1e-6);
     let limit = limits.account_concurrency.map(f64::from);
     let limit_shown = limit.filter(|l| *l <= (top * 1.6).max(4.0));
@@ -1337,7 +1364,7 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     }
     // Counts per bucket as bars; a log axis when some bucket holds 50 or more, so that a
     // lone cold start still shows beside a burst of throttles.
-    let per = format!("events per {}", SimDuration(width_us));
+    let per = format!("events per {}", SimDuration(bin_us));
     let y = if top_events >= 50 {
         let mut y = Axis::log(format!("{per}, log"), 0.5, top_events as f64 * 1.5, num);
         y.ticks.retain(|t| t.0 >= 1.0);
@@ -1348,20 +1375,29 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let mut lower = Panel::new(x, y);
     lower.weight = 3;
     let base = lower.y.lo;
-    for (bucket_counts, colour) in [(&throttled, palette::THROTTLED), (&cold, palette::COLD)] {
-        for (i, n) in bucket_counts.iter().enumerate() {
-            if *n > 0 {
-                let start = i as u64 * width_us;
+    // Side by side, not stacked: cold starts in the left half of a bin, throttles in the
+    // right, both from the base, so that neither hides the other and both read against the
+    // same (possibly log) axis, where a stacked bar's upper part would not.
+    for (i, &(c, th)) in bins.iter().enumerate() {
+        let start = (i as u64).saturating_mul(bin_us).min(end_us);
+        let stop = start.saturating_add(bin_us).min(end_us);
+        let (x0, x1) = (t(start), t(stop));
+        let (mid, gap) = ((x0 + x1) / 2.0, (x1 - x0) * 0.06);
+        for (n, from, to, colour) in [
+            (c, x0 + gap, mid, palette::COLD),
+            (th, mid, x1 - gap, palette::THROTTLED),
+        ] {
+            if n > 0 {
                 lower.marks.push(Mark::Rect {
-                    from: (t(start), base),
-                    to: (t((start + width_us).min(end_us)), *n as f64),
+                    from: (from, base),
+                    to: (to, n as f64),
                     colour,
                     opacity: 0.85,
                 });
             }
         }
     }
-    if sum_cold == 0 && sum_thr == 0 {
+    if !any_events {
         lower.empty = Some("no cold starts, no throttles".into());
     }
     fig.key(

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use coldsim::chart::palette::{self, Colour};
 use coldsim::chart::{
     Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts, sweep_charts,
 };
@@ -1107,5 +1108,84 @@ fn axis_titles_name_the_unit_their_ticks_are_written_in() {
             seen.contains(&unit),
             "no axis of {unit:?} ticks was checked"
         );
+    }
+}
+
+/// One function with reserved concurrency and no keep-alive: every invocation is a cold start,
+/// and a busy moment throttles a few, so that many buckets hold more cold starts than
+/// throttles (and some throttles).
+const RESERVED: &str = r#"
+name = "reserved"
+seed = 4
+duration = "10m"
+
+[platform]
+account_concurrency = 1000
+
+[[function]]
+name = "resizer"
+reserved_concurrency = 40
+arrival = { process = "poisson", rate_per_s = 30 }
+exec = { dist = "constant", ms = 1000 }
+init = { dist = "constant", ms = 300 }
+keep_alive = { policy = "none" }
+"#;
+
+/// The bars of one colour in an SVG, legend swatches left out: (left, top, right, bottom) [px].
+fn svg_bars(svg: &str, colour: Colour) -> Vec<(f64, f64, f64, f64)> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG: {e}"));
+    let fill = colour.hex().to_uppercase();
+    let num = |n: &roxmltree::Node, a: &str| {
+        n.attribute(a)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("a rect without {a}"))
+    };
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(fill.as_str()))
+        .filter(|n| n.attribute("opacity") != Some("1"))
+        .map(|n| {
+            let (x, y) = (num(&n, "x"), num(&n, "y"));
+            (x, y, x + num(&n, "width"), y + num(&n, "height"))
+        })
+        .collect()
+}
+
+#[test]
+fn throttles_show_beside_the_cold_starts_of_their_bucket() {
+    let (scenario, sim) = simulate(RESERVED);
+    // The case at hand: buckets with throttles and at least as many cold starts.
+    let both = sim
+        .series()
+        .buckets
+        .iter()
+        .filter(|b| b.throttled > 0 && b.cold_starts >= b.throttled)
+        .count();
+    assert!(both > 0, "the scenario throttles beside cold starts");
+    let summary = Summary::new(&scenario, scenario.seed, &sim);
+    let charts =
+        run_charts(&summary, &sim, &Limits::of(&scenario)).unwrap_or_else(|e| panic!("{e}"));
+    keep("reserved", &charts, &run_page(&summary, &charts));
+    let svg = &charts[0].svg;
+    let (cold, throttled) = (
+        svg_bars(svg, palette::COLD),
+        svg_bars(svg, palette::THROTTLED),
+    );
+    assert!(
+        !cold.is_empty() && !throttled.is_empty(),
+        "both kinds drawn"
+    );
+    // No throttled bar lies under a cold-start bar: each shows some of itself.
+    for t in &throttled {
+        let hidden = cold
+            .iter()
+            .any(|c| c.0 <= t.0 && c.2 >= t.2 && c.1 <= t.1 && c.3 >= t.3);
+        assert!(
+            !hidden,
+            "the throttled bar {t:?} is hidden under a cold-start bar"
+        );
+    }
+    // Every bar is wide enough to see: two pixels at least.
+    for b in cold.iter().chain(&throttled) {
+        assert!(b.2 - b.0 >= 2.0, "a bar {b:?} too thin to see");
     }
 }
