@@ -1286,7 +1286,6 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
         .collect();
     let top_events = bins.iter().map(|b| b.0.max(b.1)).max().unwrap_or(0);
     let any_events = bins.iter().any(|b| b.0 + b.1 > 0);
-    let (sum_cold, sum_thr) = bins.iter().fold((0, 0), |(n, m), b| (n + b.0, m + b.1));
     let x_hi = t(end_us).max(1e-6);
     let limit = limits.account_concurrency.map(f64::from);
     let limit_shown = limit.filter(|l| *l <= (top * 1.6).max(4.0));
@@ -1375,6 +1374,14 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let mut lower = Panel::new(x, y);
     lower.weight = 3;
     let base = lower.y.lo;
+    if warm_up > 0.0 {
+        lower.marks.push(Mark::Rect {
+            from: (0.0, base),
+            to: (warm_up, lower.y.hi),
+            colour: palette::SHADE,
+            opacity: 1.0,
+        });
+    }
     // Side by side, not stacked: cold starts in the left half of a bin, throttles in the
     // right, both from the base, so that neither hides the other and both read against the
     // same (possibly log) axis, where a stacked bar's upper part would not.
@@ -1400,15 +1407,23 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     if !any_events {
         lower.empty = Some("no cold starts, no throttles".into());
     }
+    // The bars cover the whole run; the counts, like the report's cards, the statistics
+    // window (summary.json's totals): the warm-up is shaded in both panels.
+    let window = if warm_up > 0.0 {
+        " after the warm-up"
+    } else {
+        ""
+    };
+    let totals = &summary.totals;
     fig.key(
         Swatch::Block,
         palette::COLD,
-        format!("cold starts ({})", count(sum_cold)),
+        format!("cold starts ({}{window})", count(totals.cold_starts)),
     );
     fig.key(
         Swatch::Block,
         palette::THROTTLED,
-        format!("throttled ({})", count(sum_thr)),
+        format!("throttled ({}{window})", count(totals.throttled)),
     );
     fig.panels.push(upper);
     fig.panels.push(lower);

@@ -1189,3 +1189,61 @@ fn throttles_show_beside_the_cold_starts_of_their_bucket() {
         assert!(b.2 - b.0 >= 2.0, "a bar {b:?} too thin to see");
     }
 }
+
+/// The value of the report card whose key is `key`.
+fn card_value(page: &str, key: &str) -> String {
+    let end = format!("</div><div class=\"k\">{key}</div>");
+    let at = page
+        .find(&end)
+        .unwrap_or_else(|| panic!("no card {key:?} on the page"));
+    let start = page[..at]
+        .rfind('>')
+        .unwrap_or_else(|| panic!("card {key:?}"));
+    page[start + 1..at].to_string()
+}
+
+#[test]
+fn the_concurrency_legend_counts_what_the_cards_count() {
+    let (scenario, sim) = simulate(SPIKE);
+    let warmup_us = scenario.warmup.as_micros();
+    let width_us = sim.series().width.as_micros();
+    let in_warmup = |f: fn(&coldsim::stats::Bucket) -> u64| -> u64 {
+        let b = &sim.series().buckets;
+        b.iter()
+            .enumerate()
+            .filter(|(i, _)| (*i as u64 + 1) * width_us <= warmup_us)
+            .map(|(_, b)| f(b))
+            .sum()
+    };
+    assert!(
+        in_warmup(|b| b.cold_starts) > 0,
+        "the scenario has cold starts during its warm-up"
+    );
+    let summary = Summary::new(&scenario, scenario.seed, &sim);
+    let charts =
+        run_charts(&summary, &sim, &Limits::of(&scenario)).unwrap_or_else(|e| panic!("{e}"));
+    let page = run_page(&summary, &charts);
+    let legend = svg_texts(&charts[0].svg);
+    // The cards: "49 (0.06 %)" cold starts, "1 234" throttled.
+    let cold = card_value(&page, "cold starts");
+    let cold = cold.split(" (").next().unwrap_or_default();
+    let throttled = card_value(&page, "throttled");
+    for (what, card) in [("cold starts", cold), ("throttled", throttled.as_str())] {
+        let entry = legend
+            .iter()
+            .find(|t| t.starts_with(what))
+            .unwrap_or_else(|| panic!("no legend entry for {what}: {legend:?}"));
+        let counted = entry
+            .split_once('(')
+            .and_then(|(_, r)| r.split([' ', ')']).next())
+            .unwrap_or_default();
+        assert_eq!(
+            counted, card,
+            "{what}: the legend says {entry:?}, the card {card:?}"
+        );
+        assert!(
+            entry.contains("after the warm-up"),
+            "{entry:?} says which window it counts"
+        );
+    }
+}
