@@ -81,6 +81,22 @@ pub enum ChartError {
 pub struct Limits {
     /// Concurrent executions allowed over all functions [containers], if any.
     pub account_concurrency: Option<u32>,
+    /// The functions with reserved concurrency and their reservations [containers], in the
+    /// scenario's order: a reservation caps its function, and the functions without one share
+    /// what the reservations leave of the account's limit.
+    pub reserved: Vec<(String, u32)>,
+}
+
+/// The most busy containers a run's functions can have at once, as the concurrency chart's
+/// legend names it.
+#[derive(Clone, Debug)]
+struct Cap {
+    /// What caps them: `"account limit"`, `"concurrency limit of f"`.
+    what: String,
+    /// The cap [containers].
+    busy: u32,
+    /// Where it comes from, when `what` does not say: `"reserved"`.
+    why: Option<String>,
 }
 
 impl Limits {
@@ -88,6 +104,73 @@ impl Limits {
     pub fn of(scenario: &Scenario) -> Limits {
         Limits {
             account_concurrency: Some(scenario.platform.account_concurrency),
+            reserved: scenario
+                .functions
+                .iter()
+                .filter_map(|f| Some((f.name.clone(), f.reserved_concurrency?)))
+                .collect(),
+        }
+    }
+
+    /// The cap on the busy containers of `functions` together, as the engine throttles: one
+    /// function's own reservation, else the account's limit less the other functions'
+    /// reservations; for several, the account's limit, or the sum of their reservations when
+    /// each has one. `None` without an account limit.
+    fn cap(&self, functions: &[&str]) -> Option<Cap> {
+        let account = self.account_concurrency?;
+        let reserved = |name: &str| self.reserved.iter().find(|r| r.0 == name).map(|r| r.1);
+        let cap = |what: String, busy: u32, why: Option<String>| Some(Cap { what, busy, why });
+        match functions {
+            [f] => {
+                let what = format!("concurrency limit of {}", short(f));
+                if let Some(r) = reserved(f) {
+                    return cap(what, r, Some("reserved".into()));
+                }
+                let others = self
+                    .reserved
+                    .iter()
+                    .fold(0u32, |sum, r| sum.saturating_add(r.1));
+                let why = if others == 0 {
+                    "account limit".to_string()
+                } else {
+                    format!("account limit {account} less {others} reserved by other functions")
+                };
+                cap(what, account.saturating_sub(others), Some(why))
+            }
+            _ => {
+                let parts: Option<Vec<u32>> = functions.iter().map(|f| reserved(f)).collect();
+                match parts.filter(|p| !p.is_empty()) {
+                    Some(parts) => {
+                        let sum = parts.iter().fold(0u32, |s, r| s.saturating_add(*r));
+                        let why = if parts.len() <= 4 {
+                            let terms: Vec<String> = parts.iter().map(u32::to_string).collect();
+                            format!("the functions' reservations: {}", terms.join(" + "))
+                        } else {
+                            format!("the sum of the {} functions' reservations", parts.len())
+                        };
+                        cap("concurrency limit".into(), sum.min(account), Some(why))
+                    }
+                    None => cap("account limit".into(), account, None),
+                }
+            }
+        }
+    }
+}
+
+impl Cap {
+    /// The legend's text: `account limit: 1000`, `concurrency limit of f: 20 (reserved)`, with
+    /// `far above` in the brackets when the line is not drawn.
+    fn label(&self, far_above: bool) -> String {
+        let notes: Vec<&str> = self
+            .why
+            .iter()
+            .map(String::as_str)
+            .chain(far_above.then_some("far above"))
+            .collect();
+        if notes.is_empty() {
+            format!("{}: {}", self.what, self.busy)
+        } else {
+            format!("{}: {} ({})", self.what, self.busy, notes.join(", "))
         }
     }
 }
@@ -1250,8 +1333,8 @@ fn buckets_per_bin(n: u64, max: u64) -> u64 {
 }
 
 /// Busy, idle and alive containers over time, cold starts and throttles per bin below (a
-/// bin: one or more buckets), the account limit as a line and the warm-up shaded: the rows of
-/// `timeseries.csv`.
+/// bin: one or more buckets), the cap on busy containers as a line (see [`Limits::cap`]) and
+/// the warm-up shaded: the rows of `timeseries.csv`.
 fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let series = sim.series();
     let end_us = sim.end().as_micros();
@@ -1287,7 +1370,9 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let top_events = bins.iter().map(|b| b.0.max(b.1)).max().unwrap_or(0);
     let any_events = bins.iter().any(|b| b.0 + b.1 > 0);
     let x_hi = t(end_us).max(1e-6);
-    let limit = limits.account_concurrency.map(f64::from);
+    let names: Vec<&str> = summary.functions.iter().map(|f| f.name.as_str()).collect();
+    let cap = limits.cap(&names);
+    let limit = cap.as_ref().map(|c| f64::from(c.busy));
     let limit_shown = limit.filter(|l| *l <= (top * 1.6).max(4.0));
     let y_hi = (top.max(limit_shown.unwrap_or(0.0)) * 1.12).max(1.0);
     let mut fig = Figure::new(
@@ -1340,26 +1425,20 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     fig.key(Swatch::Block, palette::BUSY, "busy");
     fig.key(Swatch::Block, palette::IDLE, "idle");
     fig.key(Swatch::Line, palette::ALIVE, "alive (busy + idle)");
-    match (limit, limit_shown) {
-        (_, Some(l)) => {
+    if let Some(cap) = &cap {
+        if let Some(l) = limit_shown {
             upper.marks.push(Mark::Line {
                 points: vec![(0.0, l), (x_hi, l)],
                 colour: palette::LIMIT,
                 width: 2,
                 dashed: true,
             });
-            fig.key(
-                Swatch::Dashed,
-                palette::LIMIT,
-                format!("account limit: {l} busy"),
-            );
         }
-        (Some(l), None) => fig.key(
+        fig.key(
             Swatch::Dashed,
             palette::LIMIT,
-            format!("account limit {l} (far above)"),
-        ),
-        (None, None) => {}
+            cap.label(limit_shown.is_none()),
+        );
     }
     // Counts per bucket as bars; a log axis when some bucket holds 50 or more, so that a
     // lone cold start still shows beside a burst of throttles.

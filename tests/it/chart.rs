@@ -289,7 +289,7 @@ fn run_charts_decode_parse_and_are_not_blank() {
     }
     let concurrency = &charts[0];
     assert!(
-        concurrency.svg.contains("account limit: 60 busy"),
+        concurrency.svg.contains("account limit: 60"),
         "the limit is drawn"
     );
     assert!(concurrency.svg.contains("warm-up"));
@@ -1246,4 +1246,52 @@ fn the_concurrency_legend_counts_what_the_cards_count() {
             "{entry:?} says which window it counts"
         );
     }
+}
+
+/// The legend entry of the concurrency chart that names its limit, if any.
+fn limit_entry(toml: &str) -> Option<String> {
+    let (_, charts, _) = run_report(toml);
+    svg_texts(&charts[0].svg)
+        .into_iter()
+        .find(|t| t.contains("limit"))
+}
+
+#[test]
+fn the_limit_line_is_the_cap_of_what_the_chart_shows() {
+    // One function with a reservation: its reservation caps it, not the account.
+    assert_eq!(
+        limit_entry(RESERVED).as_deref(),
+        Some("concurrency limit of resizer: 40 (reserved)")
+    );
+    let (_, charts, page) = run_report(RESERVED);
+    keep("reserved", &charts, &page);
+    // Three dashes in the legend, many more across the panel.
+    let dashes = |svg: &str| svg.matches("stroke=\"#000000\"").count();
+    assert!(dashes(&charts[0].svg) > 10, "the limit is drawn");
+    // One function without: the account's limit, far above the containers.
+    let unreserved = RESERVED.replace("reserved_concurrency = 40\n", "");
+    assert_eq!(
+        limit_entry(&unreserved).as_deref(),
+        Some("concurrency limit of resizer: 1000 (account limit, far above)")
+    );
+    // Several functions, one without a reservation: the account's limit caps their total.
+    assert_eq!(limit_entry(SPIKE).as_deref(), Some("account limit: 60"));
+    // Several functions, each with a reservation: their sum caps the total.
+    let all_reserved = SPIKE.replace(
+        "memory_mb = 1024\n",
+        "memory_mb = 1024\nreserved_concurrency = 30\n",
+    );
+    assert_eq!(
+        limit_entry(&all_reserved).as_deref(),
+        Some("concurrency limit: 40 (the functions' reservations: 30 + 10)")
+    );
+    // No limits given: none drawn.
+    let (scenario, sim) = simulate(RESERVED);
+    let summary = Summary::new(&scenario, scenario.seed, &sim);
+    let charts = run_charts(&summary, &sim, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !svg_texts(&charts[0].svg)
+            .iter()
+            .any(|t| t.contains("limit"))
+    );
 }
