@@ -239,6 +239,78 @@ fn rgb(c: Colour) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
+/// The shape of a point mark: beside its colour, what tells one series from another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A disc.
+    Circle,
+    /// A triangle pointing up.
+    Triangle,
+    /// A square.
+    Square,
+    /// A square standing on a corner.
+    Diamond,
+}
+
+impl Marker {
+    /// The corners of the shape around its centre [px] (none for a circle): each shape about
+    /// as large to the eye as a circle of `radius`.
+    fn corners(self, radius: u32) -> Vec<(i32, i32)> {
+        let r = f64::from(radius);
+        let px = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+        match self {
+            Marker::Circle => Vec::new(),
+            Marker::Triangle => {
+                let (a, h) = (1.35 * r, 1.35 * r * 0.5);
+                vec![px(0.0, -a), px(a * 0.866, h), px(-a * 0.866, h)]
+            }
+            Marker::Square => {
+                let h = 0.9 * r;
+                vec![px(-h, -h), px(h, -h), px(h, h), px(-h, h)]
+            }
+            Marker::Diamond => {
+                let a = 1.25 * r;
+                vec![px(0.0, -a), px(a, 0.0), px(0.0, a), px(-a, 0.0)]
+            }
+        }
+    }
+}
+
+/// Draws a marker centred on `(x, y)` [px, in the area's own coordinates]: filled, or hollow
+/// (white inside, a 2-pixel outline).
+fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    marker: Marker,
+    radius: u32,
+    colour: Colour,
+    hollow: bool,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let c = rgb(colour);
+    if marker == Marker::Circle {
+        if hollow {
+            area.draw(&Circle::new((x, y), radius, WHITE.filled()))?;
+            area.draw(&Circle::new((x, y), radius, c.stroke_width(2)))
+        } else {
+            area.draw(&Circle::new((x, y), radius, c.filled()))
+        }
+    } else {
+        let pts: Vec<(i32, i32)> = marker
+            .corners(radius)
+            .into_iter()
+            .map(|(dx, dy)| (x + dx, y + dy))
+            .collect();
+        if hollow {
+            area.draw(&Polygon::new(pts.clone(), WHITE.filled()))?;
+            let mut outline = pts.clone();
+            outline.extend(pts.first().copied());
+            area.draw(&PathElement::new(outline, c.stroke_width(2)))
+        } else {
+            area.draw(&Polygon::new(pts, c.filled()))
+        }
+    }
+}
+
 // ---------------------------------------------------------------- the description of a chart
 
 /// An axis: its title (with the unit), its scale, its range in data units and its ticks.
@@ -430,17 +502,27 @@ pub(crate) enum Mark {
         colour: Colour,
         opacity: f64,
     },
-    /// A dot of `radius` pixels.
+    /// A filled marker about `radius` pixels from its centre to its edge.
     Dot {
         at: (f64, f64),
         colour: Colour,
         radius: u32,
+        marker: Marker,
     },
-    /// A hollow dot of `radius` pixels, its outline 2 pixels wide.
+    /// A hollow marker of `radius` pixels, its outline 2 pixels wide.
     Ring {
         at: (f64, f64),
         colour: Colour,
         radius: u32,
+        marker: Marker,
+    },
+    /// A filled marker centred `dx` pixels right of a point: a policy's sign after its bar.
+    Sign {
+        at: (f64, f64),
+        colour: Colour,
+        radius: u32,
+        marker: Marker,
+        dx: i32,
     },
     /// A text left-aligned on a point and vertically centred on it, shifted by `dx` pixels.
     Label {
@@ -786,28 +868,34 @@ fn draw_panel<DB: DrawingBackend>(
                 at: q,
                 colour,
                 radius,
-            } => {
-                chart.draw_series(std::iter::once(Circle::new(
-                    at(*q),
-                    *radius,
-                    rgb(*colour).filled(),
-                )))?;
+                marker,
             }
-            Mark::Ring {
+            | Mark::Ring {
                 at: q,
                 colour,
                 radius,
+                marker,
             } => {
-                chart.draw_series(std::iter::once(Circle::new(
-                    at(*q),
+                let (px, py) = chart.backend_coord(&at(*q));
+                let hollow = matches!(m, Mark::Ring { .. });
+                draw_marker(area, (px - bx, py - by), *marker, *radius, *colour, hollow)?;
+            }
+            Mark::Sign {
+                at: q,
+                colour,
+                radius,
+                marker,
+                dx,
+            } => {
+                let (px, py) = chart.backend_coord(&at(*q));
+                draw_marker(
+                    area,
+                    (px + dx - bx, py - by),
+                    *marker,
                     *radius,
-                    WHITE.filled(),
-                )))?;
-                chart.draw_series(std::iter::once(Circle::new(
-                    at(*q),
-                    *radius,
-                    rgb(*colour).stroke_width(2),
-                )))?;
+                    *colour,
+                    false,
+                )?;
             }
             Mark::Label {
                 at: q,
@@ -1580,6 +1668,7 @@ fn latency_cdf(cold: &Latency, warm: &Latency) -> Figure {
                         at: (v, q),
                         colour,
                         radius: 6,
+                        marker: Marker::Circle,
                     });
                 }
             }
@@ -1796,9 +1885,32 @@ pub fn frontier(rows: &[(f64, f64)]) -> Vec<usize> {
     on
 }
 
-/// The colour of the `i`-th policy of a comparison, the same in all its charts.
-fn policy_colour(i: usize) -> Colour {
-    palette::SERIES[i % palette::SERIES.len()]
+/// How a policy of a comparison is drawn, the same in all its charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyStyle {
+    /// Its colour: of its dot and of its bars.
+    pub colour: Colour,
+    /// The shape of its dot, and of the marker after its bars.
+    pub marker: Marker,
+}
+
+/// The markers of policies, in order: one round of the series colours with each.
+const POLICY_MARKERS: [Marker; 4] = [
+    Marker::Circle,
+    Marker::Triangle,
+    Marker::Square,
+    Marker::Diamond,
+];
+
+/// The style of the `i`-th policy of a comparison: the series colours in turn, circles for
+/// the first six policies, triangles for the next six, then squares and diamonds, so that 24
+/// policies all look different; past that, styles repeat (labels still tell them apart).
+pub fn policy_style(i: usize) -> PolicyStyle {
+    let n = palette::SERIES.len();
+    PolicyStyle {
+        colour: palette::SERIES[i % n],
+        marker: POLICY_MARKERS[(i / n) % POLICY_MARKERS.len()],
+    }
 }
 
 /// A policy's label cut to fit beside a dot or a bar, as function names are.
@@ -1891,19 +2003,21 @@ fn frontier_chart(c: &Comparison) -> Figure {
     let (mut dot_marks, mut tags, mut grey_tags) = (Vec::new(), Vec::new(), Vec::new());
     for (k, &(i, cold, idle)) in pts.iter().enumerate() {
         let at = (idle, y_of(cold));
-        let colour = policy_colour(i);
+        let PolicyStyle { colour, marker } = policy_style(i);
         let on_frontier = on.contains(&k);
         dot_marks.push(if on_frontier {
             Mark::Dot {
                 at,
                 colour,
                 radius: 7,
+                marker,
             }
         } else {
             Mark::Ring {
                 at,
                 colour,
                 radius: 6,
+                marker,
             }
         });
         let text = policy_label(&c.policies[i].policy);
@@ -1961,9 +2075,12 @@ fn frontier_chart(c: &Comparison) -> Figure {
     fig
 }
 
-/// One horizontal bar per policy in its colour, the first policy at the top, the note after
-/// each bar; a value that is missing draws no bar. A linear axis from 0, or log when the
-/// values span three decades or more.
+/// The radius of the marker after a policy's bar [px].
+const SIGN_RADIUS: u32 = 5;
+
+/// One horizontal bar per policy in its colour, the first policy at the top, its marker and
+/// the note after each bar; a value that is missing draws no bar. A linear axis from 0, or log
+/// when the values span three decades or more.
 fn policy_bars(
     value_title: &str,
     fmt: fn(f64) -> String,
@@ -1997,21 +2114,30 @@ fn policy_bars(
     let half = f64::min(if labels.len() > 12 { 0.36 } else { 0.3 }, 0.045 * n);
     for (i, (v, note)) in values.iter().zip(notes).enumerate() {
         let centre = n - i as f64 - 0.5;
+        let style = policy_style(i);
         let mut end = base;
         if let Some(v) = v.filter(|v| *v > 0.0) {
             panel.marks.push(Mark::Rect {
                 from: (base, centre - half),
                 to: (v, centre + half),
-                colour: policy_colour(i),
+                colour: style.colour,
                 opacity: 1.0,
             });
             end = v;
         }
+        // After the bar, the policy's marker as on the frontier chart, then the note.
+        panel.marks.push(Mark::Sign {
+            at: (end.max(base), centre),
+            colour: style.colour,
+            radius: SIGN_RADIUS,
+            marker: style.marker,
+            dx: 6 + SIGN_RADIUS as i32,
+        });
         panel.marks.push(Mark::Label {
             at: (end.max(base), centre),
             text: note.clone(),
             colour: palette::INK,
-            dx: 6,
+            dx: 11 + 2 * SIGN_RADIUS as i32,
         });
     }
     panel
@@ -2055,6 +2181,7 @@ fn policy_cost_chart(c: &Comparison) -> Figure {
                 at: (p50, n - i as f64 - 0.5),
                 colour: palette::INK,
                 radius: 4,
+                marker: Marker::Circle,
             });
         }
     }
@@ -2065,7 +2192,7 @@ fn policy_cost_chart(c: &Comparison) -> Figure {
     fig.key(
         Swatch::Dot,
         palette::INK,
-        "p50 latency, on the p99 bar (each policy in its colour on both charts)",
+        "p50 latency, on the p99 bar (each policy in its colour and marker on both charts)",
     );
     fig.panels.push(cost);
     fig.panels.push(latency);
@@ -2367,6 +2494,7 @@ fn sweep_chart(r: &SweepResult, m: &SweepMetric) -> Figure {
                     at: (x, v),
                     colour,
                     radius: 4,
+                    marker: Marker::Circle,
                 });
             }
         }

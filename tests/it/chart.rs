@@ -8,7 +8,8 @@ use std::process::Command;
 
 use coldsim::chart::palette::{self, Colour};
 use coldsim::chart::{
-    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts, sweep_charts,
+    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, policy_style, run_charts,
+    sweep_charts,
 };
 use coldsim::compare::{Comparison, Policy, Row};
 use coldsim::engine::Simulation;
@@ -1294,4 +1295,75 @@ fn the_limit_line_is_the_cap_of_what_the_chart_shows() {
             .iter()
             .any(|t| t.contains("limit"))
     );
+}
+
+#[test]
+fn twelve_policies_differ_by_colour_or_marker() {
+    for i in 0..24 {
+        for j in i + 1..24 {
+            assert_ne!(
+                policy_style(i),
+                policy_style(j),
+                "policies {i} and {j} look alike"
+            );
+        }
+    }
+}
+
+/// Twelve policies, each better than the one before on one count and worse on the other: all
+/// on the frontier.
+fn twelve() -> Comparison {
+    Comparison {
+        scenario: "twelve".into(),
+        seed: 1,
+        policies: (0..12)
+            .map(|i| {
+                let i = i as f64;
+                row(
+                    &format!("policy-{i}"),
+                    Some(0.12 - 0.01 * i),
+                    10.0 + 5.0 * i,
+                    1.0 + 0.1 * i,
+                    300.0 + 20.0 * i,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The markers of the series colours in an SVG, bars left out: (colour, element, corners),
+/// one entry per look.
+fn svg_markers(svg: &str) -> std::collections::BTreeSet<(String, String, usize)> {
+    let series: Vec<String> = palette::SERIES
+        .iter()
+        .map(|c| c.hex().to_uppercase())
+        .collect();
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG: {e}"));
+    doc.descendants()
+        .filter(|n| !n.has_tag_name("rect"))
+        .filter_map(|n| {
+            let colour = [n.attribute("fill"), n.attribute("stroke")]
+                .into_iter()
+                .flatten()
+                .find(|c| series.iter().any(|s| s == c))?;
+            let corners = n
+                .attribute("points")
+                .map_or(0, |p| p.split_whitespace().count());
+            Some((colour.to_string(), n.tag_name().name().to_string(), corners))
+        })
+        .collect()
+}
+
+#[test]
+fn compare_charts_tell_twelve_policies_apart() {
+    let c = twelve();
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    keep("compare-twelve", &charts, &compare_page(&c, &charts));
+    for ch in &charts {
+        check_chart(ch, "compare-twelve");
+    }
+    assert!(charts[0].svg.contains("on the frontier (12)"));
+    // Each policy's dot has a look of its own, and so does the marker after its bars.
+    assert_eq!(svg_markers(&charts[0].svg).len(), 12, "frontier");
+    assert_eq!(svg_markers(&charts[1].svg).len(), 12, "policy-cost");
 }
