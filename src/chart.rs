@@ -1405,14 +1405,38 @@ fn time_unit(horizon_s: f64) -> (f64, &'static str) {
 /// width, so that both halves of a bin (cold starts, throttles) show.
 const MAX_EVENT_BINS: u64 = 120;
 
-/// How many buckets of a series of `n` make one bin of events: 1, 2 or 5 times a power of
-/// ten, the fewest that leave at most `max` bins.
-fn buckets_per_bin(n: u64, max: u64) -> u64 {
+/// Whether a span [µs] reads as a round duration: 1, 2 or 5 times a power of ten up to 10 s,
+/// 15, 20 or 30 s, 1, 2, 5, 10, 15, 20 or 30 min, 1, 2, 3, 4, 6 or 12 h, or whole days.
+fn round_span(us: u64) -> bool {
+    const S: u64 = MICROS_PER_S;
+    let mantissa = us / 10u64.pow(us.max(1).ilog10());
+    match us {
+        0 => false,
+        _ if us <= 10 * S => us % 10u64.pow(us.ilog10()) == 0 && [1, 2, 5].contains(&mantissa),
+        _ if us < 60 * S => [15, 20, 30].contains(&(us / S)) && us % S == 0,
+        _ if us < 3_600 * S => [1, 2, 5, 10, 15, 20, 30].iter().any(|m| us == m * 60 * S),
+        _ if us < 86_400 * S => [1, 2, 3, 4, 6, 12].iter().any(|h| us == h * 3_600 * S),
+        _ => us % (86_400 * S) == 0,
+    }
+}
+
+/// How many buckets `width_us` wide, of a series of `n`, make one bin of events: the fewest
+/// that leave at most `max` bins, each a round span (`30s`, `5m`) when a multiple of the
+/// bucket is one, else 1, 2 or 5 times a power of ten. All of them when there are few.
+fn buckets_per_bin(n: u64, width_us: u64, max: u64) -> u64 {
+    let max = max.max(1);
+    if n <= max {
+        return 1;
+    }
+    let least = n.div_ceil(max);
+    if let Some(k) = (least..=n).find(|k| round_span(k.saturating_mul(width_us))) {
+        return k;
+    }
     let mut unit = 1u64;
     loop {
         for m in [1, 2, 5] {
             let k = unit.saturating_mul(m);
-            if n.div_ceil(k) <= max.max(1) {
+            if k >= least {
                 return k;
             }
         }
@@ -1445,7 +1469,7 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
         top = top.max(a_mean);
     }
     // Events in bins of whole buckets, few enough for a bar to show: (cold starts, throttled).
-    let per_bin = buckets_per_bin(series.buckets.len() as u64, MAX_EVENT_BINS);
+    let per_bin = buckets_per_bin(series.buckets.len() as u64, width_us, MAX_EVENT_BINS);
     let bin_us = width_us.saturating_mul(per_bin);
     let bins: Vec<(u64, u64)> = series
         .buckets
@@ -2563,6 +2587,44 @@ mod tests {
         assert_eq!(ms(2100.0), "2.1 s");
         assert_eq!(usd(0.000123), "$0.000123");
         assert_eq!(count(525_340), "525\u{2009}340");
+    }
+
+    #[test]
+    fn event_bins_are_round_spans() {
+        const S: u64 = MICROS_PER_S;
+        // 1 h in 2 s buckets: 30 s bins; 3 h in 10 s: 2 min; a day in 50 s: 15 min.
+        assert_eq!(buckets_per_bin(1_800, 2 * S, 120), 15);
+        assert_eq!(buckets_per_bin(1_080, 10 * S, 120), 12);
+        assert_eq!(buckets_per_bin(1_728, 50 * S, 120), 18);
+        // 10 min in 500 ms buckets: 5 s.
+        assert_eq!(buckets_per_bin(1_200, S / 2, 120), 10);
+        // Few buckets stay as they are, whatever their width.
+        assert_eq!(buckets_per_bin(100, 7 * S, 120), 1);
+        // No round multiple within reach: 1, 2 or 5 times a power of ten.
+        assert_eq!(buckets_per_bin(300, 7 * S, 120), 5);
+        for us in [
+            S / 2,
+            2 * S,
+            15 * S,
+            30 * S,
+            60 * S,
+            900 * S,
+            7_200 * S,
+            86_400 * S,
+        ] {
+            assert!(round_span(us), "{us}");
+        }
+        for us in [
+            0,
+            3 * S,
+            25 * S,
+            100 * S,
+            7 * 60 * S,
+            5 * 3_600 * S,
+            90_000 * S,
+        ] {
+            assert!(!round_span(us), "{us}");
+        }
     }
 
     #[test]
