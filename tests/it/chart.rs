@@ -1,4 +1,4 @@
-//! Charts and report pages: every PNG decodes and is not blank, every SVG parses, each page holds every chart and its table, the same input gives the same bytes, and (with `COLDSIM_BROWSER_TESTS=1`) chromium renders the page.
+//! Charts and report pages: every PNG decodes and is not blank, every SVG parses, each page holds every chart and its table, axis titles name the unit their ticks are written in, legends count what the cards count, nothing hides behind another mark, the same input gives the same bytes, and (with `COLDSIM_BROWSER_TESTS=1`) chromium renders the page.
 //!
 //! Each test writes what it checked under `output/ci/<test>/` (charts, `report.html`), kept
 //! by CI as artifacts, so a person can look at them.
