@@ -81,6 +81,22 @@ pub enum ChartError {
 pub struct Limits {
     /// Concurrent executions allowed over all functions [containers], if any.
     pub account_concurrency: Option<u32>,
+    /// The functions with reserved concurrency and their reservations [containers], in the
+    /// scenario's order: a reservation caps its function, and the functions without one share
+    /// what the reservations leave of the account's limit.
+    pub reserved: Vec<(String, u32)>,
+}
+
+/// The most busy containers a run's functions can have at once, as the concurrency chart's
+/// legend names it.
+#[derive(Clone, Debug)]
+struct Cap {
+    /// What caps them: `"account limit"`, `"concurrency limit of f"`.
+    what: String,
+    /// The cap [containers].
+    busy: u32,
+    /// Where it comes from, when `what` does not say: `"reserved"`.
+    why: Option<String>,
 }
 
 impl Limits {
@@ -88,6 +104,73 @@ impl Limits {
     pub fn of(scenario: &Scenario) -> Limits {
         Limits {
             account_concurrency: Some(scenario.platform.account_concurrency),
+            reserved: scenario
+                .functions
+                .iter()
+                .filter_map(|f| Some((f.name.clone(), f.reserved_concurrency?)))
+                .collect(),
+        }
+    }
+
+    /// The cap on the busy containers of `functions` together, as the engine throttles: one
+    /// function's own reservation, else the account's limit less the other functions'
+    /// reservations; for several, the account's limit, or the sum of their reservations when
+    /// each has one. `None` without an account limit.
+    fn cap(&self, functions: &[&str]) -> Option<Cap> {
+        let account = self.account_concurrency?;
+        let reserved = |name: &str| self.reserved.iter().find(|r| r.0 == name).map(|r| r.1);
+        let cap = |what: String, busy: u32, why: Option<String>| Some(Cap { what, busy, why });
+        match functions {
+            [f] => {
+                let what = format!("concurrency limit of {}", short(f));
+                if let Some(r) = reserved(f) {
+                    return cap(what, r, Some("reserved".into()));
+                }
+                let others = self
+                    .reserved
+                    .iter()
+                    .fold(0u32, |sum, r| sum.saturating_add(r.1));
+                let why = if others == 0 {
+                    "account limit".to_string()
+                } else {
+                    format!("account limit {account} less {others} reserved by other functions")
+                };
+                cap(what, account.saturating_sub(others), Some(why))
+            }
+            _ => {
+                let parts: Option<Vec<u32>> = functions.iter().map(|f| reserved(f)).collect();
+                match parts.filter(|p| !p.is_empty()) {
+                    Some(parts) => {
+                        let sum = parts.iter().fold(0u32, |s, r| s.saturating_add(*r));
+                        let why = if parts.len() <= 4 {
+                            let terms: Vec<String> = parts.iter().map(u32::to_string).collect();
+                            format!("the functions' reservations: {}", terms.join(" + "))
+                        } else {
+                            format!("the sum of the {} functions' reservations", parts.len())
+                        };
+                        cap("concurrency limit".into(), sum.min(account), Some(why))
+                    }
+                    None => cap("account limit".into(), account, None),
+                }
+            }
+        }
+    }
+}
+
+impl Cap {
+    /// The legend's text: `account limit: 1000`, `concurrency limit of f: 20 (reserved)`, with
+    /// `far above` in the brackets when the line is not drawn.
+    fn label(&self, far_above: bool) -> String {
+        let notes: Vec<&str> = self
+            .why
+            .iter()
+            .map(String::as_str)
+            .chain(far_above.then_some("far above"))
+            .collect();
+        if notes.is_empty() {
+            format!("{}: {}", self.what, self.busy)
+        } else {
+            format!("{}: {} ({})", self.what, self.busy, notes.join(", "))
         }
     }
 }
@@ -154,6 +237,78 @@ use palette::Colour;
 
 fn rgb(c: Colour) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
+}
+
+/// The shape of a point mark: beside its colour, what tells one series from another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A disc.
+    Circle,
+    /// A triangle pointing up.
+    Triangle,
+    /// A square.
+    Square,
+    /// A square standing on a corner.
+    Diamond,
+}
+
+impl Marker {
+    /// The corners of the shape around its centre [px] (none for a circle): each shape about
+    /// as large to the eye as a circle of `radius`.
+    fn corners(self, radius: u32) -> Vec<(i32, i32)> {
+        let r = f64::from(radius);
+        let px = |x: f64, y: f64| (x.round() as i32, y.round() as i32);
+        match self {
+            Marker::Circle => Vec::new(),
+            Marker::Triangle => {
+                let (a, h) = (1.35 * r, 1.35 * r * 0.5);
+                vec![px(0.0, -a), px(a * 0.866, h), px(-a * 0.866, h)]
+            }
+            Marker::Square => {
+                let h = 0.9 * r;
+                vec![px(-h, -h), px(h, -h), px(h, h), px(-h, h)]
+            }
+            Marker::Diamond => {
+                let a = 1.25 * r;
+                vec![px(0.0, -a), px(a, 0.0), px(0.0, a), px(-a, 0.0)]
+            }
+        }
+    }
+}
+
+/// Draws a marker centred on `(x, y)` [px, in the area's own coordinates]: filled, or hollow
+/// (white inside, a 2-pixel outline).
+fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    marker: Marker,
+    radius: u32,
+    colour: Colour,
+    hollow: bool,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let c = rgb(colour);
+    if marker == Marker::Circle {
+        if hollow {
+            area.draw(&Circle::new((x, y), radius, WHITE.filled()))?;
+            area.draw(&Circle::new((x, y), radius, c.stroke_width(2)))
+        } else {
+            area.draw(&Circle::new((x, y), radius, c.filled()))
+        }
+    } else {
+        let pts: Vec<(i32, i32)> = marker
+            .corners(radius)
+            .into_iter()
+            .map(|(dx, dy)| (x + dx, y + dy))
+            .collect();
+        if hollow {
+            area.draw(&Polygon::new(pts.clone(), WHITE.filled()))?;
+            let mut outline = pts.clone();
+            outline.extend(pts.first().copied());
+            area.draw(&PathElement::new(outline, c.stroke_width(2)))
+        } else {
+            area.draw(&Polygon::new(pts, c.filled()))
+        }
+    }
 }
 
 // ---------------------------------------------------------------- the description of a chart
@@ -347,17 +502,27 @@ pub(crate) enum Mark {
         colour: Colour,
         opacity: f64,
     },
-    /// A dot of `radius` pixels.
+    /// A filled marker about `radius` pixels from its centre to its edge.
     Dot {
         at: (f64, f64),
         colour: Colour,
         radius: u32,
+        marker: Marker,
     },
-    /// A hollow dot of `radius` pixels, its outline 2 pixels wide.
+    /// A hollow marker of `radius` pixels, its outline 2 pixels wide.
     Ring {
         at: (f64, f64),
         colour: Colour,
         radius: u32,
+        marker: Marker,
+    },
+    /// A filled marker centred `dx` pixels right of a point: a policy's sign after its bar.
+    Sign {
+        at: (f64, f64),
+        colour: Colour,
+        radius: u32,
+        marker: Marker,
+        dx: i32,
     },
     /// A text left-aligned on a point and vertically centred on it, shifted by `dx` pixels.
     Label {
@@ -703,28 +868,34 @@ fn draw_panel<DB: DrawingBackend>(
                 at: q,
                 colour,
                 radius,
-            } => {
-                chart.draw_series(std::iter::once(Circle::new(
-                    at(*q),
-                    *radius,
-                    rgb(*colour).filled(),
-                )))?;
+                marker,
             }
-            Mark::Ring {
+            | Mark::Ring {
                 at: q,
                 colour,
                 radius,
+                marker,
             } => {
-                chart.draw_series(std::iter::once(Circle::new(
-                    at(*q),
+                let (px, py) = chart.backend_coord(&at(*q));
+                let hollow = matches!(m, Mark::Ring { .. });
+                draw_marker(area, (px - bx, py - by), *marker, *radius, *colour, hollow)?;
+            }
+            Mark::Sign {
+                at: q,
+                colour,
+                radius,
+                marker,
+                dx,
+            } => {
+                let (px, py) = chart.backend_coord(&at(*q));
+                draw_marker(
+                    area,
+                    (px + dx - bx, py - by),
+                    *marker,
                     *radius,
-                    WHITE.filled(),
-                )))?;
-                chart.draw_series(std::iter::once(Circle::new(
-                    at(*q),
-                    *radius,
-                    rgb(*colour).stroke_width(2),
-                )))?;
+                    *colour,
+                    false,
+                )?;
             }
             Mark::Label {
                 at: q,
@@ -1230,8 +1401,52 @@ fn time_unit(horizon_s: f64) -> (f64, &'static str) {
     }
 }
 
-/// Busy, idle and alive containers over time, cold starts and throttles per bucket below,
-/// the account limit as a line and the warm-up shaded: the rows of `timeseries.csv`.
+/// The most bins of events under the concurrency chart: about 7 px each over the panel's
+/// width, so that both halves of a bin (cold starts, throttles) show.
+const MAX_EVENT_BINS: u64 = 120;
+
+/// Whether a span [µs] reads as a round duration: 1, 2 or 5 times a power of ten up to 10 s,
+/// 15, 20 or 30 s, 1, 2, 5, 10, 15, 20 or 30 min, 1, 2, 3, 4, 6 or 12 h, or whole days.
+fn round_span(us: u64) -> bool {
+    const S: u64 = MICROS_PER_S;
+    let mantissa = us / 10u64.pow(us.max(1).ilog10());
+    match us {
+        0 => false,
+        _ if us <= 10 * S => us % 10u64.pow(us.ilog10()) == 0 && [1, 2, 5].contains(&mantissa),
+        _ if us < 60 * S => [15, 20, 30].contains(&(us / S)) && us % S == 0,
+        _ if us < 3_600 * S => [1, 2, 5, 10, 15, 20, 30].iter().any(|m| us == m * 60 * S),
+        _ if us < 86_400 * S => [1, 2, 3, 4, 6, 12].iter().any(|h| us == h * 3_600 * S),
+        _ => us % (86_400 * S) == 0,
+    }
+}
+
+/// How many buckets `width_us` wide, of a series of `n`, make one bin of events: the fewest
+/// that leave at most `max` bins, each a round span (`30s`, `5m`) when a multiple of the
+/// bucket is one, else 1, 2 or 5 times a power of ten. All of them when there are few.
+fn buckets_per_bin(n: u64, width_us: u64, max: u64) -> u64 {
+    let max = max.max(1);
+    if n <= max {
+        return 1;
+    }
+    let least = n.div_ceil(max);
+    if let Some(k) = (least..=n).find(|k| round_span(k.saturating_mul(width_us))) {
+        return k;
+    }
+    let mut unit = 1u64;
+    loop {
+        for m in [1, 2, 5] {
+            let k = unit.saturating_mul(m);
+            if k >= least {
+                return k;
+            }
+        }
+        unit = unit.saturating_mul(10);
+    }
+}
+
+/// Busy, idle and alive containers over time, cold starts and throttles per bin below (a
+/// bin: one or more buckets), the cap on busy containers as a line (see [`Limits::cap`]) and
+/// the warm-up shaded: the rows of `timeseries.csv`.
 fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let series = sim.series();
     let end_us = sim.end().as_micros();
@@ -1239,9 +1454,7 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let (unit_s, unit) = time_unit(end_us as f64 / MICROS_PER_S as f64);
     let t = |us: u64| us as f64 / MICROS_PER_S as f64 / unit_s;
     let (mut busy, mut alive, mut floor) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut cold, mut throttled) = (Vec::new(), Vec::new());
-    let (mut top, mut top_events) = (0f64, 0u64);
-    let (mut sum_cold, mut sum_thr) = (0u64, 0u64);
+    let mut top = 0f64;
     for (i, b) in series.buckets.iter().enumerate() {
         // The same arithmetic as timeseries.csv.
         let start = i as u64 * width_us;
@@ -1253,15 +1466,25 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
             alive.push((x, a_mean));
             floor.push((x, 0.0));
         }
-        cold.push(b.cold_starts);
-        throttled.push(b.throttled);
         top = top.max(a_mean);
-        top_events = top_events.max(b.cold_starts).max(b.throttled);
-        sum_cold += b.cold_starts;
-        sum_thr += b.throttled;
     }
+    // Events in bins of whole buckets, few enough for a bar to show: (cold starts, throttled).
+    let per_bin = buckets_per_bin(series.buckets.len() as u64, width_us, MAX_EVENT_BINS);
+    let bin_us = width_us.saturating_mul(per_bin);
+    let bins: Vec<(u64, u64)> = series
+        .buckets
+        .chunks(per_bin as usize)
+        .map(|c| {
+            c.iter()
+                .fold((0, 0), |(n, m), b| (n + b.cold_starts, m + b.throttled))
+        })
+        .collect();
+    let top_events = bins.iter().map(|b| b.0.max(b.1)).max().unwrap_or(0);
+    let any_events = bins.iter().any(|b| b.0 + b.1 > 0);
     let x_hi = t(end_us).max(1e-6);
-    let limit = limits.account_concurrency.map(f64::from);
+    let names: Vec<&str> = summary.functions.iter().map(|f| f.name.as_str()).collect();
+    let cap = limits.cap(&names);
+    let limit = cap.as_ref().map(|c| f64::from(c.busy));
     let limit_shown = limit.filter(|l| *l <= (top * 1.6).max(4.0));
     let y_hi = (top.max(limit_shown.unwrap_or(0.0)) * 1.12).max(1.0);
     let mut fig = Figure::new(
@@ -1314,30 +1537,24 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     fig.key(Swatch::Block, palette::BUSY, "busy");
     fig.key(Swatch::Block, palette::IDLE, "idle");
     fig.key(Swatch::Line, palette::ALIVE, "alive (busy + idle)");
-    match (limit, limit_shown) {
-        (_, Some(l)) => {
+    if let Some(cap) = &cap {
+        if let Some(l) = limit_shown {
             upper.marks.push(Mark::Line {
                 points: vec![(0.0, l), (x_hi, l)],
                 colour: palette::LIMIT,
                 width: 2,
                 dashed: true,
             });
-            fig.key(
-                Swatch::Dashed,
-                palette::LIMIT,
-                format!("account limit: {l} busy"),
-            );
         }
-        (Some(l), None) => fig.key(
+        fig.key(
             Swatch::Dashed,
             palette::LIMIT,
-            format!("account limit {l} (far above)"),
-        ),
-        (None, None) => {}
+            cap.label(limit_shown.is_none()),
+        );
     }
     // Counts per bucket as bars; a log axis when some bucket holds 50 or more, so that a
     // lone cold start still shows beside a burst of throttles.
-    let per = format!("events per {}", SimDuration(width_us));
+    let per = format!("events per {}", SimDuration(bin_us));
     let y = if top_events >= 50 {
         let mut y = Axis::log(format!("{per}, log"), 0.5, top_events as f64 * 1.5, num);
         y.ticks.retain(|t| t.0 >= 1.0);
@@ -1348,31 +1565,56 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
     let mut lower = Panel::new(x, y);
     lower.weight = 3;
     let base = lower.y.lo;
-    for (bucket_counts, colour) in [(&throttled, palette::THROTTLED), (&cold, palette::COLD)] {
-        for (i, n) in bucket_counts.iter().enumerate() {
-            if *n > 0 {
-                let start = i as u64 * width_us;
+    if warm_up > 0.0 {
+        lower.marks.push(Mark::Rect {
+            from: (0.0, base),
+            to: (warm_up, lower.y.hi),
+            colour: palette::SHADE,
+            opacity: 1.0,
+        });
+    }
+    // Side by side, not stacked: cold starts in the left half of a bin, throttles in the
+    // right, both from the base, so that neither hides the other and both read against the
+    // same (possibly log) axis, where a stacked bar's upper part would not.
+    for (i, &(c, th)) in bins.iter().enumerate() {
+        let start = (i as u64).saturating_mul(bin_us).min(end_us);
+        let stop = start.saturating_add(bin_us).min(end_us);
+        let (x0, x1) = (t(start), t(stop));
+        let (mid, gap) = ((x0 + x1) / 2.0, (x1 - x0) * 0.06);
+        for (n, from, to, colour) in [
+            (c, x0 + gap, mid, palette::COLD),
+            (th, mid, x1 - gap, palette::THROTTLED),
+        ] {
+            if n > 0 {
                 lower.marks.push(Mark::Rect {
-                    from: (t(start), base),
-                    to: (t((start + width_us).min(end_us)), *n as f64),
+                    from: (from, base),
+                    to: (to, n as f64),
                     colour,
                     opacity: 0.85,
                 });
             }
         }
     }
-    if sum_cold == 0 && sum_thr == 0 {
+    if !any_events {
         lower.empty = Some("no cold starts, no throttles".into());
     }
+    // The bars cover the whole run; the counts, like the report's cards, the statistics
+    // window (summary.json's totals): the warm-up is shaded in both panels.
+    let window = if warm_up > 0.0 {
+        " after the warm-up"
+    } else {
+        ""
+    };
+    let totals = &summary.totals;
     fig.key(
         Swatch::Block,
         palette::COLD,
-        format!("cold starts ({})", count(sum_cold)),
+        format!("cold starts ({}{window})", count(totals.cold_starts)),
     );
     fig.key(
         Swatch::Block,
         palette::THROTTLED,
-        format!("throttled ({})", count(sum_thr)),
+        format!("throttled ({}{window})", count(totals.throttled)),
     );
     fig.panels.push(upper);
     fig.panels.push(lower);
@@ -1380,7 +1622,7 @@ fn concurrency(summary: &Summary, sim: &Simulation, limits: &Limits) -> Figure {
 }
 
 /// The latency axis of the CDF and the histogram: log, from the fastest to the slowest
-/// invocation of either kind.
+/// invocation of either kind. Each tick names its unit (`10 ms`, `1 s`), so the title names none.
 fn latency_axis(cold: &Latency, warm: &Latency) -> Axis {
     let pts: Vec<(f64, f64)> = cold.cdf_ms().into_iter().chain(warm.cdf_ms()).collect();
     let lo = pts
@@ -1394,7 +1636,7 @@ fn latency_axis(cold: &Latency, warm: &Latency) -> Axis {
     } else {
         (1.0, 1000.0)
     };
-    Axis::log("latency [ms, log scale]", lo, hi, ms)
+    Axis::log("latency, log scale", lo, hi, ms)
 }
 
 fn kind_label(kind: &str, l: &Latency) -> String {
@@ -1450,6 +1692,7 @@ fn latency_cdf(cold: &Latency, warm: &Latency) -> Figure {
                         at: (v, q),
                         colour,
                         radius: 6,
+                        marker: Marker::Circle,
                     });
                 }
             }
@@ -1666,9 +1909,32 @@ pub fn frontier(rows: &[(f64, f64)]) -> Vec<usize> {
     on
 }
 
-/// The colour of the `i`-th policy of a comparison, the same in all its charts.
-fn policy_colour(i: usize) -> Colour {
-    palette::SERIES[i % palette::SERIES.len()]
+/// How a policy of a comparison is drawn, the same in all its charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyStyle {
+    /// Its colour: of its dot and of its bars.
+    pub colour: Colour,
+    /// The shape of its dot, and of the marker after its bars.
+    pub marker: Marker,
+}
+
+/// The markers of policies, in order: one round of the series colours with each.
+const POLICY_MARKERS: [Marker; 4] = [
+    Marker::Circle,
+    Marker::Triangle,
+    Marker::Square,
+    Marker::Diamond,
+];
+
+/// The style of the `i`-th policy of a comparison: the series colours in turn, circles for
+/// the first six policies, triangles for the next six, then squares and diamonds, so that 24
+/// policies all look different; past that, styles repeat (labels still tell them apart).
+pub fn policy_style(i: usize) -> PolicyStyle {
+    let n = palette::SERIES.len();
+    PolicyStyle {
+        colour: palette::SERIES[i % n],
+        marker: POLICY_MARKERS[(i / n) % POLICY_MARKERS.len()],
+    }
 }
 
 /// A policy's label cut to fit beside a dot or a bar, as function names are.
@@ -1761,19 +2027,21 @@ fn frontier_chart(c: &Comparison) -> Figure {
     let (mut dot_marks, mut tags, mut grey_tags) = (Vec::new(), Vec::new(), Vec::new());
     for (k, &(i, cold, idle)) in pts.iter().enumerate() {
         let at = (idle, y_of(cold));
-        let colour = policy_colour(i);
+        let PolicyStyle { colour, marker } = policy_style(i);
         let on_frontier = on.contains(&k);
         dot_marks.push(if on_frontier {
             Mark::Dot {
                 at,
                 colour,
                 radius: 7,
+                marker,
             }
         } else {
             Mark::Ring {
                 at,
                 colour,
                 radius: 6,
+                marker,
             }
         });
         let text = policy_label(&c.policies[i].policy);
@@ -1831,9 +2099,12 @@ fn frontier_chart(c: &Comparison) -> Figure {
     fig
 }
 
-/// One horizontal bar per policy in its colour, the first policy at the top, the note after
-/// each bar; a value that is missing draws no bar. A linear axis from 0, or log when the
-/// values span three decades or more.
+/// The radius of the marker after a policy's bar [px].
+const SIGN_RADIUS: u32 = 5;
+
+/// One horizontal bar per policy in its colour, the first policy at the top, its marker and
+/// the note after each bar; a value that is missing draws no bar. A linear axis from 0, or log
+/// when the values span three decades or more.
 fn policy_bars(
     value_title: &str,
     fmt: fn(f64) -> String,
@@ -1867,21 +2138,30 @@ fn policy_bars(
     let half = f64::min(if labels.len() > 12 { 0.36 } else { 0.3 }, 0.045 * n);
     for (i, (v, note)) in values.iter().zip(notes).enumerate() {
         let centre = n - i as f64 - 0.5;
+        let style = policy_style(i);
         let mut end = base;
         if let Some(v) = v.filter(|v| *v > 0.0) {
             panel.marks.push(Mark::Rect {
                 from: (base, centre - half),
                 to: (v, centre + half),
-                colour: policy_colour(i),
+                colour: style.colour,
                 opacity: 1.0,
             });
             end = v;
         }
+        // After the bar, the policy's marker as on the frontier chart, then the note.
+        panel.marks.push(Mark::Sign {
+            at: (end.max(base), centre),
+            colour: style.colour,
+            radius: SIGN_RADIUS,
+            marker: style.marker,
+            dx: 6 + SIGN_RADIUS as i32,
+        });
         panel.marks.push(Mark::Label {
             at: (end.max(base), centre),
             text: note.clone(),
             colour: palette::INK,
-            dx: 6,
+            dx: 11 + 2 * SIGN_RADIUS as i32,
         });
     }
     panel
@@ -1925,6 +2205,7 @@ fn policy_cost_chart(c: &Comparison) -> Figure {
                 at: (p50, n - i as f64 - 0.5),
                 colour: palette::INK,
                 radius: 4,
+                marker: Marker::Circle,
             });
         }
     }
@@ -1935,7 +2216,7 @@ fn policy_cost_chart(c: &Comparison) -> Figure {
     fig.key(
         Swatch::Dot,
         palette::INK,
-        "p50 latency, on the p99 bar (each policy in its colour on both charts)",
+        "p50 latency, on the p99 bar (each policy in its colour and marker on both charts)",
     );
     fig.panels.push(cost);
     fig.panels.push(latency);
@@ -2237,6 +2518,7 @@ fn sweep_chart(r: &SweepResult, m: &SweepMetric) -> Figure {
                     at: (x, v),
                     colour,
                     radius: 4,
+                    marker: Marker::Circle,
                 });
             }
         }
@@ -2305,6 +2587,44 @@ mod tests {
         assert_eq!(ms(2100.0), "2.1 s");
         assert_eq!(usd(0.000123), "$0.000123");
         assert_eq!(count(525_340), "525\u{2009}340");
+    }
+
+    #[test]
+    fn event_bins_are_round_spans() {
+        const S: u64 = MICROS_PER_S;
+        // 1 h in 2 s buckets: 30 s bins; 3 h in 10 s: 2 min; a day in 50 s: 15 min.
+        assert_eq!(buckets_per_bin(1_800, 2 * S, 120), 15);
+        assert_eq!(buckets_per_bin(1_080, 10 * S, 120), 12);
+        assert_eq!(buckets_per_bin(1_728, 50 * S, 120), 18);
+        // 10 min in 500 ms buckets: 5 s.
+        assert_eq!(buckets_per_bin(1_200, S / 2, 120), 10);
+        // Few buckets stay as they are, whatever their width.
+        assert_eq!(buckets_per_bin(100, 7 * S, 120), 1);
+        // No round multiple within reach: 1, 2 or 5 times a power of ten.
+        assert_eq!(buckets_per_bin(300, 7 * S, 120), 5);
+        for us in [
+            S / 2,
+            2 * S,
+            15 * S,
+            30 * S,
+            60 * S,
+            900 * S,
+            7_200 * S,
+            86_400 * S,
+        ] {
+            assert!(round_span(us), "{us}");
+        }
+        for us in [
+            0,
+            3 * S,
+            25 * S,
+            100 * S,
+            7 * 60 * S,
+            5 * 3_600 * S,
+            90_000 * S,
+        ] {
+            assert!(!round_span(us), "{us}");
+        }
     }
 
     #[test]

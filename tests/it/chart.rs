@@ -1,4 +1,4 @@
-//! Charts and report pages: every PNG decodes and is not blank, every SVG parses, each page holds every chart and its table, the same input gives the same bytes, and (with `COLDSIM_BROWSER_TESTS=1`) chromium renders the page.
+//! Charts and report pages: every PNG decodes and is not blank, every SVG parses, each page holds every chart and its table, axis titles name the unit their ticks are written in, legends count what the cards count, nothing hides behind another mark, the same input gives the same bytes, and (with `COLDSIM_BROWSER_TESTS=1`) chromium renders the page.
 //!
 //! Each test writes what it checked under `output/ci/<test>/` (charts, `report.html`), kept
 //! by CI as artifacts, so a person can look at them.
@@ -10,8 +10,10 @@ use coldsim::analysis::compare::{Comparison, Policy, Row};
 use coldsim::analysis::invoice::Invoice;
 use coldsim::analysis::summary::Summary;
 use coldsim::analysis::sweep::{Point, Run, Set, SweepResult, run_sweep};
+use coldsim::chart::palette::{self, Colour};
 use coldsim::chart::{
-    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, run_charts, sweep_charts,
+    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, policy_style, run_charts,
+    sweep_charts,
 };
 use coldsim::input::trace::{TraceReader, TraceSource};
 use coldsim::model::scenario::Scenario;
@@ -288,7 +290,7 @@ fn run_charts_decode_parse_and_are_not_blank() {
     }
     let concurrency = &charts[0];
     assert!(
-        concurrency.svg.contains("account limit: 60 busy"),
+        concurrency.svg.contains("account limit: 60"),
         "the limit is drawn"
     );
     assert!(concurrency.svg.contains("warm-up"));
@@ -956,4 +958,412 @@ fn sweep_charts_cap_series_at_six_and_leave_gaps() {
     let r = hand_sweep(3, 1, |_| true);
     let charts = sweep_charts_of(&r);
     assert!(charts[0].svg.contains("no grid point served an invocation"));
+}
+
+/// What an axis title says of its ticks' unit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum TickUnit {
+    /// A unit in brackets (`[ms]`, `[GB·s]`, `[count]`, `[min]`): bare numbers.
+    Bare,
+    /// `[%…]`: percentages, each tick ending in ` %`.
+    Percent,
+    /// `[USD]`: amounts, `$` before each tick but 0.
+    Usd,
+    /// A latency without a unit in its title: each tick names its own (`ms`, `s`).
+    Time,
+    /// A fraction: bare numbers from 0 to 1.
+    Fraction,
+}
+
+/// The unit an axis title promises, if it promises one.
+fn tick_unit(title: &str) -> Option<TickUnit> {
+    if let Some((_, rest)) = title.split_once('[') {
+        let unit = rest.split([']', ',']).next().unwrap_or("").trim();
+        return Some(if unit.starts_with('%') {
+            TickUnit::Percent
+        } else if unit == "USD" {
+            TickUnit::Usd
+        } else {
+            TickUnit::Bare
+        });
+    }
+    if title.starts_with("fraction") {
+        Some(TickUnit::Fraction)
+    } else if title.contains("latency") {
+        Some(TickUnit::Time)
+    } else if title.starts_with("events per") {
+        Some(TickUnit::Bare)
+    } else {
+        None
+    }
+}
+
+/// A number as the charts write it on a tick: `0.25`, `450`, `12.5k`, `3M`.
+fn bare(tick: &str) -> Option<f64> {
+    let (digits, factor) = match tick.chars().last() {
+        Some('k') => (&tick[..tick.len() - 1], 1e3),
+        Some('M') => (&tick[..tick.len() - 1], 1e6),
+        Some('G') => (&tick[..tick.len() - 1], 1e9),
+        _ => (tick, 1.0),
+    };
+    digits.parse::<f64>().ok().map(|v| v * factor)
+}
+
+fn tick_fits(unit: TickUnit, tick: &str) -> bool {
+    match unit {
+        TickUnit::Bare => bare(tick).is_some(),
+        TickUnit::Percent => tick.strip_suffix(" %").and_then(bare).is_some(),
+        TickUnit::Usd => tick == "0" || tick.strip_prefix('$').and_then(bare).is_some(),
+        TickUnit::Time => [" ms", " s"]
+            .iter()
+            .any(|u| tick.strip_suffix(u).and_then(bare).is_some()),
+        TickUnit::Fraction => bare(tick).is_some_and(|v| (0.0..=1.0).contains(&v)),
+    }
+}
+
+/// The axes of a chart's SVG as (title, tick labels). plotters writes a panel's y title
+/// (rotated), its x title (centred, above the baseline), then its y tick labels
+/// (right-aligned) and its x tick labels (centred, below the axis): a title after tick labels
+/// begins the next panel.
+fn svg_axes(svg: &str) -> Vec<(String, Vec<String>)> {
+    #[derive(Default)]
+    struct Panel {
+        y: Option<String>,
+        x: Option<String>,
+        y_ticks: Vec<String>,
+        x_ticks: Vec<String>,
+    }
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG: {e}"));
+    let mut panels = vec![Panel::default()];
+    for n in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let text = n.text().unwrap_or("").trim().to_string();
+        let anchor = n.attribute("text-anchor").unwrap_or("");
+        let dy = n.attribute("dy").unwrap_or("");
+        let rotated = n
+            .attribute("transform")
+            .is_some_and(|t| t.contains("rotate"));
+        let title = rotated || (anchor == "middle" && dy == "-0.5ex");
+        let p = panels.last_mut().unwrap_or_else(|| unreachable!());
+        if title && !(p.y_ticks.is_empty() && p.x_ticks.is_empty()) {
+            panels.push(Panel::default());
+        }
+        let p = panels.last_mut().unwrap_or_else(|| unreachable!());
+        if rotated {
+            p.y = Some(text);
+        } else if title {
+            p.x = Some(text);
+        } else if anchor == "end" && dy == "0.5ex" {
+            p.y_ticks.push(text);
+        } else if anchor == "middle" && dy == "0.76em" {
+            p.x_ticks.push(text);
+        }
+    }
+    let mut axes = Vec::new();
+    for p in panels {
+        let ticks = |t: Vec<String>| t.into_iter().filter(|t| !t.is_empty()).collect();
+        if let Some(y) = p.y.filter(|t| !t.is_empty()) {
+            axes.push((y, ticks(p.y_ticks)));
+        }
+        if let Some(x) = p.x.filter(|t| !t.is_empty()) {
+            axes.push((x, ticks(p.x_ticks)));
+        }
+    }
+    axes
+}
+
+#[test]
+fn axis_titles_name_the_unit_their_ticks_are_written_in() {
+    let mut charts = run_report(SPIKE).1;
+    charts.extend(cost_charts(&invoice()).unwrap_or_else(|e| panic!("{e}")));
+    charts.extend(compare_charts(&hand_picked()).unwrap_or_else(|e| panic!("{e}")));
+    charts.extend(compare_charts(&simulated_comparison()).unwrap_or_else(|e| panic!("{e}")));
+    charts.extend(sweep_charts_of(&swept(1)));
+    let mut seen = Vec::new();
+    for c in &charts {
+        let axes = svg_axes(&c.svg);
+        assert!(!axes.is_empty(), "{}: no axis title found", c.name);
+        for (title, ticks) in axes {
+            let Some(unit) = tick_unit(&title) else {
+                continue;
+            };
+            assert!(!ticks.is_empty(), "{}: {title:?} has no tick label", c.name);
+            for t in &ticks {
+                assert!(
+                    tick_fits(unit, t),
+                    "{}: the axis {title:?} promises {unit:?} ticks, but one reads {t:?}",
+                    c.name
+                );
+            }
+            seen.push(unit);
+        }
+    }
+    // The likeliest mismatches are covered: latencies, percentages, amounts, fractions.
+    for unit in [
+        TickUnit::Bare,
+        TickUnit::Percent,
+        TickUnit::Usd,
+        TickUnit::Time,
+        TickUnit::Fraction,
+    ] {
+        assert!(
+            seen.contains(&unit),
+            "no axis of {unit:?} ticks was checked"
+        );
+    }
+}
+
+/// One function with reserved concurrency and no keep-alive: every invocation is a cold start,
+/// and a busy moment throttles a few, so that many buckets hold more cold starts than
+/// throttles (and some throttles).
+const RESERVED: &str = r#"
+name = "reserved"
+seed = 4
+duration = "10m"
+
+[platform]
+account_concurrency = 1000
+
+[[function]]
+name = "resizer"
+reserved_concurrency = 40
+arrival = { process = "poisson", rate_per_s = 30 }
+exec = { dist = "constant", ms = 1000 }
+init = { dist = "constant", ms = 300 }
+keep_alive = { policy = "none" }
+"#;
+
+/// The bars of one colour in an SVG, legend swatches left out: (left, top, right, bottom) [px].
+fn svg_bars(svg: &str, colour: Colour) -> Vec<(f64, f64, f64, f64)> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG: {e}"));
+    let fill = colour.hex().to_uppercase();
+    let num = |n: &roxmltree::Node, a: &str| {
+        n.attribute(a)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("a rect without {a}"))
+    };
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some(fill.as_str()))
+        .filter(|n| n.attribute("opacity") != Some("1"))
+        .map(|n| {
+            let (x, y) = (num(&n, "x"), num(&n, "y"));
+            (x, y, x + num(&n, "width"), y + num(&n, "height"))
+        })
+        .collect()
+}
+
+#[test]
+fn throttles_show_beside_the_cold_starts_of_their_bucket() {
+    let (scenario, sim) = simulate(RESERVED);
+    // The case at hand: buckets with throttles and at least as many cold starts.
+    let both = sim
+        .series()
+        .buckets
+        .iter()
+        .filter(|b| b.throttled > 0 && b.cold_starts >= b.throttled)
+        .count();
+    assert!(both > 0, "the scenario throttles beside cold starts");
+    let summary = Summary::new(&scenario, scenario.seed, &sim);
+    let charts =
+        run_charts(&summary, &sim, &Limits::of(&scenario)).unwrap_or_else(|e| panic!("{e}"));
+    keep("reserved", &charts, &run_page(&summary, &charts));
+    let svg = &charts[0].svg;
+    let (cold, throttled) = (
+        svg_bars(svg, palette::COLD),
+        svg_bars(svg, palette::THROTTLED),
+    );
+    assert!(
+        !cold.is_empty() && !throttled.is_empty(),
+        "both kinds drawn"
+    );
+    // No throttled bar lies under a cold-start bar: each shows some of itself.
+    for t in &throttled {
+        let hidden = cold
+            .iter()
+            .any(|c| c.0 <= t.0 && c.2 >= t.2 && c.1 <= t.1 && c.3 >= t.3);
+        assert!(
+            !hidden,
+            "the throttled bar {t:?} is hidden under a cold-start bar"
+        );
+    }
+    // Every bar is wide enough to see: two pixels at least.
+    for b in cold.iter().chain(&throttled) {
+        assert!(b.2 - b.0 >= 2.0, "a bar {b:?} too thin to see");
+    }
+}
+
+/// The value of the report card whose key is `key`.
+fn card_value(page: &str, key: &str) -> String {
+    let end = format!("</div><div class=\"k\">{key}</div>");
+    let at = page
+        .find(&end)
+        .unwrap_or_else(|| panic!("no card {key:?} on the page"));
+    let start = page[..at]
+        .rfind('>')
+        .unwrap_or_else(|| panic!("card {key:?}"));
+    page[start + 1..at].to_string()
+}
+
+#[test]
+fn the_concurrency_legend_counts_what_the_cards_count() {
+    let (scenario, sim) = simulate(SPIKE);
+    let warmup_us = scenario.warmup.as_micros();
+    let width_us = sim.series().width.as_micros();
+    let in_warmup = |f: fn(&coldsim::sim::stats::Bucket) -> u64| -> u64 {
+        let b = &sim.series().buckets;
+        b.iter()
+            .enumerate()
+            .filter(|(i, _)| (*i as u64 + 1) * width_us <= warmup_us)
+            .map(|(_, b)| f(b))
+            .sum()
+    };
+    assert!(
+        in_warmup(|b| b.cold_starts) > 0,
+        "the scenario has cold starts during its warm-up"
+    );
+    let summary = Summary::new(&scenario, scenario.seed, &sim);
+    let charts =
+        run_charts(&summary, &sim, &Limits::of(&scenario)).unwrap_or_else(|e| panic!("{e}"));
+    let page = run_page(&summary, &charts);
+    let legend = svg_texts(&charts[0].svg);
+    // The cards: "49 (0.06 %)" cold starts, "1 234" throttled.
+    let cold = card_value(&page, "cold starts");
+    let cold = cold.split(" (").next().unwrap_or_default();
+    let throttled = card_value(&page, "throttled");
+    for (what, card) in [("cold starts", cold), ("throttled", throttled.as_str())] {
+        let entry = legend
+            .iter()
+            .find(|t| t.starts_with(what))
+            .unwrap_or_else(|| panic!("no legend entry for {what}: {legend:?}"));
+        let counted = entry
+            .split_once('(')
+            .and_then(|(_, r)| r.split([' ', ')']).next())
+            .unwrap_or_default();
+        assert_eq!(
+            counted, card,
+            "{what}: the legend says {entry:?}, the card {card:?}"
+        );
+        assert!(
+            entry.contains("after the warm-up"),
+            "{entry:?} says which window it counts"
+        );
+    }
+}
+
+/// The legend entry of the concurrency chart that names its limit, if any.
+fn limit_entry(toml: &str) -> Option<String> {
+    let (_, charts, _) = run_report(toml);
+    svg_texts(&charts[0].svg)
+        .into_iter()
+        .find(|t| t.contains("limit"))
+}
+
+#[test]
+fn the_limit_line_is_the_cap_of_what_the_chart_shows() {
+    // One function with a reservation: its reservation caps it, not the account.
+    assert_eq!(
+        limit_entry(RESERVED).as_deref(),
+        Some("concurrency limit of resizer: 40 (reserved)")
+    );
+    let (_, charts, page) = run_report(RESERVED);
+    keep("reserved", &charts, &page);
+    // Three dashes in the legend, many more across the panel.
+    let dashes = |svg: &str| svg.matches("stroke=\"#000000\"").count();
+    assert!(dashes(&charts[0].svg) > 10, "the limit is drawn");
+    // One function without: the account's limit, far above the containers.
+    let unreserved = RESERVED.replace("reserved_concurrency = 40\n", "");
+    assert_eq!(
+        limit_entry(&unreserved).as_deref(),
+        Some("concurrency limit of resizer: 1000 (account limit, far above)")
+    );
+    // Several functions, one without a reservation: the account's limit caps their total.
+    assert_eq!(limit_entry(SPIKE).as_deref(), Some("account limit: 60"));
+    // Several functions, each with a reservation: their sum caps the total.
+    let all_reserved = SPIKE.replace(
+        "memory_mb = 1024\n",
+        "memory_mb = 1024\nreserved_concurrency = 30\n",
+    );
+    assert_eq!(
+        limit_entry(&all_reserved).as_deref(),
+        Some("concurrency limit: 40 (the functions' reservations: 30 + 10)")
+    );
+    // No limits given: none drawn.
+    let (scenario, sim) = simulate(RESERVED);
+    let summary = Summary::new(&scenario, scenario.seed, &sim);
+    let charts = run_charts(&summary, &sim, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !svg_texts(&charts[0].svg)
+            .iter()
+            .any(|t| t.contains("limit"))
+    );
+}
+
+#[test]
+fn twelve_policies_differ_by_colour_or_marker() {
+    for i in 0..24 {
+        for j in i + 1..24 {
+            assert_ne!(
+                policy_style(i),
+                policy_style(j),
+                "policies {i} and {j} look alike"
+            );
+        }
+    }
+}
+
+/// Twelve policies, each better than the one before on one count and worse on the other: all
+/// on the frontier.
+fn twelve() -> Comparison {
+    Comparison {
+        scenario: "twelve".into(),
+        seed: 1,
+        policies: (0..12)
+            .map(|i| {
+                let i = i as f64;
+                row(
+                    &format!("policy-{i}"),
+                    Some(0.12 - 0.01 * i),
+                    10.0 + 5.0 * i,
+                    1.0 + 0.1 * i,
+                    300.0 + 20.0 * i,
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The markers of the series colours in an SVG, bars left out: (colour, element, corners),
+/// one entry per look.
+fn svg_markers(svg: &str) -> std::collections::BTreeSet<(String, String, usize)> {
+    let series: Vec<String> = palette::SERIES
+        .iter()
+        .map(|c| c.hex().to_uppercase())
+        .collect();
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG: {e}"));
+    doc.descendants()
+        .filter(|n| !n.has_tag_name("rect"))
+        .filter_map(|n| {
+            let colour = [n.attribute("fill"), n.attribute("stroke")]
+                .into_iter()
+                .flatten()
+                .find(|c| series.iter().any(|s| s == c))?;
+            let corners = n
+                .attribute("points")
+                .map_or(0, |p| p.split_whitespace().count());
+            Some((colour.to_string(), n.tag_name().name().to_string(), corners))
+        })
+        .collect()
+}
+
+#[test]
+fn compare_charts_tell_twelve_policies_apart() {
+    let c = twelve();
+    let charts = compare_charts(&c).unwrap_or_else(|e| panic!("{e}"));
+    keep("compare-twelve", &charts, &compare_page(&c, &charts));
+    for ch in &charts {
+        check_chart(ch, "compare-twelve");
+    }
+    assert!(charts[0].svg.contains("on the frontier (12)"));
+    // Each policy's dot has a look of its own, and so does the marker after its bars.
+    assert_eq!(svg_markers(&charts[0].svg).len(), 12, "frontier");
+    assert_eq!(svg_markers(&charts[1].svg).len(), 12, "policy-cost");
 }
