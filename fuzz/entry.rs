@@ -147,7 +147,7 @@ pub fn policy(data: &[u8]) -> Result<(), String> {
     let compact = coldsim::input::spec::keep_alive(text);
     if let Ok(spec) = &compact {
         let mut rng = Streams::new(1).stream();
-        let mut p = coldsim::sim::policy::build(&spec);
+        let mut p = coldsim::sim::policy::build(spec);
         for (i, now) in [0u64, 1, 60_000_000, u64::MAX / 2, u64::MAX]
             .into_iter()
             .enumerate()
