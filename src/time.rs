@@ -178,6 +178,23 @@ impl fmt::Display for SimTime {
     }
 }
 
+/// Serializes a span in the scenario's notation (`"10m"`, `"1h 30m"`), as a scenario file
+/// writes it, for `#[serde(serialize_with)]` (the type's own `Serialize` is its µs count).
+pub fn in_notation<S: serde::Serializer>(d: &SimDuration, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
+}
+
+/// [`in_notation`] for an optional span (skip it with `skip_serializing_if` when absent).
+pub fn opt_in_notation<S: serde::Serializer>(
+    d: &Option<SimDuration>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.collect_str(d),
+        None => s.serialize_none(),
+    }
+}
+
 impl<'de> Deserialize<'de> for SimDuration {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;

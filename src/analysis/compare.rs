@@ -3,8 +3,10 @@
 use serde::Serialize;
 
 use crate::analysis::summary::Summary;
+use crate::input::spec::warmer;
+use crate::model::function::{Function, Warmer};
 use crate::model::keep_alive::KeepAliveSpec;
-use crate::model::scenario::{Function, MAX_ACCOUNT_CONCURRENCY, Scenario, Warmer, parse_warmer};
+use crate::model::scenario::{MAX_ACCOUNT_CONCURRENCY, Scenario};
 
 /// Every form of a compared policy, for messages.
 pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N] or memory:MB";
@@ -45,7 +47,7 @@ impl Policy {
                 }
             }
         } else if let Some(w) = text.strip_prefix("warmer:") {
-            Change::Warmer(parse_warmer(w)?)
+            Change::Warmer(warmer(w)?)
         } else if let Some(m) = text.strip_prefix("memory:") {
             match m.parse::<u32>() {
                 Ok(mb @ 1..=crate::model::scenario::MAX_MEMORY_MB) => Change::Memory(mb),
@@ -130,7 +132,7 @@ impl Policy {
                     Change::KeepAlive(k) => f.keep_alive = k.clone(),
                     Change::Provisioned(n) => f.provisioned_concurrency = *n,
                     Change::Warmer(w) => f.warmer = Some(*w),
-                    Change::Memory(mb) => f = f.with_memory(*mb)?,
+                    Change::Memory(mb) => f = f.with_memory(*mb),
                 }
                 Ok(f)
             })

@@ -2,8 +2,10 @@
 
 use serde::Serialize;
 
+use crate::cost::Arch;
 use crate::cost::{Cost, InitBilling, bill, bill_scaled};
-use crate::model::scenario::{Arch, Function, Scenario};
+use crate::model::function::Function;
+use crate::model::scenario::Scenario;
 use crate::sim::engine::Simulation;
 use crate::sim::stats::FunctionStats;
 use crate::time::MICROS_PER_S;

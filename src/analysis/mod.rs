@@ -1,6 +1,7 @@
 //! The questions coldsim answers, over runs of the engine: one run and its summary, the bill of a trace, policy comparisons, plans and sweeps. Never prints, never writes files.
 
 pub mod compare;
+pub mod cost_scenario;
 pub mod invoice;
 pub mod plan;
 pub mod run;

@@ -4,8 +4,9 @@ use serde::Serialize;
 
 use crate::analysis::compare::{Change, Policy};
 use crate::analysis::summary::Summary;
+use crate::model::function::Function;
 use crate::model::keep_alive::KeepAliveSpec;
-use crate::model::scenario::{Function, Scenario};
+use crate::model::scenario::Scenario;
 use crate::time::SimDuration;
 
 /// What an objective bounds.

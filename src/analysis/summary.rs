@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use crate::cost::Arch;
 use crate::cost::{Billed, Cost, MONTH_S, Usage, bill, bill_scaled};
-use crate::model::scenario::{Arch, Scenario};
+use crate::model::scenario::Scenario;
 use crate::sim::engine::Simulation;
 use crate::sim::stats::{FunctionStats, Latency, Levels, TimeSeries};
 use crate::time::MICROS_PER_S;
@@ -244,7 +245,7 @@ fn gb_s(levels: &Levels, memory_mb: u32) -> GbSeconds {
 
 /// Provisioned concurrency configured over the window, each level billed from its setting to
 /// the next change rounded up to 5 minutes as AWS does [MB·s].
-fn provisioned_mb_s(f: &crate::model::scenario::Function, stats: &FunctionStats) -> u128 {
+fn provisioned_mb_s(f: &crate::model::function::Function, stats: &FunctionStats) -> u128 {
     stats.provisioned_us * u128::from(f.memory_mb) / u128::from(MICROS_PER_S)
 }
 

@@ -10,20 +10,17 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::analysis::compare::{Comparison, Policy, Row};
+use crate::analysis::cost_scenario::{CostSettings, InitSetting};
 use crate::analysis::invoice::{Invoice, Level, month_of};
 use crate::analysis::plan::{Minimize, Slo, Step, Vary, candidates, search};
 use crate::analysis::summary::{Summary, series_csv, table};
 use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
-use crate::cost::{CostOptions, InitBilling, Package, PriceSheet};
-use crate::input::trace::{
-    MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle, TraceOptions,
-};
-use crate::model::dist::{TimeDist, TimeDistSpec};
+use crate::cost::Arch;
+use crate::cost::{InitBilling, Package};
+use crate::input::scenario::ScenarioError;
+use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle};
 use crate::model::keep_alive::KeepAliveSpec;
-use crate::model::scenario::{
-    Arch, CostConfig, DEFAULT_ACCOUNT_CONCURRENCY, InitSpec, MAX_ACCOUNT_CONCURRENCY,
-    MAX_MEMORY_MB, Platform, Routing, Scenario, Template, TraceSpec,
-};
+use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, Scenario};
 use crate::output::table::{Column, fit, terminal_width};
 use crate::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
@@ -1063,128 +1060,83 @@ fn break_even(
     Ok((peaks, levels))
 }
 
-/// The scenario `coldsim cost` runs: the trace, every function from the flags.
-fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
-    if args.memory_mb == 0 || args.memory_mb > MAX_MEMORY_MB {
-        bail!(
-            "--memory-mb: must be between 1 and {MAX_MEMORY_MB}, got {}",
-            args.memory_mb
-        );
-    }
-    if args.account_concurrency == 0 || args.account_concurrency > MAX_ACCOUNT_CONCURRENCY {
-        bail!(
-            "--account-concurrency: must be between 1 and {MAX_ACCOUNT_CONCURRENCY}, got {}",
-            args.account_concurrency
-        );
-    }
-    let arch = match args.arch {
-        ArchArg::X86_64 => Arch::X86_64,
-        ArchArg::Arm64 => Arch::Arm64,
-    };
-    let package = match args.package {
-        PackageArg::Zip => Package::Zip,
-        PackageArg::Image => Package::Image,
-    };
+/// The settings of `coldsim cost` from its flags.
+fn cost_settings(args: &CostArgs) -> Result<CostSettings> {
     // A runtime's name starts with a letter; anything else is meant as a duration.
     let init = match SimDuration::parse(&args.init) {
-        Ok(d) => InitSpec::Dist(TimeDistSpec::Constant {
-            ms: d.as_millis_f64(),
-        }),
+        Ok(d) => InitSetting::Fixed(d),
         Err(e) if !args.init.starts_with(|c: char| c.is_ascii_alphabetic()) => {
             bail!("--init {}: {e}", args.init)
         }
-        Err(_) => InitSpec::Runtime(args.init.clone()),
+        Err(_) => InitSetting::Runtime(args.init.clone()),
     };
-    // Checked once here, at the default size, so that a bad name fails before the run.
-    init.resolve(arch, args.memory_mb, package)
-        .map_err(|e| anyhow::anyhow!("--init {}: {e}", args.init))?;
-    let sheet = match &args.prices {
-        Some(p) => PriceSheet::load(p).map_err(|e| anyhow::anyhow!("--prices: {e}"))?,
-        None => PriceSheet::aws_us_east_1(),
-    };
-    let name: String = args
-        .trace
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "trace".into())
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok(Scenario {
-        name,
+    Ok(CostSettings {
+        trace: args.trace.clone(),
+        format: match args.format {
+            FormatArg::Invocations => TraceFormat::Invocations,
+            FormatArg::Azure2021 => TraceFormat::Azure2021,
+            FormatArg::Azure2019 => TraceFormat::Azure2019,
+        },
+        time_unit: match args.time_unit {
+            UnitArg::S => TimeUnit::Seconds,
+            UnitArg::Ms => TimeUnit::Milliseconds,
+        },
+        sort: args.sort,
+        window: args.window,
+        durations: args.durations.clone(),
+        memory_file: args.memory_file.clone(),
+        spread: match args.spread {
+            SpreadArg::Even => Spread::Even,
+            SpreadArg::Poisson => Spread::Poisson,
+        },
+        memory_assignment: match args.memory_assignment {
+            AssignArg::AppAverage => MemoryAssignment::AppAverage,
+            AssignArg::Split => MemoryAssignment::Split,
+        },
+        memory_mb: args.memory_mb,
+        arch: match args.arch {
+            ArchArg::X86_64 => Arch::X86_64,
+            ArchArg::Arm64 => Arch::Arm64,
+        },
+        package: match args.package {
+            PackageArg::Zip => Package::Zip,
+            PackageArg::Image => Package::Image,
+        },
+        init,
+        exec: args.exec,
+        keep_alive: args.keep_alive.clone(),
+        account_concurrency: args.account_concurrency,
+        prices: args.prices.clone(),
+        init_billing: match args.init_billing {
+            InitBillingArg::All => InitBilling::All,
+            InitBillingArg::Legacy => InitBilling::Legacy,
+        },
+        free_tier: args.free_tier,
         seed: args.seed,
-        duration: args.window,
-        warmup: SimDuration::ZERO,
-        platform: Platform {
-            account_concurrency: args.account_concurrency,
-            routing: Routing::default(),
-            max_lifetime: None,
-            capacity_gb: None,
-            eviction: Default::default(),
-            scaling: Some((1_000, SimDuration::from_secs(10))),
-            max_connections: None,
-        },
-        functions: Vec::new(),
-        defaults: Template {
-            memory_mb: Some(args.memory_mb),
-            arch,
-            init: Some(init),
-            exec: args.exec.map(TimeDist::Constant),
-            cold_exec: None,
-            keep_alive: args.keep_alive.clone(),
-            package,
-            ephemeral_storage_mb: 512,
-            invocation: Default::default(),
-            max_event_age: crate::model::scenario::DEFAULT_MAX_EVENT_AGE,
-            connections: 1,
-        },
-        cost: CostConfig {
-            sheet,
-            source: args
-                .prices
-                .as_ref()
-                .map_or_else(|| "built-in".into(), |p| p.display().to_string()),
-            options: CostOptions {
-                init_billing: match args.init_billing {
-                    InitBillingArg::All => InitBilling::All,
-                    InitBillingArg::Legacy => InitBilling::Legacy,
-                },
-                free_tier: args.free_tier,
-            },
-        },
-        trace: Some(TraceSpec {
-            scale: 1.0,
-            path: args.trace.clone(),
-            options: TraceOptions {
-                format: match args.format {
-                    FormatArg::Invocations => TraceFormat::Invocations,
-                    FormatArg::Azure2021 => TraceFormat::Azure2021,
-                    FormatArg::Azure2019 => TraceFormat::Azure2019,
-                },
-                time_unit: match args.time_unit {
-                    UnitArg::S => TimeUnit::Seconds,
-                    UnitArg::Ms => TimeUnit::Milliseconds,
-                },
-                sort: args.sort,
-                durations: args.durations.clone(),
-                memory: args.memory_file.clone(),
-                spread: match args.spread {
-                    SpreadArg::Even => Spread::Even,
-                    SpreadArg::Poisson => Spread::Poisson,
-                },
-                memory_assignment: match args.memory_assignment {
-                    AssignArg::AppAverage => MemoryAssignment::AppAverage,
-                    AssignArg::Split => MemoryAssignment::Split,
-                },
-                start_at_first_row: true,
-            },
-        }),
+    })
+}
+
+/// The scenario `coldsim cost` runs, its errors worded for the flag that set the key.
+fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
+    cost_settings(args)?.scenario().map_err(|e| {
+        let (key, message) = match &e {
+            ScenarioError::Invalid { key, message, .. } => (key.as_str(), message.as_str()),
+            ScenarioError::Syntax { key, message, .. } => {
+                (key.trim_end_matches(": "), message.as_str())
+            }
+            ScenarioError::Read { .. } => return anyhow::anyhow!("{e}"),
+        };
+        let flag = match key {
+            "defaults.memory_mb" => "--memory-mb".to_string(),
+            "defaults.init" => format!("--init {}", args.init),
+            "defaults.exec" => "--exec".into(),
+            "defaults.keep_alive" => "--keep-alive".into(),
+            "platform.account_concurrency" => "--account-concurrency".into(),
+            "cost.prices" => "--prices".into(),
+            "duration" => "--window".into(),
+            _ => return anyhow::anyhow!("{e}"),
+        };
+        anyhow::anyhow!("{flag}: {message}")
     })
 }
 

@@ -2,5 +2,6 @@
 
 pub mod preset;
 pub mod region;
+pub mod scenario;
 pub mod spec;
 pub mod trace;

@@ -47,9 +47,10 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::cost::Arch;
 use crate::cost::Package;
 use crate::model::dist::TimeDist;
-use crate::model::scenario::Arch;
+use crate::model::function::RuntimeInit;
 use crate::time::SimDuration;
 
 /// The benchmark data, as shipped in `data/`.
@@ -261,34 +262,41 @@ pub fn runtimes() -> Vec<&'static str> {
     names
 }
 
+/// The measured INIT times of `runtime` on `arch` with `package`, at every memory size
+/// measured. The error, one line, names the runtime and what is available.
+pub fn runtime_init(runtime: &str, arch: Arch, package: Package) -> Result<RuntimeInit, String> {
+    let table = table()?;
+    let id = normalise(runtime);
+    let Some(rt) = table.runtimes.iter().find(|r| r.id == id) else {
+        return Err(unknown_runtime(table, runtime, &id));
+    };
+    let mut sizes: Vec<(u32, TimeDist)> = rt
+        .rows
+        .iter()
+        .filter(|r| r.package == package && r.arch == arch)
+        .map(|r| (r.memory_mb, TimeDist::Empirical(r.samples.clone())))
+        .collect();
+    if sizes.is_empty() {
+        return Err(not_measured(rt, arch, package));
+    }
+    sizes.sort_by_key(|s| s.0);
+    Ok(RuntimeInit {
+        runtime: rt.id.clone(),
+        custom: rt.id.contains("provided"),
+        sizes,
+    })
+}
+
 /// The measured INIT times of `runtime` on `arch` with `memory_mb` \[MB\] and `package`, as an
 /// empirical distribution: the exact configuration, else the nearest measured memory size
-/// (ties to the larger). The error, one line, names the runtime and what is available.
+/// (ties to the larger, [`RuntimeInit::at`]).
 pub fn init_preset(
     runtime: &str,
     arch: Arch,
     memory_mb: u32,
     package: Package,
 ) -> Result<TimeDist, String> {
-    let table = table()?;
-    let id = normalise(runtime);
-    let Some(rt) = table.runtimes.iter().find(|r| r.id == id) else {
-        return Err(unknown_runtime(table, runtime, &id));
-    };
-    let row = rt
-        .rows
-        .iter()
-        .filter(|r| r.package == package && r.arch == arch)
-        .min_by_key(|r| {
-            (
-                r.memory_mb.abs_diff(memory_mb),
-                std::cmp::Reverse(r.memory_mb),
-            )
-        });
-    match row {
-        Some(row) => Ok(TimeDist::Empirical(row.samples.clone())),
-        None => Err(not_measured(rt, arch, package)),
-    }
+    runtime_init(runtime, arch, package).map(|r| r.at(memory_mb))
 }
 
 /// The error for a runtime measured, but not on this package and arch.

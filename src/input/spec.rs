@@ -1,5 +1,6 @@
-//! Compact specs written on the command line: keep-alive policies (`fixed:10m`, `hybrid:range=4h`), and the suggestions that follow an unknown word.
+//! Compact specs written on the command line: keep-alive policies (`fixed:10m`, `hybrid:range=4h`), warmers (`5m,2`), and the suggestions that follow an unknown word.
 
+use crate::model::function::Warmer;
 use crate::model::keep_alive::{HybridSpec, KeepAliveSpec};
 use crate::time::SimDuration;
 
@@ -78,6 +79,19 @@ pub fn hybrid(args: &str) -> Result<HybridSpec, String> {
     }
     h.validate()?;
     Ok(h)
+}
+
+/// Parses a compact warmer spec: `5m` (one container) or `5m,3` (three), each ping 1 ms.
+pub fn warmer(text: &str) -> Result<Warmer, String> {
+    let (every, n) = text.split_once(',').unwrap_or((text, "1"));
+    let n = n
+        .parse()
+        .map_err(|_| format!("warmer:{text}: write warmer:EVERY[,CONTAINERS], like warmer:5m,2"))?;
+    Warmer::new(
+        SimDuration::parse(every)?,
+        n,
+        SimDuration::from_millis_f64(1.0),
+    )
 }
 
 /// The kinds of compact keep-alive specs, the part before the `:`.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::time::SimDuration;
 
 /// A keep-alive policy as written in a scenario, e.g. `{ policy = "fixed", idle = "10m" }`.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(tag = "policy", rename_all = "lowercase", deny_unknown_fields)]
 pub enum KeepAliveSpec {
     /// Keep each idle container for `idle`. With `extend = true` (the default) the timer
@@ -13,9 +13,10 @@ pub enum KeepAliveSpec {
     /// container's first idle moment and reuse does not extend it (set once).
     Fixed {
         /// The idle window; may be longer than the run (`"3650d"`: never reclaimed).
+        #[serde(serialize_with = "crate::time::in_notation")]
         idle: SimDuration,
         /// Whether every invocation restarts the window (default true).
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         extend: Option<bool>,
     },
     /// Reclaim a container as soon as it goes idle.
@@ -23,8 +24,10 @@ pub enum KeepAliveSpec {
     /// Draw each idle window uniformly from `[min, max]`, since the platform does not guarantee one.
     Uniform {
         /// The shortest window.
+        #[serde(serialize_with = "crate::time::in_notation")]
         min: SimDuration,
         /// The longest window.
+        #[serde(serialize_with = "crate::time::in_notation")]
         max: SimDuration,
     },
     /// A platform's measured behaviour, by name (see [`PRESETS`]).
@@ -133,26 +136,41 @@ impl KeepAliveSpec {
 }
 
 /// The hybrid policy's knobs, each defaulting to the paper's value (or ours, where it gives none).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct HybridSpec {
     /// Histogram range (default 4h, the paper's).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::time::opt_in_notation"
+    )]
     pub range: Option<SimDuration>,
     /// Bin width (default 1m, the paper's).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::time::opt_in_notation"
+    )]
     pub bin: Option<SimDuration>,
     /// Head percentile for the pre-warm window (default 5, the paper's).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub head: Option<f64>,
     /// Tail percentile for the keep-alive window (default 99, the paper's).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tail: Option<f64>,
     /// Safety margin, a fraction (default 0.1, the paper's 10 %).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub margin: Option<f64>,
     /// Least coefficient of variation of the bin counts for a representative histogram (default 2, the paper's).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cv_threshold: Option<f64>,
     /// Largest fraction of ITs beyond the range before forecasting takes over (default 0.5, ours).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oob_threshold: Option<f64>,
     /// Fewest ITs before the histogram is trusted (default 10, ours).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_samples: Option<u32>,
     /// Smoothing weight of the newest out-of-range IT in the forecast (default 0.5, ours).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub alpha: Option<f64>,
 }
 

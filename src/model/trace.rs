@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::dist::TimeDist;
 use crate::time::{SimDuration, SimTime};
 
 /// The layout of a trace file.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum TraceFormat {
     /// coldsim's own: a header, then one row per invocation. Columns, by name in any order:
@@ -36,7 +36,7 @@ pub enum TraceFormat {
 }
 
 /// The unit of numeric `timestamp`s in the `invocations` format.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum TimeUnit {
     /// Seconds since the start.
@@ -49,7 +49,7 @@ pub enum TimeUnit {
 }
 
 /// How the `azure2019` reader places a minute's `c` invocations inside the minute.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Spread {
     /// At the centres of `c` equal slices of the minute: `(i + 1/2) · 60 s / c` for
@@ -66,7 +66,7 @@ pub enum Spread {
 /// Azure reports memory per app (all of an app's functions share its instances); a Lambda
 /// function has its own. Either way the result is rounded up to a whole MB and kept within
 /// Lambda's range, 128 to 10240 MB.
-#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum MemoryAssignment {
     /// Every function of the app gets the app's `AverageAllocatedMb`: a function is sized like
@@ -99,8 +99,8 @@ pub struct TraceOptions {
     /// From app memory to function memory (`azure2019` only).
     pub memory_assignment: MemoryAssignment,
     /// Numeric timestamps count from the first row, which becomes time 0, as Unix times and
-    /// RFC 3339 instants always do (`invocations` only). `coldsim cost` sets it: a bill's
-    /// window starts at the first invocation. Not a scenario key.
+    /// RFC 3339 instants always do (`invocations` only; the scenario key `from_first_row`).
+    /// `coldsim cost` sets it: a bill's window starts at the first invocation.
     #[serde(skip)]
     pub start_at_first_row: bool,
 }

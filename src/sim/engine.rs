@@ -21,7 +21,8 @@ use dary_heap::QuaternaryHeap;
 
 use crate::model::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
 use crate::model::dist::TimeDist;
-use crate::model::scenario::{Function, InvocationType, Routing, Scaling, Scenario};
+use crate::model::function::{Function, InvocationType, Scaling};
+use crate::model::scenario::{Routing, Scenario};
 use crate::rng::{SimRng, Streams};
 use crate::sim::policy::eviction::Eviction;
 use crate::sim::policy::keep_alive::{Decision, IdleContext, KeepAlive};

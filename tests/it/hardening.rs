@@ -656,7 +656,7 @@ fn sweeps_cost_and_compare_refuse_absurd_counts_up_front() {
     assert!(!ok && !out);
     assert_eq!(
         err,
-        "error: --account-concurrency: must be between 1 and 1000000, got 2000000\n"
+        "error: --account-concurrency: must be between 1 and 1000000, got 2000000 (memory grows with the containers alive at once)\n"
     );
     // A provisioned level past the account, refused before the first policy runs.
     let (err, ok, out) = command(

@@ -186,9 +186,9 @@ fn a_memory_what_if_scales_the_times_measured_at_the_written_size() {
 
 #[test]
 fn a_memory_what_if_looks_a_runtime_init_up_again_at_the_new_size_unscaled() {
+    use coldsim::cost::Arch;
     use coldsim::cost::Package;
     use coldsim::model::dist::TimeDist;
-    use coldsim::model::scenario::Arch;
     let text = HALF_CPU.replace(
         r#"init = { dist = "constant", ms = 600 }"#,
         r#"init = { runtime = "python3.12" }"#,

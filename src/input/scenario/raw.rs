@@ -1,0 +1,202 @@
+//! The scenario file as serde reads it: every table and key, optional where the file may leave it out, unknown keys refused. Validation turns these into the model.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::cost::{Arch, InitBilling, Package};
+use crate::model::arrival::ArrivalSpec;
+use crate::model::dist::TimeDistSpec;
+use crate::model::function::InvocationType;
+use crate::model::keep_alive::{EvictionRule, KeepAliveSpec};
+use crate::model::scenario::Routing;
+use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat};
+use crate::time::SimDuration;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawScenario {
+    pub(super) name: Option<String>,
+    pub(super) seed: Option<u64>,
+    pub(super) duration: Option<SimDuration>,
+    pub(super) warmup: Option<SimDuration>,
+    #[serde(default)]
+    pub(super) platform: RawPlatform,
+    #[serde(default)]
+    pub(super) defaults: RawFunction,
+    #[serde(default, rename = "function")]
+    pub(super) functions: Vec<RawFunction>,
+    #[serde(default)]
+    pub(super) cost: RawCost,
+    #[serde(default)]
+    pub(super) workload: RawWorkload,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWorkload {
+    pub(super) trace: Option<RawTrace>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTrace {
+    pub(super) path: PathBuf,
+    pub(super) format: Option<TraceFormat>,
+    pub(super) time_unit: Option<TimeUnit>,
+    pub(super) sort: Option<bool>,
+    pub(super) durations: Option<PathBuf>,
+    pub(super) memory: Option<PathBuf>,
+    pub(super) spread: Option<Spread>,
+    pub(super) memory_assignment: Option<MemoryAssignment>,
+    pub(super) from_first_row: Option<bool>,
+    pub(super) scale: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCost {
+    pub(super) prices: Option<PathBuf>,
+    pub(super) init_billing: Option<InitBilling>,
+    pub(super) free_tier: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlatform {
+    pub(super) account_concurrency: Option<u32>,
+    pub(super) routing: Option<Routing>,
+    pub(super) max_lifetime: Option<SimDuration>,
+    pub(super) capacity_gb: Option<f64>,
+    pub(super) eviction: Option<EvictionRule>,
+    pub(super) scale_environments: Option<u32>,
+    pub(super) scale_every: Option<SimDuration>,
+    pub(super) max_connections: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFunction {
+    pub(super) name: Option<String>,
+    pub(super) memory_mb: Option<u32>,
+    pub(super) arch: Option<Arch>,
+    pub(super) arrival: Option<ArrivalSpec>,
+    pub(super) init: Option<InitSpec>,
+    pub(super) exec: Option<TimeDistSpec>,
+    pub(super) cold_exec: Option<TimeDistSpec>,
+    pub(super) keep_alive: Option<KeepAliveSpec>,
+    pub(super) reserved_concurrency: Option<u32>,
+    pub(super) package: Option<Package>,
+    pub(super) ephemeral_storage_mb: Option<u32>,
+    pub(super) provisioned_concurrency: Option<u32>,
+    pub(super) warmer: Option<RawWarmer>,
+    pub(super) invocation: Option<InvocationType>,
+    pub(super) max_event_age: Option<SimDuration>,
+    pub(super) connections: Option<u32>,
+    pub(super) setup_in_handler_ms: Option<f64>,
+    pub(super) cpu_fraction: Option<f64>,
+    pub(super) reference_memory_mb: Option<u32>,
+    pub(super) provisioned_schedule: Option<RawSchedule>,
+    pub(super) provisioned_target: Option<RawTarget>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawStep {
+    pub(super) at: SimDuration,
+    pub(super) containers: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSchedule {
+    pub(super) period: Option<SimDuration>,
+    pub(super) steps: Vec<RawStep>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTarget {
+    pub(super) utilization: Option<f64>,
+    pub(super) min: Option<u32>,
+    pub(super) max: u32,
+    pub(super) interval: Option<SimDuration>,
+    pub(super) out_after: Option<u32>,
+    pub(super) in_after: Option<u32>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWarmer {
+    pub(super) every: SimDuration,
+    pub(super) containers: Option<u32>,
+    pub(super) ping_ms: Option<f64>,
+}
+
+/// An init time as written in a scenario: a distribution, or `{ runtime = "python3.12" }` for
+/// the measured INIT times of a runtime at the function's arch, memory and package.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InitSpec {
+    /// A time distribution.
+    Dist(TimeDistSpec),
+    /// A runtime's measured INIT times (see [`crate::input::preset`]).
+    Runtime(String),
+}
+
+impl<'de> Deserialize<'de> for InitSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let table = toml::Table::deserialize(deserializer)?;
+        if table.contains_key("runtime") {
+            if let Some(extra) = table.keys().find(|k| *k != "runtime") {
+                return Err(D::Error::custom(format!(
+                    "unknown field `{extra}` next to `runtime`: write {{ runtime = \"python3.12\" }} alone"
+                )));
+            }
+            return match &table["runtime"] {
+                toml::Value::String(r) => Ok(InitSpec::Runtime(r.clone())),
+                other => Err(D::Error::custom(format!(
+                    "runtime must be a string like \"python3.12\", got {other}"
+                ))),
+            };
+        }
+        TimeDistSpec::deserialize(toml::Value::Table(table))
+            .map(InitSpec::Dist)
+            .map_err(|e| D::Error::custom(e.message().trim()))
+    }
+}
+
+impl RawFunction {
+    /// This function's settings, each missing one taken from `defaults`.
+    pub(super) fn or(&self, defaults: &RawFunction) -> RawFunction {
+        RawFunction {
+            name: self.name.clone(),
+            memory_mb: self.memory_mb.or(defaults.memory_mb),
+            arch: self.arch.or(defaults.arch),
+            arrival: self.arrival.clone().or_else(|| defaults.arrival.clone()),
+            init: self.init.clone().or_else(|| defaults.init.clone()),
+            exec: self.exec.clone().or_else(|| defaults.exec.clone()),
+            cold_exec: self
+                .cold_exec
+                .clone()
+                .or_else(|| defaults.cold_exec.clone()),
+            keep_alive: self
+                .keep_alive
+                .clone()
+                .or_else(|| defaults.keep_alive.clone()),
+            reserved_concurrency: self.reserved_concurrency.or(defaults.reserved_concurrency),
+            package: self.package.or(defaults.package),
+            provisioned_concurrency: self.provisioned_concurrency,
+            warmer: self.warmer.clone(),
+            invocation: self.invocation.or(defaults.invocation),
+            max_event_age: self.max_event_age.or(defaults.max_event_age),
+            connections: self.connections.or(defaults.connections),
+            setup_in_handler_ms: self.setup_in_handler_ms.or(defaults.setup_in_handler_ms),
+            cpu_fraction: self.cpu_fraction.or(defaults.cpu_fraction),
+            reference_memory_mb: self.reference_memory_mb.or(defaults.reference_memory_mb),
+            provisioned_schedule: self.provisioned_schedule.clone(),
+            provisioned_target: self.provisioned_target.clone(),
+            ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The checks of the keys `[defaults]` and `[[function]]` have in common (memory, storage, init, handler times, keep-alive, the event age), written once for both.
+
+use super::super::ScenarioError;
+use super::super::locate::{Checker, Seg};
+use super::super::raw::InitSpec;
+use super::values::validate_dist;
+use crate::cost::{Arch, Package};
+use crate::model::dist::{TimeDist, TimeDistSpec};
+use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init};
+use crate::model::keep_alive::KeepAliveSpec;
+use crate::model::scenario::MAX_MEMORY_MB;
+use crate::time::SimDuration;
+
+/// The keys of one table, `[defaults]` or one `[[function]]`: where each is, for messages.
+pub(super) struct Keys<'c> {
+    pub(super) check: &'c Checker<'c>,
+    /// The table's own path: `defaults`, or `function` and its index.
+    pub(super) table: Vec<Seg>,
+}
+
+impl Keys<'_> {
+    /// The path of `key` in this table.
+    pub(super) fn at(&self, key: &'static str) -> Vec<Seg> {
+        let mut at = self.table.clone();
+        at.push(Seg::Key(key));
+        at
+    }
+
+    /// An error about `key` of this table.
+    pub(super) fn invalid(&self, key: &'static str, message: impl Into<String>) -> ScenarioError {
+        self.check.invalid(&self.at(key), message)
+    }
+
+    /// `memory_mb`: 1 to 10240 MB.
+    pub(super) fn memory(&self, mb: u32) -> Result<u32, ScenarioError> {
+        if mb == 0 || mb > MAX_MEMORY_MB {
+            return Err(self.invalid(
+                "memory_mb",
+                format!("must be between 1 and {MAX_MEMORY_MB} MB, got {mb} (Lambda offers 128 to 10240)"),
+            ));
+        }
+        Ok(mb)
+    }
+
+    /// `ephemeral_storage_mb`: 512 (the default, included in the price) to 10240 MB.
+    pub(super) fn storage(&self, mb: Option<u32>) -> Result<u32, ScenarioError> {
+        let mb = mb.unwrap_or(512);
+        if !(512..=10_240).contains(&mb) {
+            return Err(self.invalid(
+                "ephemeral_storage_mb",
+                format!("must be between 512 and 10240 MB, got {mb}"),
+            ));
+        }
+        Ok(mb)
+    }
+
+    /// A time distribution under `key`, when given.
+    pub(super) fn dist(
+        &self,
+        key: &'static str,
+        spec: Option<&TimeDistSpec>,
+    ) -> Result<Option<TimeDist>, ScenarioError> {
+        spec.map(|s| validate_dist(s).map_err(|m| self.invalid(key, m)))
+            .transpose()
+    }
+
+    /// `init`: a distribution, or a runtime's measured INIT times on this arch and package.
+    pub(super) fn init(
+        &self,
+        spec: &InitSpec,
+        arch: Arch,
+        package: Package,
+    ) -> Result<Init, ScenarioError> {
+        match spec {
+            InitSpec::Dist(d) => validate_dist(d).map(Init::Dist),
+            InitSpec::Runtime(r) => {
+                crate::input::preset::runtime_init(r, arch, package).map(Init::Runtime)
+            }
+        }
+        .map_err(|m| self.invalid("init", m))
+    }
+
+    /// `keep_alive`, by default a fixed 10 minutes.
+    pub(super) fn keep_alive(
+        &self,
+        spec: Option<&KeepAliveSpec>,
+    ) -> Result<KeepAliveSpec, ScenarioError> {
+        let spec = spec.cloned().unwrap_or_default();
+        spec.validate().map_err(|m| self.invalid("keep_alive", m))?;
+        Ok(spec)
+    }
+
+    /// `max_event_age`: 1 minute to 6 hours, as Lambda allows (the default).
+    pub(super) fn max_event_age(
+        &self,
+        age: Option<SimDuration>,
+    ) -> Result<SimDuration, ScenarioError> {
+        let age = age.unwrap_or(DEFAULT_MAX_EVENT_AGE);
+        if !(SimDuration::from_secs(60)..=DEFAULT_MAX_EVENT_AGE).contains(&age) {
+            return Err(self.invalid(
+                "max_event_age",
+                format!("must be between 1m and 6h, as Lambda allows, got {age}"),
+            ));
+        }
+        Ok(age)
+    }
+}

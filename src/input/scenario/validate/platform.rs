@@ -1,0 +1,58 @@
+//! `[platform]`: the account's concurrency, routing, lifetimes, a memory-bounded pool, the scaling rate and the database's connection limit.
+
+use super::super::ScenarioError;
+use super::super::locate::{Checker, Seg};
+use super::super::raw::RawPlatform;
+use super::values::shown;
+use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, MAX_ACCOUNT_CONCURRENCY, Platform};
+use crate::time::SimDuration;
+
+/// Checks `[platform]`, filling in Lambda's defaults.
+pub(super) fn platform(raw: &RawPlatform, check: &Checker<'_>) -> Result<Platform, ScenarioError> {
+    let at = |k: &'static str| [Seg::Key("platform"), Seg::Key(k)];
+    let account_concurrency = raw
+        .account_concurrency
+        .unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY);
+    if account_concurrency == 0 || account_concurrency > MAX_ACCOUNT_CONCURRENCY {
+        return Err(check.invalid(
+            &at("account_concurrency"),
+            format!("must be between 1 and {MAX_ACCOUNT_CONCURRENCY}, got {account_concurrency} (memory grows with the containers alive at once)"),
+        ));
+    }
+    if raw.max_lifetime.is_some_and(|l| l.as_micros() == 0) {
+        return Err(check.invalid(&at("max_lifetime"), "must be longer than 0s"));
+    }
+    if let Some(c) = raw.capacity_gb {
+        if !(c.is_finite() && c > 0.0 && c <= 1e9) {
+            return Err(check.invalid(
+                &at("capacity_gb"),
+                format!("must be a positive number of GB, got {}", shown(c)),
+            ));
+        }
+    }
+    if raw.eviction.is_some() && raw.capacity_gb.is_none() {
+        return Err(check.invalid(
+            &at("eviction"),
+            "an eviction rule needs a bounded pool: set capacity_gb too",
+        ));
+    }
+    let scaling = match (
+        raw.scale_environments.unwrap_or(1_000),
+        raw.scale_every.unwrap_or(SimDuration::from_secs(10)),
+    ) {
+        (0, _) => None,
+        (_, every) if every.as_micros() == 0 => {
+            return Err(check.invalid(&at("scale_every"), "must be longer than 0s"));
+        }
+        (n, every) => Some((n, every)),
+    };
+    Ok(Platform {
+        account_concurrency,
+        routing: raw.routing.unwrap_or_default(),
+        max_lifetime: raw.max_lifetime,
+        capacity_gb: raw.capacity_gb,
+        eviction: raw.eviction.unwrap_or_default(),
+        max_connections: raw.max_connections,
+        scaling,
+    })
+}

@@ -1,0 +1,261 @@
+//! One function as the engine runs it: every setting resolved and validated, its init time (a distribution, or a runtime's measured INIT times at every size), and the memory what-if.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cost::{Arch, Package};
+use crate::model::arrival::ArrivalSpec;
+use crate::model::dist::TimeDist;
+use crate::model::keep_alive::KeepAliveSpec;
+use crate::time::SimDuration;
+
+/// How a function is invoked.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum InvocationType {
+    /// The caller waits; over a limit it gets HTTP 429 and does not retry (throttled).
+    #[default]
+    Sync,
+    /// Queued by the platform; over a limit it is retried with backoff (1 s doubling to 5 min)
+    /// until its age reaches `max_event_age`, then dropped.
+    Async,
+}
+
+/// One function, every setting resolved and validated.
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// Unique name.
+    pub name: String,
+    /// Configured memory [MB].
+    pub memory_mb: u32,
+    /// Set by its own `[[function]]` entry (not by `[defaults]`): wins over a trace's rows.
+    pub memory_pinned: bool,
+    /// Architecture.
+    pub arch: Arch,
+    /// Its own arrival process; `None` for a function whose invocations come from a trace only.
+    pub arrival: Option<ArrivalSpec>,
+    /// Runtime start plus the code outside the handler, once per container.
+    pub init: TimeDist,
+    /// The handler's time; `None` only when a trace gives every invocation's time.
+    pub exec: Option<TimeDist>,
+    /// Set by its own `[[function]]` entry (not by `[defaults]`): wins over a trace's rows.
+    pub exec_pinned: bool,
+    /// The handler's time on a container's first invocation; `None` means `exec`.
+    pub cold_exec: Option<TimeDist>,
+    /// What happens to its idle containers.
+    pub keep_alive: KeepAliveSpec,
+    /// A reserved share of the account's concurrency, which is also its cap.
+    pub reserved_concurrency: Option<u32>,
+    /// Zip archive or container image, for the legacy INIT billing rule and runtime presets.
+    pub package: Package,
+    /// Whether its init preset is a custom runtime (`provided.*`), for the legacy INIT rule.
+    pub custom_runtime: bool,
+    /// The runtime whose measured INIT times `init` samples, when it is a preset: measured at
+    /// the function's own size (so never scaled by `cpu_fraction`), and looked up again at the
+    /// new size by a memory what-if.
+    pub init_runtime: Option<RuntimeInit>,
+    /// Ephemeral storage [MB]; 512 is included in the price.
+    pub ephemeral_storage_mb: u32,
+    /// Containers kept initialized from the start of the run to its end.
+    pub provisioned_concurrency: u32,
+    /// Synthetic pings that keep containers warm, if any.
+    pub warmer: Option<Warmer>,
+    /// Connections each alive container holds open (opened by the code outside the handler).
+    pub connections: u32,
+    /// Share of init and exec time spent computing (the rest waits on I/O), at
+    /// `reference_memory_mb`: the part that speeds up with the CPU that memory buys.
+    pub cpu_fraction: f64,
+    /// The memory size at which the init and exec distributions were measured [MB].
+    pub reference_memory_mb: u32,
+    /// Set-up time [ms] that the code outside the handler spends (part of `init`); with it,
+    /// `coldsim run` also reports the what-if of doing it in every invocation instead.
+    pub setup_in_handler_ms: Option<f64>,
+    /// Synchronous or asynchronous invocation.
+    pub invocation: InvocationType,
+    /// An asynchronous event older than this is dropped instead of retried.
+    pub max_event_age: SimDuration,
+    /// How provisioned concurrency changes over time; `None` keeps `provisioned_concurrency`.
+    pub scaling: Option<Scaling>,
+}
+
+/// Provisioned concurrency that changes over time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scaling {
+    /// A time-of-day schedule, repeating every `period`: from each step's offset in the
+    /// period, its number of containers.
+    Schedule {
+        /// The schedule's period.
+        period: SimDuration,
+        /// (offset in the period, containers), by offset.
+        steps: Vec<(SimDuration, u32)>,
+    },
+    /// Target tracking on utilization, as AWS Application Auto Scaling does: every `interval`,
+    /// the level wanted is the interval's peak of busy containers over `utilization`, within
+    /// `[min, max]`; it scales out after `out_after` intervals in a row want more, and in after
+    /// `in_after` intervals in a row want less.
+    Target {
+        /// Target utilization of the provisioned containers, in (0, 1].
+        utilization: f64,
+        /// Fewest containers.
+        min: u32,
+        /// Most containers.
+        max: u32,
+        /// The measuring interval.
+        interval: SimDuration,
+        /// Intervals in a row above target before scaling out.
+        out_after: u32,
+        /// Intervals in a row below target before scaling in.
+        in_after: u32,
+    },
+}
+
+/// A warmer (as the popular warm-up plugins do): every `every`, `containers` simultaneous pings
+/// of `ping` each, from time 0, so that as many containers stay warm. Pings are billed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Warmer {
+    /// The period of the pings.
+    pub every: SimDuration,
+    /// Simultaneous pings each period: the containers kept warm.
+    pub containers: u32,
+    /// The handler's time on a ping.
+    pub ping: SimDuration,
+}
+
+impl Warmer {
+    /// A warmer pinging `containers` (1 to 10,000) every `every` (longer than 0) for `ping`.
+    pub fn new(every: SimDuration, containers: u32, ping: SimDuration) -> Result<Warmer, String> {
+        if every.as_micros() == 0 {
+            return Err("every must be longer than 0s".into());
+        }
+        if !(1..=10_000).contains(&containers) {
+            return Err(format!(
+                "containers must be between 1 and 10000, got {containers}"
+            ));
+        }
+        Ok(Warmer {
+            every,
+            containers,
+            ping,
+        })
+    }
+}
+
+/// An init time, resolved: a distribution, or a runtime's measured INIT times, whose samples
+/// depend on the function's memory.
+#[derive(Clone, Debug)]
+pub enum Init {
+    /// The same distribution at any memory.
+    Dist(TimeDist),
+    /// A runtime's measured INIT times.
+    Runtime(RuntimeInit),
+}
+
+impl Init {
+    /// The init distribution of a function of `memory_mb` [MB].
+    pub fn at(&self, memory_mb: u32) -> TimeDist {
+        match self {
+            Init::Dist(d) => d.clone(),
+            Init::Runtime(r) => r.at(memory_mb),
+        }
+    }
+
+    /// The runtime, when it is one.
+    pub fn runtime(&self) -> Option<&RuntimeInit> {
+        match self {
+            Init::Runtime(r) => Some(r),
+            Init::Dist(_) => None,
+        }
+    }
+}
+
+/// A runtime's measured INIT times on one arch and package, at each memory size measured.
+#[derive(Clone, Debug)]
+pub struct RuntimeInit {
+    /// The runtime's identifier, like `python3.12`.
+    pub runtime: String,
+    /// Whether it is a custom runtime (`provided.*`), whose INIT the legacy rule billed.
+    pub custom: bool,
+    /// (memory size [MB], its samples), by size; never empty.
+    pub sizes: Vec<(u32, TimeDist)>,
+}
+
+impl RuntimeInit {
+    /// The samples of the measured size nearest `memory_mb`, ties to the larger size (192 MB
+    /// takes 256 MB; every size above the largest measured takes the largest).
+    pub fn at(&self, memory_mb: u32) -> TimeDist {
+        self.sizes
+            .iter()
+            .min_by_key(|(mb, _)| (mb.abs_diff(memory_mb), std::cmp::Reverse(*mb)))
+            .map(|(_, d)| d.clone())
+            .unwrap_or_else(|| unreachable!("a runtime preset has at least one size"))
+    }
+}
+
+/// The settings a function takes when it appears only in a trace: `[defaults]`, validated.
+#[derive(Clone, Debug, Default)]
+pub struct Template {
+    /// Memory [MB], when set.
+    pub memory_mb: Option<u32>,
+    /// Architecture.
+    pub arch: Arch,
+    /// Init time, when set (resolved per function, since a runtime's depends on its memory).
+    pub init: Option<Init>,
+    /// Handler time, when set.
+    pub exec: Option<TimeDist>,
+    /// First-invocation handler time, when set.
+    pub cold_exec: Option<TimeDist>,
+    /// Keep-alive policy.
+    pub keep_alive: KeepAliveSpec,
+    /// Package type.
+    pub package: Package,
+    /// Ephemeral storage [MB].
+    pub ephemeral_storage_mb: u32,
+    /// Invocation type.
+    pub invocation: InvocationType,
+    /// Maximum event age of asynchronous invocations.
+    pub max_event_age: SimDuration,
+    /// Connections each alive container holds open.
+    pub connections: u32,
+}
+
+/// Lambda's default (and largest) maximum event age for asynchronous invocations.
+pub const DEFAULT_MAX_EVENT_AGE: SimDuration = SimDuration::from_secs(6 * 3600);
+
+/// Memory at which Lambda gives a function one full vCPU [MB]; CPU share grows in proportion
+/// to memory up to it (AWS documentation), and a single-threaded handler gains nothing beyond.
+pub const ONE_VCPU_MB: u32 = 1_769;
+
+impl Function {
+    /// How much longer (or shorter) its init and exec times are at `memory_mb` than at
+    /// `reference_memory_mb`: the CPU-bound share scales with the CPU share, min(memory,
+    /// 1769 MB) / 1769 MB, and the rest does not.
+    pub fn time_factor(&self) -> f64 {
+        let cpu = |mb: u32| f64::from(mb.min(ONE_VCPU_MB));
+        let f = self.cpu_fraction;
+        (1.0 - f) + f * cpu(self.reference_memory_mb) / cpu(self.memory_mb)
+    }
+
+    /// The factor on its init times: [`Function::time_factor`], except for a runtime's measured
+    /// INIT times, which were measured at the function's own size.
+    pub fn init_factor(&self) -> f64 {
+        if self.init_runtime.is_some() {
+            1.0
+        } else {
+            self.time_factor()
+        }
+    }
+
+    /// The memory what-if: the same function at `memory_mb`. Its times stay those measured at
+    /// `reference_memory_mb` (the size the file gives), scaled by [`Function::time_factor`]; a
+    /// runtime's init preset is looked up again at the new size; the size applies to every
+    /// invocation, a trace's rows included. Every command that varies memory (compare, plan,
+    /// sweep) makes the same function.
+    pub fn with_memory(&self, memory_mb: u32) -> Function {
+        let mut f = self.clone();
+        f.memory_mb = memory_mb;
+        f.memory_pinned = true;
+        if let Some(r) = &f.init_runtime {
+            f.init = r.at(memory_mb);
+        }
+        f
+    }
+}
