@@ -8,13 +8,11 @@
 //! Everything but [`cli`] is free of I/O: no files, no clock, no printing, no OS randomness.
 
 pub mod analysis;
-pub mod chart;
 pub mod cli;
 pub mod cost;
 pub mod input;
 pub mod model;
 pub mod output;
-pub mod page;
 pub mod rng;
 pub mod sim;
 pub mod text;

@@ -14,15 +14,15 @@ use crate::analysis::cost_scenario::{CostSettings, InitSetting};
 use crate::analysis::invoice::{Invoice, Level, month_of};
 use crate::analysis::plan::{Minimize, Slo, Step, Vary, candidates, search};
 use crate::analysis::summary::{Summary, series_csv, table};
-use crate::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
 use crate::cost::Arch;
 use crate::cost::{InitBilling, Package};
 use crate::input::scenario::ScenarioError;
 use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle};
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, Scenario};
+use crate::output::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
+use crate::output::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::output::table::{Column, fit, terminal_width};
-use crate::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::time::SimDuration;
 

@@ -10,14 +10,14 @@ use coldsim::analysis::compare::{Comparison, Policy, Row};
 use coldsim::analysis::invoice::Invoice;
 use coldsim::analysis::summary::Summary;
 use coldsim::analysis::sweep::{Point, Run, Set, SweepResult, run_sweep};
-use coldsim::chart::palette::{self, Colour};
-use coldsim::chart::{
+use coldsim::input::trace::{TraceReader, TraceSource};
+use coldsim::model::scenario::Scenario;
+use coldsim::output::chart::palette::{self, Colour};
+use coldsim::output::chart::{
     Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, policy_style, run_charts,
     sweep_charts,
 };
-use coldsim::input::trace::{TraceReader, TraceSource};
-use coldsim::model::scenario::Scenario;
-use coldsim::page::{compare_page, cost_page, run_page, sweep_page};
+use coldsim::output::page::{compare_page, cost_page, run_page, sweep_page};
 use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
 

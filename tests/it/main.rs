@@ -9,6 +9,7 @@ mod gentrace;
 mod golden;
 mod hardening;
 mod invariants;
+mod layers;
 mod plan;
 mod policy;
 mod readme;

@@ -10,10 +10,10 @@ use crate::analysis::compare::{Comparison, Row};
 use crate::analysis::invoice::{Invoice, Line};
 use crate::analysis::summary::{Figures, Summary};
 use crate::analysis::sweep::{METRIC_UNITS, METRICS, Point, SweepResult};
-use crate::chart::frontier;
-use crate::chart::palette::{self, Colour};
-use crate::chart::{Chart, count, usd};
 use crate::cost::InitBilling;
+use crate::output::chart::frontier;
+use crate::output::chart::palette::{self, Colour};
+use crate::output::chart::{Chart, count, usd};
 
 const STYLE: &str = r#"
 :root { --ink: #202020; --muted: #606060; --rule: #d8d8d8; }

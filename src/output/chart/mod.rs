@@ -37,7 +37,8 @@ pub const MAX_BARS: usize = 20;
 
 /// The font family written into SVG text: the embedded font first, then the browser's.
 const FONT: &str = "DejaVu Sans, sans-serif";
-static FONT_BYTES: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+static FONT_BYTES: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts/DejaVuSans.ttf"));
 
 /// One chart, drawn twice.
 #[derive(Clone, Debug)]
