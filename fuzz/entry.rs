@@ -7,7 +7,6 @@
 
 use std::path::Path;
 
-use coldsim::analysis::compare::Policy;
 use coldsim::cost::PriceSheet;
 use coldsim::input::trace::{
     MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceOptions, TraceReader,
@@ -163,5 +162,5 @@ pub fn policy(data: &[u8]) -> Result<(), String> {
             let _ = p.on_idle(&ctx, &mut rng);
         }
     }
-    Policy::parse(text).map(|_| ())
+    coldsim::input::spec::policy(text).map(|_| ())
 }

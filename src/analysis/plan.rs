@@ -2,208 +2,15 @@
 
 use serde::Serialize;
 
-use crate::analysis::compare::{Change, Policy};
 use crate::analysis::summary::Summary;
 use crate::model::function::Function;
 use crate::model::keep_alive::KeepAliveSpec;
+use crate::model::objective::{Metric, Percentile, Slo};
 use crate::model::scenario::Scenario;
+use crate::model::what_if::{Change, Policy};
 use crate::time::SimDuration;
 
-/// What an objective bounds.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Metric {
-    /// A latency percentile of all served invocations.
-    Latency(Percentile),
-    /// The mean latency.
-    MeanLatency,
-    /// The largest latency.
-    MaxLatency,
-    /// Cold starts over invocations.
-    ColdStartRatio,
-    /// Throttled (and dropped) arrivals over invocations.
-    ThrottledRatio,
-}
-
-/// The latency percentiles an objective may bound.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Percentile {
-    /// Median.
-    P50,
-    /// 90th.
-    P90,
-    /// 95th.
-    P95,
-    /// 99th.
-    P99,
-    /// 99.9th.
-    P999,
-}
-
-/// The unit an objective's bound is written in, which its values are shown in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    /// Microseconds.
-    Us,
-    /// Milliseconds (also a bare latency number).
-    Ms,
-    /// Seconds.
-    S,
-    /// Minutes.
-    Min,
-    /// A fraction, like 0.01.
-    Fraction,
-    /// A percentage, like 1%.
-    Percent,
-}
-
-impl Unit {
-    /// How many of the metric's own units ([ms] or a fraction) make one of this unit.
-    fn scale(self) -> f64 {
-        match self {
-            Unit::Us => 0.001,
-            Unit::Ms | Unit::Fraction => 1.0,
-            Unit::S => 1000.0,
-            Unit::Min => 60_000.0,
-            Unit::Percent => 0.01,
-        }
-    }
-
-    /// The unit's symbol after a number ("ms", "%"); empty for a fraction.
-    fn symbol(self) -> &'static str {
-        match self {
-            Unit::Us => " us",
-            Unit::Ms => " ms",
-            Unit::S => " s",
-            Unit::Min => " min",
-            Unit::Fraction => "",
-            Unit::Percent => " %",
-        }
-    }
-}
-
-/// A service-level objective, like `p99<300ms` or `cold_start_ratio<0.01`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Slo {
-    /// As written.
-    pub text: String,
-    /// What it bounds.
-    pub metric: Metric,
-    /// The bound: [ms] for latencies, a fraction for ratios.
-    pub bound: f64,
-    /// `<=` rather than `<`.
-    pub inclusive: bool,
-    /// The unit the bound is written in.
-    pub unit: Unit,
-}
-
 impl Slo {
-    /// Parses `METRIC<VALUE` or `METRIC<=VALUE`: latencies `p50`, `p90`, `p95`, `p99`, `p999`,
-    /// `mean`, `max` with a duration (`300ms`, `1.5s`); ratios `cold_start_ratio` and
-    /// `throttled_ratio` with a fraction (`0.01`) or a percentage (`1%`).
-    pub fn parse(text: &str) -> Result<Slo, String> {
-        let (name, rest, inclusive) = if let Some((a, b)) = text.split_once("<=") {
-            (a, b, true)
-        } else if let Some((a, b)) = text.split_once('<') {
-            (a, b, false)
-        } else {
-            return Err(format!(
-                "--slo {text:?}: write METRIC<VALUE, like \"p99<300ms\" or \"cold_start_ratio<0.01\""
-            ));
-        };
-        let (name, rest) = (name.trim(), rest.trim());
-        let metric = match name {
-            "p50" => Metric::Latency(Percentile::P50),
-            "p90" => Metric::Latency(Percentile::P90),
-            "p95" => Metric::Latency(Percentile::P95),
-            "p99" => Metric::Latency(Percentile::P99),
-            "p999" => Metric::Latency(Percentile::P999),
-            "mean" => Metric::MeanLatency,
-            "max" => Metric::MaxLatency,
-            "cold_start_ratio" => Metric::ColdStartRatio,
-            "throttled_ratio" => Metric::ThrottledRatio,
-            _ => {
-                return Err(format!(
-                    "--slo {text:?}: unknown metric {name:?}; use p50, p90, p95, p99, p999, mean, max, cold_start_ratio or throttled_ratio"
-                ));
-            }
-        };
-        let (bound, unit) = match metric {
-            Metric::ColdStartRatio | Metric::ThrottledRatio => {
-                let (v, unit) = match rest.strip_suffix('%') {
-                    Some(p) => (p, Unit::Percent),
-                    None => (rest, Unit::Fraction),
-                };
-                let bound = v
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|x| x.is_finite() && *x >= 0.0)
-                    .map(|x| x * unit.scale())
-                    .ok_or_else(|| {
-                        format!("--slo {text:?}: {rest:?} is not a ratio like 0.01 or 1%")
-                    })?;
-                (bound, unit)
-            }
-            _ => parse_ms(rest).ok_or_else(|| {
-                format!("--slo {text:?}: {rest:?} is not a duration like 300ms or 1.5s")
-            })?,
-        };
-        Ok(Slo {
-            text: text.to_string(),
-            metric,
-            bound,
-            inclusive,
-            unit,
-        })
-    }
-
-    /// A value of the metric ([ms] or a fraction) in the objective's own unit, with its
-    /// symbol: `322.3 ms`, `0.0034 %`; `-` when there is none.
-    pub fn show(&self, value: Option<f64>) -> String {
-        match value {
-            Some(v) => format!(
-                "{}{}",
-                significant(v / self.unit.scale()),
-                self.unit.symbol()
-            ),
-            None => "-".into(),
-        }
-    }
-
-    /// A warning for an objective that reads like something else: a bare ratio above 0.5
-    /// (`cold_start_ratio<1` allows every arrival to be cold; `1%` was likely meant).
-    pub fn warning(&self) -> Option<String> {
-        let ratio = matches!(self.metric, Metric::ColdStartRatio | Metric::ThrottledRatio);
-        (ratio && self.unit == Unit::Fraction && self.bound > 0.5).then(|| {
-            format!(
-                "--slo {}: a bare ratio is a fraction, so this allows {} % of arrivals; write {}% for a percentage",
-                self.text,
-                significant(self.bound * 100.0),
-                significant(self.bound)
-            )
-        })
-    }
-
-    /// How far a value misses the objective, relative to the bound: 0 when it is met, the
-    /// excess over the bound otherwise (infinite for a bound of 0, or no value).
-    pub fn shortfall(&self, value: Option<f64>) -> f64 {
-        let Some(v) = value else {
-            return f64::INFINITY;
-        };
-        let met = if self.inclusive {
-            v <= self.bound
-        } else {
-            v < self.bound
-        };
-        if met {
-            0.0
-        } else if self.bound > 0.0 {
-            (v / self.bound - 1.0).max(f64::MIN_POSITIVE)
-        } else {
-            f64::INFINITY
-        }
-    }
-
     /// The metric's value in a run's totals; `None` when it has none (nothing served).
     pub fn value(&self, s: &Summary) -> Option<f64> {
         let t = &s.totals;
@@ -234,45 +41,6 @@ impl Slo {
             }
         })
     }
-}
-
-/// A decimal duration in milliseconds and the unit it was written in: `300ms`, `1.5s`, `250` (ms).
-fn parse_ms(text: &str) -> Option<(f64, Unit)> {
-    let t = text.trim();
-    let (num, unit) = if let Some(n) = t.strip_suffix("ms") {
-        (n, Unit::Ms)
-    } else if let Some(n) = t.strip_suffix("us") {
-        (n, Unit::Us)
-    } else if let Some(n) = t.strip_suffix('s') {
-        (n, Unit::S)
-    } else if let Some(n) = t.strip_suffix('m') {
-        (n, Unit::Min)
-    } else {
-        (t, Unit::Ms)
-    };
-    num.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite() && *x >= 0.0)
-        .map(|x| (x * unit.scale(), unit))
-}
-
-/// A number with one decimal from 100 up, else four significant digits with trailing zeros
-/// dropped: `322.0`, `1736.7`, `0.0034`, `12.35`, `0`.
-pub fn significant(x: f64) -> String {
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    if x.abs() >= 100.0 {
-        return format!("{x:.1}");
-    }
-    let decimals = if x == 0.0 {
-        1
-    } else {
-        (3 - x.abs().log10().floor() as i32).max(1) as usize
-    };
-    let text = format!("{x:.decimals$}");
-    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// What a plan ranks the settings that meet every objective by.
@@ -625,36 +393,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn objectives_parse_with_units() {
-        let s = Slo::parse("p99<300ms").expect("ok");
-        assert_eq!(
-            (s.metric, s.bound, s.inclusive),
-            (Metric::Latency(Percentile::P99), 300.0, false)
-        );
-        assert_eq!(Slo::parse("p99<=1.5s").expect("ok").bound, 1500.0);
-        assert_eq!(Slo::parse("cold_start_ratio<1%").expect("ok").bound, 0.01);
-        assert_eq!(
-            Slo::parse("cold_start_ratio < 0.02").expect("ok").bound,
-            0.02
-        );
-        assert!(
-            Slo::parse("p98<3ms")
-                .expect_err("bad")
-                .contains("unknown metric")
-        );
-        assert!(
-            Slo::parse("p99>3ms")
-                .expect_err("bad")
-                .contains("METRIC<VALUE")
-        );
-        assert!(
-            Slo::parse("p99<fast")
-                .expect_err("bad")
-                .contains("duration")
-        );
-    }
-
-    #[test]
     fn bisection_finds_the_first_candidate_that_meets() {
         let step = |meets: bool| Step {
             value: String::new(),
@@ -773,8 +511,8 @@ mod tests {
     #[test]
     fn without_an_answer_the_closest_miss_is_named() {
         let slos = [
-            Slo::parse("p99<100ms").expect("ok"),
-            Slo::parse("cold_start_ratio<1%").expect("ok"),
+            crate::input::spec::slo("p99<100ms").expect("ok"),
+            crate::input::spec::slo("cold_start_ratio<1%").expect("ok"),
         ];
         let values = [[150.0, 0.005], [120.0, 0.03], [200.0, 0.0]];
         let out = search::<()>(
@@ -797,35 +535,16 @@ mod tests {
         assert_eq!(slos[1].shortfall(Some(0.005)), 0.0);
         assert_eq!(slos[0].shortfall(Some(99.9)), 0.0);
         assert_eq!(slos[0].shortfall(None), f64::INFINITY);
-        let le = Slo::parse("p99<=100ms").expect("ok");
+        let le = crate::input::spec::slo("p99<=100ms").expect("ok");
         assert_eq!(le.shortfall(Some(100.0)), 0.0);
         assert!(slos[0].shortfall(Some(100.0)) > 0.0, "100 is not below 100");
-        let zero = Slo::parse("cold_start_ratio<0").expect("ok");
+        let zero = crate::input::spec::slo("cold_start_ratio<0").expect("ok");
         assert_eq!(zero.shortfall(Some(0.5)), f64::INFINITY);
     }
 
     #[test]
-    fn values_show_in_the_unit_of_the_objective() {
-        let show = |slo: &str, v: f64| Slo::parse(slo).expect("ok").show(Some(v));
-        assert_eq!(show("p99<300ms", 322.303), "322.3 ms");
-        assert_eq!(show("p99<300", 322.0), "322.0 ms");
-        assert_eq!(show("p99<1.5s", 858.3), "0.8583 s");
-        assert_eq!(show("p99<2m", 90_000.0), "1.5 min");
-        assert_eq!(show("p99<900us", 0.25), "250.0 us");
-        assert_eq!(show("cold_start_ratio<0.01%", 0.000_034_26), "0.003426 %");
-        assert_eq!(show("cold_start_ratio<0.01", 0.000_034_26), "0.00003426");
-        assert_eq!(show("cold_start_ratio<0.01", 0.0), "0");
-        assert_eq!(Slo::parse("p99<1s").expect("ok").show(None), "-");
-        assert_eq!(significant(12.345_6), "12.35");
-        assert_eq!(significant(1736.703), "1736.7");
-        assert_eq!(significant(99.99), "99.99");
-        assert_eq!(significant(100.0), "100.0");
-        assert_eq!(significant(0.5), "0.5");
-    }
-
-    #[test]
     fn a_bare_ratio_above_a_half_is_warned_of() {
-        let warn = |t: &str| Slo::parse(t).expect("ok").warning();
+        let warn = |t: &str| crate::input::spec::slo(t).expect("ok").warning();
         assert!(warn("cold_start_ratio<1").is_some_and(|w| w.contains("write 1% for")));
         assert!(warn("throttled_ratio<0.6").is_some());
         assert_eq!(warn("cold_start_ratio<0.5"), None);

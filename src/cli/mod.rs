@@ -9,19 +9,22 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::analysis::compare::{Comparison, Policy, Row};
+use crate::analysis::compare::{Comparison, Row};
 use crate::analysis::cost_scenario::{CostSettings, InitSetting};
 use crate::analysis::invoice::{Invoice, Level, month_of};
-use crate::analysis::plan::{Minimize, Slo, Step, Vary, candidates, search};
-use crate::analysis::summary::{Summary, series_csv, table};
+use crate::analysis::plan::{Minimize, Step, Vary, candidates, search};
+use crate::analysis::summary::Summary;
 use crate::cost::Arch;
 use crate::cost::{InitBilling, Package};
 use crate::input::scenario::ScenarioError;
 use crate::input::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat, TraceHandle};
 use crate::model::keep_alive::KeepAliveSpec;
+use crate::model::objective::Slo;
 use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, Scenario};
+use crate::model::what_if::Policy;
 use crate::output::chart::{Chart, Limits, compare_charts, cost_charts, run_charts, sweep_charts};
 use crate::output::page::{compare_page, cost_page, run_page, sweep_page};
+use crate::output::summary::{series_csv, table};
 use crate::output::table::{Column, fit, terminal_width};
 use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
 use crate::time::SimDuration;
@@ -121,7 +124,7 @@ enum VaryArg {
 }
 
 fn parse_slo(text: &str) -> Result<Slo, String> {
-    Slo::parse(text)
+    crate::input::spec::slo(text).map_err(|e| format!("--slo {e}"))
 }
 
 #[derive(Debug, clap::Args)]
@@ -145,7 +148,7 @@ struct CompareArgs {
 }
 
 fn parse_policy(text: &str) -> Result<Policy, String> {
-    Policy::parse(text)
+    crate::input::spec::policy(text)
 }
 
 #[derive(Debug, clap::Args)]

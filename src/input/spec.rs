@@ -1,7 +1,10 @@
-//! Compact specs written on the command line: keep-alive policies (`fixed:10m`, `hybrid:range=4h`), warmers (`5m,2`), and the suggestions that follow an unknown word.
+//! Compact specs written on the command line: keep-alive policies (`fixed:10m`, `hybrid:range=4h`), warmers (`5m,2`), objectives (`p99<300ms`), and the suggestions that follow an unknown word.
 
 use crate::model::function::Warmer;
 use crate::model::keep_alive::{HybridSpec, KeepAliveSpec};
+use crate::model::objective::{Metric, Percentile, Slo, Unit};
+use crate::model::scenario::{MAX_ACCOUNT_CONCURRENCY, MAX_MEMORY_MB};
+use crate::model::what_if::{Change, Policy};
 use crate::time::SimDuration;
 
 /// Whether `text` names a keep-alive policy kind (what comes before its `:`).
@@ -94,6 +97,129 @@ pub fn warmer(text: &str) -> Result<Warmer, String> {
     )
 }
 
+/// Parses `METRIC<VALUE` or `METRIC<=VALUE`: latencies `p50`, `p90`, `p95`, `p99`, `p999`,
+/// `mean`, `max` with a duration (`300ms`, `1.5s`); ratios `cold_start_ratio` and
+/// `throttled_ratio` with a fraction (`0.01`) or a percentage (`1%`).
+pub fn slo(text: &str) -> Result<Slo, String> {
+    let (name, rest, inclusive) = if let Some((a, b)) = text.split_once("<=") {
+        (a, b, true)
+    } else if let Some((a, b)) = text.split_once('<') {
+        (a, b, false)
+    } else {
+        return Err(format!(
+            "{text:?}: write METRIC<VALUE, like \"p99<300ms\" or \"cold_start_ratio<0.01\""
+        ));
+    };
+    let (name, rest) = (name.trim(), rest.trim());
+    let metric = match name {
+        "p50" => Metric::Latency(Percentile::P50),
+        "p90" => Metric::Latency(Percentile::P90),
+        "p95" => Metric::Latency(Percentile::P95),
+        "p99" => Metric::Latency(Percentile::P99),
+        "p999" => Metric::Latency(Percentile::P999),
+        "mean" => Metric::MeanLatency,
+        "max" => Metric::MaxLatency,
+        "cold_start_ratio" => Metric::ColdStartRatio,
+        "throttled_ratio" => Metric::ThrottledRatio,
+        _ => {
+            return Err(format!(
+                "{text:?}: unknown metric {name:?}; use p50, p90, p95, p99, p999, mean, max, cold_start_ratio or throttled_ratio"
+            ));
+        }
+    };
+    let (bound, unit) = match metric {
+        Metric::ColdStartRatio | Metric::ThrottledRatio => {
+            let (v, unit) = match rest.strip_suffix('%') {
+                Some(p) => (p, Unit::Percent),
+                None => (rest, Unit::Fraction),
+            };
+            let bound = v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .map(|x| x * unit.scale())
+                .ok_or_else(|| format!("{text:?}: {rest:?} is not a ratio like 0.01 or 1%"))?;
+            (bound, unit)
+        }
+        _ => parse_ms(rest)
+            .ok_or_else(|| format!("{text:?}: {rest:?} is not a duration like 300ms or 1.5s"))?,
+    };
+    Ok(Slo {
+        text: text.to_string(),
+        metric,
+        bound,
+        inclusive,
+        unit,
+    })
+}
+
+/// A decimal duration in milliseconds and the unit it was written in: `300ms`, `1.5s`, `250` (ms).
+fn parse_ms(text: &str) -> Option<(f64, Unit)> {
+    let t = text.trim();
+    let (num, unit) = if let Some(n) = t.strip_suffix("ms") {
+        (n, Unit::Ms)
+    } else if let Some(n) = t.strip_suffix("us") {
+        (n, Unit::Us)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, Unit::S)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, Unit::Min)
+    } else {
+        (t, Unit::Ms)
+    };
+    num.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
+        .map(|x| (x * unit.scale(), unit))
+}
+
+/// Every form of a compared policy, for messages.
+pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N] or memory:MB";
+
+/// Parses a compact spec: a keep-alive spec (`fixed:10m`, `fixed-once:10m`, `none`,
+/// `uniform:5m-7m`, `preset:NAME`, `hybrid[:k=v,...]`), `provisioned:N` or `warmer:EVERY[,N]`.
+pub fn policy(text: &str) -> Result<Policy, String> {
+    let change = if let Some(n) = text.strip_prefix("provisioned:") {
+        match n.parse::<u32>() {
+            Ok(n @ 0..=MAX_ACCOUNT_CONCURRENCY) => Change::Provisioned(n),
+            _ => {
+                return Err(format!(
+                    "{text:?}: write provisioned:N with N from 0 to {MAX_ACCOUNT_CONCURRENCY} containers"
+                ));
+            }
+        }
+    } else if let Some(w) = text.strip_prefix("warmer:") {
+        Change::Warmer(warmer(w)?)
+    } else if let Some(m) = text.strip_prefix("memory:") {
+        match m.parse::<u32>() {
+            Ok(mb @ 1..=MAX_MEMORY_MB) => Change::Memory(mb),
+            _ => {
+                return Err(format!(
+                    "{text:?}: write memory:MB with MB from 1 to {}",
+                    MAX_MEMORY_MB
+                ));
+            }
+        }
+    } else if is_keep_alive(text) {
+        Change::KeepAlive(keep_alive(text)?)
+    } else {
+        let kind = text.split_once(':').map_or(text, |(k, _)| k);
+        return Err(format!(
+            "unknown policy {text:?}{}; write {POLICY_FORMS}",
+            did_you_mean(
+                kind,
+                &[&KINDS[..], &["provisioned", "warmer", "memory"]].concat()
+            )
+        ));
+    };
+    Ok(Policy {
+        label: text.to_string(),
+        change,
+    })
+}
+
 /// The kinds of compact keep-alive specs, the part before the `:`.
 pub const KINDS: [&str; 6] = ["fixed", "fixed-once", "none", "uniform", "preset", "hybrid"];
 
@@ -171,5 +297,39 @@ mod tests {
                 ..Default::default()
             })
         );
+    }
+
+    #[test]
+    fn objectives_parse_with_units() {
+        let s = slo("p99<300ms").expect("ok");
+        assert_eq!(
+            (s.metric, s.bound, s.inclusive),
+            (Metric::Latency(Percentile::P99), 300.0, false)
+        );
+        assert_eq!(slo("p99<=1.5s").expect("ok").bound, 1500.0);
+        assert_eq!(slo("cold_start_ratio<1%").expect("ok").bound, 0.01);
+        assert_eq!(slo("cold_start_ratio < 0.02").expect("ok").bound, 0.02);
+        assert!(slo("p98<3ms").expect_err("bad").contains("unknown metric"));
+        assert!(slo("p99>3ms").expect_err("bad").contains("METRIC<VALUE"));
+        assert!(slo("p99<fast").expect_err("bad").contains("duration"));
+    }
+
+    #[test]
+    fn specs_parse() {
+        assert_eq!(
+            policy("provisioned:5").expect("ok").change,
+            Change::Provisioned(5)
+        );
+        assert!(matches!(
+            policy("warmer:5m,2").expect("ok").change,
+            Change::Warmer(Warmer { containers: 2, .. })
+        ));
+        assert!(matches!(
+            policy("hybrid").expect("ok").change,
+            Change::KeepAlive(KeepAliveSpec::Hybrid(_))
+        ));
+        assert!(policy("provisioned:x").is_err());
+        assert!(policy("provisioned:1000001").is_err());
+        assert!(policy("warmer:soon").is_err());
     }
 }

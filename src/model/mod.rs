@@ -4,5 +4,7 @@ pub mod arrival;
 pub mod dist;
 pub mod function;
 pub mod keep_alive;
+pub mod objective;
 pub mod scenario;
 pub mod trace;
+pub mod what_if;

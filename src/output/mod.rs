@@ -1,5 +1,10 @@
 //! Results turned into bytes: terminal tables, charts and the HTML report. Decides nothing.
 
 pub mod chart;
+pub mod compare;
+pub mod invoice;
+pub mod number;
 pub mod page;
+pub mod plan;
+pub mod summary;
 pub mod table;

@@ -6,12 +6,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use coldsim::analysis::compare::{Comparison, Policy, Row};
+use coldsim::analysis::compare::{Comparison, Row};
 use coldsim::analysis::invoice::Invoice;
 use coldsim::analysis::summary::Summary;
 use coldsim::analysis::sweep::{Point, Run, Set, SweepResult, run_sweep};
 use coldsim::input::trace::{TraceReader, TraceSource};
 use coldsim::model::scenario::Scenario;
+use coldsim::model::what_if::Policy;
 use coldsim::output::chart::palette::{self, Colour};
 use coldsim::output::chart::{
     Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, policy_style, run_charts,
@@ -465,7 +466,7 @@ fn simulated_comparison() -> Comparison {
     let rows = policies
         .iter()
         .map(|p| {
-            let policy = Policy::parse(p).unwrap_or_else(|e| panic!("{e}"));
+            let policy = coldsim::input::spec::policy(p).unwrap_or_else(|e| panic!("{e}"));
             let s = summary(
                 &policy
                     .apply(&scenario, &scenario.functions)

@@ -469,7 +469,7 @@ keep_alive = { policy = "none" }
         (
             summary.to_json(),
             summary.functions_csv(),
-            coldsim::analysis::summary::series_csv(sim.series(), sim.end().as_micros()),
+            coldsim::output::summary::series_csv(sim.series(), sim.end().as_micros()),
         )
     };
     let first = outputs(42);

@@ -495,7 +495,7 @@ fn flag_values_go_through_the_same_checks() {
         Err("invalid duration \"5000y\": longer than 365250d (1000 years), the longest span coldsim takes".into())
     );
     assert_eq!(
-        coldsim::analysis::compare::Policy::parse("provisioned:4000000000").map(|p| p.label),
+        coldsim::input::spec::policy("provisioned:4000000000").map(|p| p.label),
         Err(
             "\"provisioned:4000000000\": write provisioned:N with N from 0 to 1000000 containers"
                 .into()
@@ -571,13 +571,13 @@ fn a_compared_provisioned_level_must_fit_the_account() {
     );
     let one = Scenario::from_toml(BASE, Path::new("absurd.toml")).expect("valid");
     let two = Scenario::from_toml(&two, Path::new("absurd.toml")).expect("valid");
-    let policy = coldsim::analysis::compare::Policy::parse("provisioned:60").expect("valid");
+    let policy = coldsim::input::spec::policy("provisioned:60").expect("valid");
     assert_eq!(policy.check(&one, &one.functions), Ok(()));
     assert_eq!(
         policy.check(&two, &two.functions),
         Err("provisioned:60: 2 functions with 60 provisioned containers each make 120, more than account_concurrency (100)".into())
     );
-    let policy = coldsim::analysis::compare::Policy::parse("provisioned:101").expect("valid");
+    let policy = coldsim::input::spec::policy("provisioned:101").expect("valid");
     assert_eq!(
         policy.check(&one, &one.functions),
         Err("provisioned:101: function \"api\" may run at most 100 containers at once".into())

@@ -164,7 +164,7 @@ fn a_memory_what_if_scales_the_times_measured_at_the_written_size() {
     // so init 600 → 450 ms and exec 400 → 300 ms, through compare's policy and through the
     // scenario's own key alike.
     let written = scenario(HALF_CPU);
-    let policy = coldsim::analysis::compare::Policy::parse("memory:1024").expect("a policy");
+    let policy = coldsim::input::spec::policy("memory:1024").expect("a policy");
     let compared = policy.apply(&written, &written.functions).expect("applies");
     let want = vec![(0, 450_000, 300_000), (60_000_000, 0, 300_000)];
     assert_eq!(invocations(&compared), want);
@@ -205,7 +205,7 @@ fn a_memory_what_if_looks_a_runtime_init_up_again_at_the_new_size_unscaled() {
     };
     let (small, large) = (at(512), at(1024));
     assert_ne!(small, large, "the preset differs between the sizes");
-    let policy = coldsim::analysis::compare::Policy::parse("memory:1024").expect("a policy");
+    let policy = coldsim::input::spec::policy("memory:1024").expect("a policy");
     let f = policy.apply(&written, &written.functions).expect("applies");
     let cold = invocations(&f)[0];
     assert!(

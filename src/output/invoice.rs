@@ -1,0 +1,139 @@
+//! The files of `coldsim cost`, as bytes: `cost.json`, `cost.csv` and `cost.md` (also printed).
+
+use crate::analysis::invoice::Invoice;
+use crate::cost::{Arch, InitBilling};
+
+impl Invoice {
+    /// `cost.json`: pretty-printed, ending in a newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self)
+            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
+        out.push(b'\n');
+        out
+    }
+
+    /// `cost.csv`: one row per function, then the total; columns in [`COST_COLUMNS`].
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let written = w.write_record(COST_COLUMNS).and_then(|_| {
+            self.functions
+                .iter()
+                .chain(std::iter::once(&self.total))
+                .try_for_each(|l| {
+                    let pc = l.provisioned.as_ref();
+                    w.write_record([
+                        l.name.clone(),
+                        if l.memory_mb > 0 {
+                            l.memory_mb.to_string()
+                        } else {
+                            String::new()
+                        },
+                        l.arch.map(Arch::as_str).unwrap_or_default().to_string(),
+                        l.invocations.to_string(),
+                        l.cold_starts.to_string(),
+                        l.throttled.to_string(),
+                        format!("{:.9}", l.total_usd),
+                        format!("{:.9}", l.requests_usd),
+                        format!("{:.9}", l.compute_usd),
+                        format!("{:.9}", l.init_usd),
+                        format!("{:.9}", l.provisioned_usd),
+                        format!("{:.9}", l.ephemeral_storage_usd),
+                        format!("{:.6}", l.billed_gb_s),
+                        format!("{:.6}", l.idle_gb_s),
+                        format!("{:.6}", l.month.total_usd),
+                        format!("{:.1}", l.month.cold_starts),
+                        pc.map(|b| b.cheapest.to_string()).unwrap_or_default(),
+                        pc.map(|b| format!("{:.6}", b.month_saving_usd))
+                            .unwrap_or_default(),
+                    ])
+                })
+        });
+        written.unwrap_or_else(|e| unreachable!("csv into memory: {e}"));
+        w.into_inner()
+            .unwrap_or_else(|e| unreachable!("csv into memory: {e}"))
+    }
+
+    /// `cost.md`, also printed: a Markdown table a person can read.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "# Cost of {}\n\nPrices: {}. INIT billing: {}. Free tier: {}. Window: {:.1} s; the 30-day columns scale the traffic by {:.2}.\n\n",
+            self.trace,
+            self.prices,
+            match self.init_billing {
+                InitBilling::All => "all configurations (AWS since 2025-08-01)",
+                InitBilling::Legacy => "legacy (zip on managed runtimes unbilled)",
+            },
+            if self.free_tier {
+                "taken off"
+            } else {
+                "not applied"
+            },
+            self.window_s,
+            self.month_factor,
+        );
+        for w in &self.warnings {
+            out.push_str(&format!("**Warning:** {w}.\n\n"));
+        }
+        out.push_str("| function | memory MB | invocations | cold starts | cost USD | INIT USD | idle GB-s | 30-day USD | 30-day cold starts | cheapest provisioned | 30-day saving USD |\n");
+        out.push_str("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        for l in self.functions.iter().chain(std::iter::once(&self.total)) {
+            let pc = l.provisioned.as_ref();
+            let bold = |s: String| {
+                if l.arch.is_none() {
+                    format!("**{s}**")
+                } else {
+                    s
+                }
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                bold(l.name.clone()),
+                if l.memory_mb > 0 {
+                    l.memory_mb.to_string()
+                } else {
+                    String::new()
+                },
+                l.invocations,
+                l.cold_starts,
+                bold(money(l.total_usd)),
+                money(l.init_usd),
+                (l.idle_gb_s * 10.0).round() / 10.0,
+                bold(money(l.month.total_usd)),
+                l.month.cold_starts.round(),
+                pc.map(|b| b.cheapest.to_string()).unwrap_or_default(),
+                pc.map(|b| money(b.month_saving_usd)).unwrap_or_default(),
+            ));
+        }
+        out
+    }
+}
+
+/// The columns of `cost.csv`, in order.
+pub const COST_COLUMNS: [&str; 18] = [
+    "function",
+    "memory_mb",
+    "arch",
+    "invocations",
+    "cold_starts",
+    "throttled",
+    "total_usd",
+    "requests_usd",
+    "compute_usd",
+    "init_usd",
+    "provisioned_usd",
+    "ephemeral_storage_usd",
+    "billed_gb_s",
+    "idle_gb_s",
+    "month_total_usd",
+    "month_cold_starts",
+    "cheapest_provisioned_concurrency",
+    "month_saving_usd",
+];
+
+fn money(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.01 {
+        format!("{v:.6}")
+    } else {
+        format!("{v:.2}")
+    }
+}
