@@ -26,7 +26,8 @@ use crate::output::chart::{Chart, Limits, compare_charts, cost_charts, run_chart
 use crate::output::page::{compare_page, cost_page, run_page, sweep_page};
 use crate::output::summary::{series_csv, table};
 use crate::output::table::{Column, fit, terminal_width};
-use crate::sim::engine::{MAX_SERIES_ROWS, Simulation};
+use crate::sim::engine::Simulation;
+use crate::sim::stats::MAX_SERIES_ROWS;
 use crate::time::SimDuration;
 
 /// A fast, exact, deterministic simulator of serverless cold and warm starts.

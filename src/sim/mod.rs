@@ -1,6 +1,17 @@
 //! The engine: events in integer microseconds, the container pool, keep-alive policies and the statistics they leave. Never does I/O, never formats text.
 
+mod build;
+mod capacity;
 pub mod engine;
+mod function;
+pub mod invocation;
 pub mod policy;
 pub mod pool;
+mod prewarm;
+mod provisioned;
+pub mod queue;
+mod results;
+mod retry;
 pub mod stats;
+mod trace_link;
+mod warmer;

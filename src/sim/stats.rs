@@ -642,6 +642,15 @@ impl TimeSeries {
     }
 }
 
+/// The default number of rows of the time series.
+pub const SERIES_ROWS: u64 = 2_000;
+
+/// The most rows a time series may have (a row is 64 bytes).
+pub const MAX_SERIES_ROWS: usize = 10_000_000;
+
+/// The most rows of a run of unknown length with a bucket width asked for.
+pub const OPEN_SERIES_ROWS: usize = 1_000_000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

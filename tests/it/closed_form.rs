@@ -11,7 +11,8 @@ use std::path::Path;
 
 use coldsim::analysis::summary::Summary;
 use coldsim::model::scenario::Scenario;
-use coldsim::sim::engine::{Invocation, Observer, Simulation, Start};
+use coldsim::sim::engine::Simulation;
+use coldsim::sim::invocation::{Invocation, Observer, Start};
 
 /// z_{0.9995}: two-sided 99.9 % quantile of the standard normal.
 const Z_999: f64 = 3.290_527;

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use coldsim::analysis::summary::Summary;
 use coldsim::model::scenario::Scenario;
-use coldsim::sim::engine::{Invocation, Simulation, Start};
+use coldsim::sim::engine::Simulation;
+use coldsim::sim::invocation::{Invocation, Start};
 use coldsim::time::SimDuration;
 
 /// One expected invocation: (arrival, 'C' | 'W' | 'T', latency [ms], container number).

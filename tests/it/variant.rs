@@ -129,7 +129,7 @@ fn a_memory_what_if_gives_the_same_figures_through_compare_sweep_and_plan() {
 /// Every invocation of `scenario` as (arrival [µs], init [µs], exec [µs]).
 fn invocations(scenario: &coldsim::model::scenario::Scenario) -> Vec<(u64, u64, u64)> {
     let mut sim = coldsim::sim::engine::Simulation::new(scenario);
-    let mut log = Vec::<coldsim::sim::engine::Invocation>::new();
+    let mut log = Vec::<coldsim::sim::invocation::Invocation>::new();
     sim.run(&mut log);
     log.iter()
         .map(|i| {

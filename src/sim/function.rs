@@ -1,0 +1,177 @@
+//! One function's live state during a run: its hot fields first (read on every arrival and completion), then its generators, policy and statistics, and its cold state (provisioned scaling, the scaling-rate token bucket) in sub-structs; and the merge of every Poisson function into one process.
+
+use crate::model::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
+use crate::model::dist::TimeDist;
+use crate::model::function::Function;
+use crate::model::scenario::Routing;
+use crate::rng::{SimRng, Streams};
+use crate::sim::policy::keep_alive::KeepAlive;
+use crate::sim::pool::{FunctionId, IdleSet};
+use crate::sim::stats::FunctionStats;
+use crate::time::{SimDuration, SimTime};
+
+/// One function's live state during a run. The fields read on every arrival and completion
+/// come first, so that they share a few cache lines (`repr(C)` keeps the order): with tens of
+/// thousands of functions, each arrival's function is rarely in cache.
+#[derive(Debug)]
+#[repr(C)]
+pub(super) struct Func {
+    /// Containers initializing or executing.
+    pub(super) busy: u32,
+    /// Containers alive (busy or idle).
+    pub(super) alive: u32,
+    /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
+    pub(super) reserved: Option<u32>,
+    /// Generation of its pending pre-warm; an arrival bumps it, cancelling the pre-warm.
+    pub(super) prewarm: u32,
+    /// Most containers busy at once since the last target-tracking tick.
+    pub(super) interval_peak: u32,
+    /// Its memory size [MB], as `def.memory_mb`.
+    pub(super) memory_mb: u32,
+    /// Its Poisson arrivals come from the run's merged process instead of `arrivals`.
+    pub(super) merged: bool,
+    /// As `def.exec_pinned` and `def.memory_pinned`.
+    pub(super) exec_pinned: bool,
+    pub(super) memory_pinned: bool,
+    /// Factor on drawn exec times for its memory size (1 when as measured), and on init times.
+    pub(super) time_factor: f64,
+    pub(super) init_factor: f64,
+    /// The policy's window when it is the same for every idle container (see
+    /// [`KeepAlive::constant_window`]): applied without asking the policy.
+    pub(super) window: Option<SimDuration>,
+    pub(super) policy: Box<dyn KeepAlive>,
+    pub(super) idle: IdleSet,
+    /// Idle provisioned containers, taken before on-demand ones.
+    pub(super) provisioned_idle: IdleSet,
+    pub(super) exec_rng: SimRng,
+    /// As `def.exec`.
+    pub(super) exec: Option<TimeDist>,
+    pub(super) stats: FunctionStats,
+    pub(super) def: Function,
+    pub(super) arrivals: Option<ArrivalProcess>,
+    pub(super) arrival_rng: SimRng,
+    pub(super) cold_rng: SimRng,
+    pub(super) policy_rng: SimRng,
+    /// The scaling-rate token bucket, spent by cold starts only.
+    pub(super) tokens: TokenBucket,
+    /// How long a pre-warmed container stays idle once ready.
+    pub(super) prewarm_keep: SimDuration,
+    /// Provisioned concurrency over time, changed by its schedule or target tracking.
+    pub(super) provisioned: ProvisionedState,
+}
+
+impl Func {
+    pub(super) fn new(
+        def: Function,
+        streams: &mut Streams,
+        routing: Routing,
+        warmup: SimTime,
+    ) -> Func {
+        let mut arrival_rng = streams.stream();
+        let arrivals = def.arrival.as_ref().map(|a| {
+            a.validate(&mut arrival_rng)
+                .unwrap_or_else(|e| unreachable!("validated scenario: {e}"))
+        });
+        let policy = crate::sim::policy::build(&def.keep_alive);
+        Func {
+            arrivals,
+            merged: false,
+            exec_pinned: def.exec_pinned,
+            memory_pinned: def.memory_pinned,
+            memory_mb: def.memory_mb,
+            exec: def.exec.clone(),
+            window: policy.constant_window(),
+            arrival_rng,
+            exec_rng: streams.stream(),
+            cold_rng: streams.stream(),
+            policy_rng: streams.stream(),
+            policy,
+            idle: IdleSet::new(routing),
+            provisioned_idle: IdleSet::new(routing),
+            busy: 0,
+            alive: 0,
+            reserved: def.reserved_concurrency,
+            time_factor: def.time_factor(),
+            init_factor: def.init_factor(),
+            tokens: TokenBucket {
+                tokens: u128::MAX,
+                at: SimTime::ZERO,
+            },
+            prewarm: 0,
+            prewarm_keep: SimDuration::ZERO,
+            provisioned: ProvisionedState::default(),
+            interval_peak: 0,
+            stats: FunctionStats::new(warmup),
+            def,
+        }
+    }
+}
+
+/// A function's scaling-rate tokens, in units of a token × the refill period [µs]: a cold start
+/// spends one period's worth; they refill at `environments` per period.
+#[derive(Debug)]
+pub(super) struct TokenBucket {
+    pub(super) tokens: u128,
+    /// When they were last refilled.
+    pub(super) at: SimTime,
+}
+
+/// A function's provisioned concurrency as it changes.
+#[derive(Debug, Default)]
+pub(super) struct ProvisionedState {
+    /// Containers wanted.
+    pub(super) level: u32,
+    /// Containers alive (more than `level` only while the extra are busy).
+    pub(super) alive: u32,
+    /// When the current level was set.
+    pub(super) since: SimTime,
+    /// Target-tracking ticks in a row that wanted more, and less.
+    pub(super) want_more: u32,
+    pub(super) want_less: u32,
+    /// The next schedule step.
+    pub(super) step: usize,
+}
+
+/// Takes the Poisson arrivals of every function with a Poisson process into one merged
+/// process: with one such function, its own process and stream; with more, a stream cut after
+/// every function's own. Not when their summed rate is beyond the clock's resolution (each
+/// keeps its own process then).
+pub(super) fn merge_poisson(
+    funcs: &mut [Func],
+    streams: &mut Streams,
+) -> (Option<MergedPoisson>, Vec<FunctionId>) {
+    let mut members = Vec::new();
+    let mut rates = Vec::new();
+    for (i, f) in funcs.iter().enumerate() {
+        if let Some(ArrivalSpec::Poisson { rate_per_s }) = &f.def.arrival {
+            members.push(FunctionId(i as u32));
+            rates.push(*rate_per_s);
+        }
+    }
+    let rng = match members.as_slice() {
+        [] => return (None, members),
+        [only] => funcs[only.0 as usize].arrival_rng.clone(),
+        _ => streams.stream(),
+    };
+    let Some(merged) = MergedPoisson::new(&rates, rng) else {
+        return (None, Vec::new());
+    };
+    for m in &members {
+        let f = &mut funcs[m.0 as usize];
+        f.arrivals = None;
+        f.merged = true;
+    }
+    (Some(merged), members)
+}
+
+/// A drawn time at a memory size other than the one it was measured at.
+#[inline]
+pub(super) fn scaled(d: SimDuration, factor: f64) -> SimDuration {
+    if factor == 1.0 {
+        d
+    } else {
+        SimDuration(crate::time::round_non_negative(
+            d.as_micros() as f64 * factor,
+        ))
+    }
+}
