@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::analysis::run::{Progress, RunError, run};
 use crate::analysis::summary::Summary;
 use crate::model::function::Function;
 use crate::model::keep_alive::KeepAliveSpec;
@@ -151,6 +152,46 @@ pub struct Comparison {
     pub seed: u64,
     /// One row per policy, in the order given.
     pub policies: Vec<Row>,
+}
+
+/// Runs the baseline (fixed 10 minutes) to learn every function the traffic has, then each
+/// policy on the same traffic and seed: the same arrivals and handler times for all. A policy
+/// that does not fit the scenario (a provisioned level beyond a limit) is refused before any
+/// policy runs.
+pub fn compare(
+    scenario: &Scenario,
+    seed: u64,
+    policies: &[Policy],
+    progress: Progress<'_>,
+) -> Result<Comparison, RunError> {
+    let baseline_policy = Policy::baseline();
+    let first = baseline_policy
+        .apply(scenario, &scenario.functions)
+        .map_err(RunError::WhatIf)?;
+    let sim = run(&first, seed, None, &mut *progress)?.sim;
+    let functions: Vec<_> = sim.functions().map(|(f, _)| f.clone()).collect();
+    for p in policies {
+        p.check(scenario, &functions).map_err(RunError::WhatIf)?;
+    }
+    let baseline = Summary::new(&first, seed, &sim);
+    let baseline_idle = baseline.totals.gb_s.idle;
+    let mut rows = Vec::with_capacity(policies.len());
+    for policy in policies {
+        let summary = if *policy == baseline_policy {
+            baseline.clone()
+        } else {
+            let s = policy
+                .apply(scenario, &functions)
+                .map_err(RunError::WhatIf)?;
+            Summary::new(&s, seed, &run(&s, seed, None, &mut *progress)?.sim)
+        };
+        rows.push(Row::new(&policy.label, &summary, baseline_idle));
+    }
+    Ok(Comparison {
+        scenario: scenario.name.clone(),
+        seed,
+        policies: rows,
+    })
 }
 
 #[cfg(test)]

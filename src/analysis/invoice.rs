@@ -8,10 +8,12 @@ use crate::model::function::Function;
 use crate::model::scenario::Scenario;
 use crate::sim::engine::Simulation;
 use crate::sim::stats::FunctionStats;
-use crate::time::MICROS_PER_S;
+use crate::time::{MICROS_PER_S, SimDuration};
 
+use crate::analysis::run::{Progress, RunError, run};
 use crate::analysis::summary::{usage, window_us};
 pub use crate::cost::MONTH_S;
+use crate::input::trace::TraceHandle;
 
 /// The cost report, as `cost.json` holds it.
 #[derive(Clone, Debug, Serialize)]
@@ -255,4 +257,100 @@ impl Invoice {
             });
         }
     }
+}
+
+/// Prices a trace: runs `scenario` (its functions from the trace), checks that no invocation
+/// lies beyond `window` when one is given, bills it and, with `break_even`, finds where
+/// provisioned concurrency pays.
+pub fn bill_trace(
+    scenario: &Scenario,
+    seed: u64,
+    trace: &str,
+    window: Option<SimDuration>,
+    with_break_even: bool,
+    progress: Progress<'_>,
+) -> Result<Invoice, RunError> {
+    let finished = run(scenario, seed, None, &mut *progress)?;
+    let latest = finished
+        .trace
+        .as_ref()
+        .and_then(TraceHandle::latest_arrival);
+    if let (Some(window), Some(latest)) = (window, latest) {
+        if latest.as_micros() >= window.as_micros() {
+            return Err(RunError::OutsideWindow {
+                window,
+                trace: trace.to_string(),
+                latest: SimDuration(latest.as_micros()),
+            });
+        }
+    }
+    let mut invoice = Invoice::new(scenario, &finished.sim, trace);
+    if with_break_even {
+        let (peaks, levels) = break_even(scenario, &finished.sim, seed, &mut *progress)?;
+        invoice.set_break_even(&peaks, levels);
+    }
+    Ok(invoice)
+}
+
+/// Runs the trace again with provisioned concurrency at up to four levels per function, a
+/// quarter, a half, three quarters and all of its peak of busy containers on demand; returns
+/// the peaks and, per function, each level's 30-day cost and cold starts, on demand first.
+pub fn break_even(
+    scenario: &Scenario,
+    on_demand: &Simulation,
+    seed: u64,
+    progress: Progress<'_>,
+) -> Result<(Vec<u32>, Vec<Vec<Level>>), RunError> {
+    let peaks: Vec<u32> = on_demand
+        .functions()
+        .map(|(_, s)| s.levels.peak_busy)
+        .collect();
+    let candidates: Vec<Vec<u32>> = peaks
+        .iter()
+        .map(|&p| {
+            let mut c: Vec<u32> = [1, 2, 3, 4]
+                .iter()
+                .map(|q| (p * q).div_ceil(4))
+                .filter(|&n| n > 0)
+                .collect();
+            c.dedup();
+            c
+        })
+        .collect();
+    let mut levels: Vec<Vec<Level>> = month_of(scenario, on_demand)
+        .into_iter()
+        .map(|(usd, cold)| {
+            vec![Level {
+                provisioned_concurrency: 0,
+                month_usd: usd,
+                month_cold_starts: cold,
+            }]
+        })
+        .collect();
+    let rounds = candidates.iter().map(Vec::len).max().unwrap_or(0);
+    for k in 0..rounds {
+        let mut s = scenario.clone();
+        s.functions = on_demand
+            .functions()
+            .zip(&candidates)
+            .map(|((f, _), c)| {
+                let mut f = f.clone();
+                f.provisioned_concurrency = c.get(k).or(c.last()).copied().unwrap_or(0);
+                f
+            })
+            .collect();
+        let sim = run(&s, seed, None, &mut *progress)?.sim;
+        for ((f, (usd, cold)), list) in s.functions.iter().zip(month_of(&s, &sim)).zip(&mut levels)
+        {
+            let n = f.provisioned_concurrency;
+            if n > 0 && list.iter().all(|l| l.provisioned_concurrency != n) {
+                list.push(Level {
+                    provisioned_concurrency: n,
+                    month_usd: usd,
+                    month_cold_starts: cold,
+                });
+            }
+        }
+    }
+    Ok((peaks, levels))
 }

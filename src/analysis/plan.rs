@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::analysis::run::{Progress, RunError, run};
 use crate::analysis::summary::Summary;
 use crate::model::function::Function;
 use crate::model::keep_alive::KeepAliveSpec;
@@ -44,7 +45,8 @@ impl Slo {
 }
 
 /// What a plan ranks the settings that meet every objective by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Minimize {
     /// The bill [USD].
     #[default]
@@ -72,7 +74,8 @@ impl Minimize {
 }
 
 /// The knob a plan turns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Vary {
     /// Provisioned concurrency, the same level for every function.
     Provisioned,
@@ -385,6 +388,99 @@ pub fn search<E>(
         answer,
         closest_miss,
         pruned_from,
+    })
+}
+
+/// What `coldsim plan` found, as `plan.json` holds it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanResult {
+    /// The scenario's name.
+    pub scenario: String,
+    /// The seed every run used.
+    pub seed: u64,
+    /// The knob turned.
+    pub vary: Vary,
+    /// What the settings that meet are ranked by.
+    pub minimize: Minimize,
+    /// The objectives, as written.
+    pub slos: Vec<String>,
+    /// The best setting that meets every objective.
+    pub answer: Option<Step>,
+    /// Without an answer, the setting that misses the objectives by the least.
+    pub closest_miss: Option<Step>,
+    /// What the reader should know: a range cut by the account, settings not run.
+    pub notes: Vec<String>,
+    /// Every setting run, in the knob's order.
+    pub examined: Vec<Step>,
+}
+
+/// Runs the scenario as configured to learn its functions and peak, then searches the knob's
+/// settings for the best that meets every objective (see [`search`]).
+pub fn plan(
+    scenario: &Scenario,
+    seed: u64,
+    slos: &[Slo],
+    vary: Vary,
+    minimize: Minimize,
+    progress: Progress<'_>,
+) -> Result<PlanResult, RunError> {
+    let first = run(scenario, seed, None, &mut *progress)?.sim;
+    let functions: Vec<_> = first.functions().map(|(f, _)| f.clone()).collect();
+    let peak = first
+        .functions()
+        .map(|(_, s)| s.levels.peak_busy)
+        .max()
+        .unwrap_or(0);
+    let candidates = candidates(vary, scenario, &functions, peak);
+    let run_candidate = |i: usize| -> Result<Step, RunError> {
+        let (value, policy) = &candidates.list[i];
+        let s = policy
+            .apply(scenario, &functions)
+            .map_err(RunError::WhatIf)?;
+        let sim = run(&s, seed, None, &mut *progress)?.sim;
+        Ok(Step::new(
+            value.clone(),
+            slos,
+            &Summary::new(&s, seed, &sim),
+        ))
+    };
+    let floor = |i: usize| match minimize {
+        Minimize::Cost => candidates.cost_floor.as_ref().map(|f| f[i]),
+        Minimize::IdleMemory => None,
+    };
+    let outcome = search(candidates.list.len(), slos, minimize, floor, run_candidate)?;
+    let mut notes = candidates.notes.clone();
+    if let Some(from) = outcome.pruned_from {
+        let skipped: Vec<&str> = (from..candidates.list.len())
+            .filter(|i| outcome.examined.iter().all(|(j, _)| j != i))
+            .map(|i| candidates.list[i].0.as_str())
+            .collect();
+        if let (Some(a), Some(b)) = (skipped.first(), skipped.last()) {
+            notes.push(format!(
+                "{} not run: the provisioned concurrency configured alone costs more than the answer",
+                if a == b { format!("setting {a}") } else { format!("settings {a} to {b}") }
+            ));
+        }
+    }
+    let step_of = |i: Option<usize>| {
+        i.and_then(|a| {
+            outcome
+                .examined
+                .iter()
+                .find(|(j, _)| *j == a)
+                .map(|(_, s)| s.clone())
+        })
+    };
+    Ok(PlanResult {
+        scenario: scenario.name.clone(),
+        seed,
+        vary,
+        minimize,
+        slos: slos.iter().map(|s| s.text.clone()).collect(),
+        answer: step_of(outcome.answer),
+        closest_miss: step_of(outcome.closest_miss),
+        notes,
+        examined: outcome.examined.iter().map(|(_, s)| s.clone()).collect(),
     })
 }
 

@@ -24,7 +24,25 @@ pub enum RunError {
         /// The trace's length, from time 0 to the end of its last invocation.
         trace: SimDuration,
     },
+    /// A trace has an invocation beyond the window it was said to cover.
+    #[error(
+        "{trace} has an invocation {latest} after its first, not within the window of {window}"
+    )]
+    OutsideWindow {
+        /// The window given.
+        window: SimDuration,
+        /// The trace file.
+        trace: String,
+        /// Its latest invocation, from its first.
+        latest: SimDuration,
+    },
+    /// A what-if does not fit the scenario (a provisioned level beyond a limit).
+    #[error("{0}")]
+    WhatIf(String),
 }
+
+/// Called every 2^18 events of a run with the engine, for a progress bar.
+pub type Progress<'a> = &'a mut dyn FnMut(&Simulation);
 
 /// A finished run and the handle of its trace, if it had one.
 pub struct Finished {

@@ -432,3 +432,20 @@ impl Summary {
         self.setup_in_handler = Some(rows);
     }
 }
+
+/// Runs a scenario and gathers its figures, with the what-if of set-up in the handler when a
+/// function asks for it (run on the same seed). Returns the summary and the finished run.
+pub fn run_summary(
+    scenario: &Scenario,
+    seed: u64,
+    bucket: Option<crate::time::SimDuration>,
+    progress: crate::analysis::run::Progress<'_>,
+) -> Result<(Summary, Simulation), crate::analysis::run::RunError> {
+    let sim = crate::analysis::run::run(scenario, seed, bucket, &mut *progress)?.sim;
+    let mut summary = Summary::new(scenario, seed, &sim);
+    if let Some(what_if) = scenario.setup_in_handler() {
+        let alt = crate::analysis::run::run(&what_if, seed, bucket, |_| {})?.sim;
+        summary.set_setup_what_if(scenario, &Summary::new(&what_if, seed, &alt));
+    }
+    Ok((summary, sim))
+}

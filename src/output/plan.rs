@@ -1,7 +1,9 @@
-//! How `coldsim plan` shows an objective: its values in the objective's own unit, and the warning for one that reads like something else.
+//! The files of `coldsim plan`, as bytes (`plan.json`, `plan.csv`), the text it prints, and how it shows an objective: its values in the objective's own unit, and the warning for one that reads like something else.
 
+use crate::analysis::plan::{Minimize, PlanResult, Step, Vary};
 use crate::model::objective::{Metric, Slo, Unit};
 use crate::output::number::significant;
+use crate::output::table::{Column, fit};
 
 impl Slo {
     /// A value of the metric ([ms] or a fraction) in the objective's own unit, with its
@@ -30,6 +32,123 @@ impl Slo {
             )
         })
     }
+}
+
+impl PlanResult {
+    /// `plan.json`: pretty-printed, ending in a newline.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec_pretty(self)
+            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
+        out.push(b'\n');
+        out
+    }
+
+    /// `plan.csv`: one row per setting examined: its value, whether it meets, its cost and
+    /// idle memory, then each objective's value ([ms] for latencies, a fraction for ratios).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec![
+            "value".to_string(),
+            "meets".into(),
+            "cost_usd".into(),
+            "idle_gb_s".into(),
+        ];
+        header.extend(self.slos.iter().cloned());
+        let written = w.write_record(&header).and_then(|_| {
+            self.examined.iter().try_for_each(|s| {
+                let mut row = vec![
+                    s.value.clone(),
+                    s.meets.to_string(),
+                    format!("{:.9}", s.cost_usd),
+                    format!("{:.3}", s.idle_gb_s),
+                ];
+                row.extend(
+                    s.values
+                        .iter()
+                        .map(|v| v.map(|x| format!("{x:.6}")).unwrap_or_default()),
+                );
+                w.write_record(&row)
+            })
+        });
+        written.unwrap_or_else(|e| unreachable!("csv into memory: {e}"));
+        w.into_inner()
+            .unwrap_or_else(|e| unreachable!("csv into memory: {e}"))
+    }
+}
+
+/// What `coldsim plan` prints: the answer (or the closest miss), the notes, and a table of
+/// every setting examined, each objective's value in the objective's own unit.
+pub fn plan_text(result: &PlanResult, slos: &[Slo], width: Option<usize>) -> String {
+    let (vary, minimize) = (result.vary, result.minimize);
+    use std::fmt::Write as _;
+    let knob = match vary {
+        Vary::Provisioned => "provisioned concurrency per function",
+        Vary::KeepAlive => "fixed keep-alive window",
+        Vary::Memory => "memory size [MB] of every function",
+    };
+    let by = match minimize {
+        Minimize::Cost => "cheapest",
+        Minimize::IdleMemory => "least idle memory",
+    };
+    let values = |s: &Step| -> String {
+        s.values
+            .iter()
+            .zip(slos)
+            .map(|(v, o)| format!("{}: {}", o.text, o.show(*v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut text = String::new();
+    let _ = match (&result.answer, &result.closest_miss) {
+        (Some(a), _) => writeln!(
+            text,
+            "{}: {by} {knob} meeting every objective: {} ({:.6} USD, {:.1} idle GB-s; {})",
+            result.scenario,
+            a.value,
+            a.cost_usd,
+            a.idle_gb_s,
+            values(a)
+        ),
+        (None, Some(m)) => writeln!(
+            text,
+            "{}: no {knob} examined meets every objective; the closest miss is {} ({})",
+            result.scenario,
+            m.value,
+            values(m)
+        ),
+        (None, None) => writeln!(text, "{}: no {knob} could be examined", result.scenario),
+    };
+    for n in &result.notes {
+        let _ = writeln!(text, "note: {n}");
+    }
+    let mut columns = vec![
+        Column::key(match vary {
+            Vary::Provisioned => "provisioned",
+            Vary::KeepAlive => "keep-alive",
+            Vary::Memory => "memory MB",
+        }),
+        Column::number("meets", 0),
+        Column::number("cost USD", 0),
+        Column::number("idle GB-s", 1),
+    ];
+    columns.extend(slos.iter().map(|o| Column::number(&o.text, 0)));
+    let rows: Vec<Vec<String>> = result
+        .examined
+        .iter()
+        .map(|s| {
+            let mut row = vec![
+                s.value.clone(),
+                if s.meets { "yes" } else { "no" }.to_string(),
+                format!("{:.6}", s.cost_usd),
+                format!("{:.1}", s.idle_gb_s),
+            ];
+            row.extend(s.values.iter().zip(slos).map(|(v, o)| o.show(*v)));
+            row
+        })
+        .collect();
+    text.push_str(&fit(&columns, &rows, width, "plan.csv"));
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]

@@ -1,0 +1,219 @@
+//! `coldsim cost`: a traffic file priced as AWS Lambda would bill it, every function configured from the flags (their errors worded for the flag), the bill written and printed.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+
+use super::args::{
+    ArchArg, AssignArg, FormatArg, InitBillingArg, OutputArgs, PackageArg, SpreadArg, UnitArg,
+    parse_duration_or_zero, parse_keep_alive, parse_window,
+};
+use super::progress::with_progress;
+use super::write::{add_report, check_out_dir, write_outputs};
+use crate::analysis::cost_scenario::{CostSettings, InitSetting};
+use crate::analysis::invoice::bill_trace;
+use crate::analysis::run::RunError;
+use crate::cost::{Arch, InitBilling, Package};
+use crate::input::scenario::ScenarioError;
+use crate::model::keep_alive::KeepAliveSpec;
+use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, Scenario};
+use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat};
+use crate::output::chart::cost_charts;
+use crate::output::page::cost_page;
+use crate::time::SimDuration;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct CostArgs {
+    /// The traffic file (CSV).
+    pub(super) trace: PathBuf,
+    /// Layout of the file.
+    #[arg(long, value_enum, default_value = "invocations")]
+    pub(super) format: FormatArg,
+    /// Unit of numeric timestamps in an `invocations` file.
+    #[arg(long, value_enum, default_value = "s")]
+    pub(super) time_unit: UnitArg,
+    /// Sort the rows by time in memory, instead of stopping at the first row that goes back.
+    #[arg(long)]
+    pub(super) sort: bool,
+    /// The span the file covers, from its first invocation ("1d" for a day's export whose
+    /// traffic fills only part of the day) [default: to the end of the last invocation].
+    #[arg(long, value_name = "DURATION", value_parser = parse_window)]
+    pub(super) window: Option<SimDuration>,
+    /// azure2019: the durations-percentiles file.
+    #[arg(long, value_name = "FILE")]
+    pub(super) durations: Option<PathBuf>,
+    /// azure2019: the app-memory-percentiles file.
+    #[arg(long = "memory", value_name = "FILE")]
+    pub(super) memory_file: Option<PathBuf>,
+    /// azure2019: how a minute's invocations are placed inside it.
+    #[arg(long, value_enum, default_value = "poisson")]
+    pub(super) spread: SpreadArg,
+    /// azure2019: how an app's memory goes to its functions.
+    #[arg(long, value_enum, default_value = "app-average")]
+    pub(super) memory_assignment: AssignArg,
+    /// Memory of functions whose rows give none [MB].
+    #[arg(long, value_name = "N", default_value_t = 128)]
+    pub(super) memory_mb: u32,
+    /// Architecture of every function.
+    #[arg(long, value_enum, default_value = "x86-64")]
+    pub(super) arch: ArchArg,
+    /// Package type, for runtime presets and the legacy INIT rule.
+    #[arg(long, value_enum, default_value = "zip")]
+    pub(super) package: PackageArg,
+    /// Init time of a cold start: a duration ("250ms") or a runtime whose measured INIT times
+    /// to sample ("python3.12", "nodejs22.x", "java21", "rust-provided.al2023").
+    #[arg(long, value_name = "DURATION|RUNTIME", default_value = "python3.12")]
+    pub(super) init: String,
+    /// Handler time of rows that give none, like "100ms" [default: rows must give one].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero)]
+    pub(super) exec: Option<SimDuration>,
+    /// Keep-alive: an idle window ("10m"), "none", or a uniform range ("5m-7m").
+    #[arg(long, value_name = "POLICY", default_value = "10m", value_parser = parse_keep_alive)]
+    pub(super) keep_alive: KeepAliveSpec,
+    /// Concurrent executions allowed over all functions.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ACCOUNT_CONCURRENCY)]
+    pub(super) account_concurrency: u32,
+    /// A price sheet (TOML, or JSON with the same keys) [default: AWS Lambda us-east-1].
+    #[arg(long, value_name = "FILE")]
+    pub(super) prices: Option<PathBuf>,
+    /// Bill INIT for every configuration (AWS since 2025-08-01) or by the earlier rule.
+    #[arg(long, value_enum, default_value = "all")]
+    pub(super) init_billing: InitBillingArg,
+    /// Take the monthly free tier off.
+    #[arg(long)]
+    pub(super) free_tier: bool,
+    /// Skip the provisioned-concurrency break-even, which runs the trace again per level.
+    #[arg(long)]
+    pub(super) no_break_even: bool,
+    /// Seed of the random number generator (init samples, azure2019 spreading).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(super) seed: u64,
+    #[command(flatten)]
+    pub(super) output: OutputArgs,
+}
+
+/// `coldsim cost`: the trace priced (its functions configured from the flags), its bill,
+/// 30-day projection and provisioned break-even written, its Markdown table printed.
+pub(super) fn cost(args: CostArgs) -> Result<()> {
+    let scenario = cost_scenario(&args)?;
+    let out = args.output.folder(&format!("{}-cost", scenario.name));
+    check_out_dir(&out)?;
+    let trace = args.trace.display().to_string();
+    let invoice = with_progress(args.output.quiet, |bar| {
+        bill_trace(
+            &scenario,
+            args.seed,
+            &trace,
+            args.window,
+            !args.no_break_even,
+            bar,
+        )
+    })
+    .map_err(|e| match (&e, args.window) {
+        (RunError::OutsideWindow { .. }, Some(w)) => {
+            anyhow::anyhow!("--window {w}: {e}; pass a longer --window")
+        }
+        _ => e.into(),
+    })?;
+    if !args.output.quiet {
+        for w in &invoice.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let markdown = invoice.to_markdown();
+    let charts = cost_charts(&invoice).context("drawing the charts")?;
+    let mut files = vec![
+        ("cost.json".to_string(), invoice.to_json()),
+        ("cost.csv".to_string(), invoice.to_csv()),
+        ("cost.md".to_string(), markdown.clone().into_bytes()),
+    ];
+    add_report(&mut files, cost_page(&invoice, &charts), &charts);
+    write_outputs(&out, &files)?;
+    if !args.output.quiet {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{markdown}")?;
+        writeln!(stdout, "wrote {}", out.display())?;
+    }
+    Ok(())
+}
+
+/// The settings of `coldsim cost` from its flags.
+fn cost_settings(args: &CostArgs) -> Result<CostSettings> {
+    // A runtime's name starts with a letter; anything else is meant as a duration.
+    let init = match SimDuration::parse(&args.init) {
+        Ok(d) => InitSetting::Fixed(d),
+        Err(e) if !args.init.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+            bail!("--init {}: {e}", args.init)
+        }
+        Err(_) => InitSetting::Runtime(args.init.clone()),
+    };
+    Ok(CostSettings {
+        trace: args.trace.clone(),
+        format: match args.format {
+            FormatArg::Invocations => TraceFormat::Invocations,
+            FormatArg::Azure2021 => TraceFormat::Azure2021,
+            FormatArg::Azure2019 => TraceFormat::Azure2019,
+        },
+        time_unit: match args.time_unit {
+            UnitArg::S => TimeUnit::Seconds,
+            UnitArg::Ms => TimeUnit::Milliseconds,
+        },
+        sort: args.sort,
+        window: args.window,
+        durations: args.durations.clone(),
+        memory_file: args.memory_file.clone(),
+        spread: match args.spread {
+            SpreadArg::Even => Spread::Even,
+            SpreadArg::Poisson => Spread::Poisson,
+        },
+        memory_assignment: match args.memory_assignment {
+            AssignArg::AppAverage => MemoryAssignment::AppAverage,
+            AssignArg::Split => MemoryAssignment::Split,
+        },
+        memory_mb: args.memory_mb,
+        arch: match args.arch {
+            ArchArg::X86_64 => Arch::X86_64,
+            ArchArg::Arm64 => Arch::Arm64,
+        },
+        package: match args.package {
+            PackageArg::Zip => Package::Zip,
+            PackageArg::Image => Package::Image,
+        },
+        init,
+        exec: args.exec,
+        keep_alive: args.keep_alive.clone(),
+        account_concurrency: args.account_concurrency,
+        prices: args.prices.clone(),
+        init_billing: match args.init_billing {
+            InitBillingArg::All => InitBilling::All,
+            InitBillingArg::Legacy => InitBilling::Legacy,
+        },
+        free_tier: args.free_tier,
+        seed: args.seed,
+    })
+}
+
+/// The scenario `coldsim cost` runs, its errors worded for the flag that set the key.
+fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
+    cost_settings(args)?.scenario().map_err(|e| {
+        let (key, message) = match &e {
+            ScenarioError::Invalid { key, message, .. } => (key.as_str(), message.as_str()),
+            ScenarioError::Syntax { key, message, .. } => {
+                (key.trim_end_matches(": "), message.as_str())
+            }
+            ScenarioError::Read { .. } => return anyhow::anyhow!("{e}"),
+        };
+        let flag = match key {
+            "defaults.memory_mb" => "--memory-mb".to_string(),
+            "defaults.init" => format!("--init {}", args.init),
+            "defaults.exec" => "--exec".into(),
+            "defaults.keep_alive" => "--keep-alive".into(),
+            "platform.account_concurrency" => "--account-concurrency".into(),
+            "cost.prices" => "--prices".into(),
+            "duration" => "--window".into(),
+            _ => return anyhow::anyhow!("{e}"),
+        };
+        anyhow::anyhow!("{flag}: {message}")
+    })
+}
