@@ -45,6 +45,9 @@ pub struct Invoice {
 pub struct Line {
     /// The function ("total" for the sum).
     pub name: String,
+    /// What the trace's reader had to assume or leave out for it, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Memory [MB] (0 for the total).
     pub memory_mb: u32,
     /// Architecture (none for the total).
@@ -149,6 +152,7 @@ fn line(
 ) -> Line {
     Line {
         name: name.to_string(),
+        note: None,
         memory_mb: f.map_or(0, |f| f.memory_mb),
         arch: f.map(|f| f.arch),
         invocations: s.invocations,
@@ -285,6 +289,10 @@ pub fn bill_trace(
         }
     }
     let mut invoice = Invoice::new(scenario, &finished.sim, trace);
+    let notes = finished.notes();
+    for line in &mut invoice.functions {
+        line.note = crate::analysis::run::note_of(&notes, &line.name);
+    }
     if with_break_even {
         let (peaks, levels) = break_even(scenario, &finished.sim, seed, &mut *progress)?;
         invoice.set_break_even(&peaks, levels);

@@ -103,3 +103,27 @@ pub fn run(
     }
     Ok(Finished { sim, trace: handle })
 }
+
+impl Finished {
+    /// What the trace's reader had to assume or leave out, by function name (a function with
+    /// no durations row, decreasing percentiles raised, repeated rows): for the user to read.
+    pub fn notes(&self) -> Vec<(String, String)> {
+        self.trace
+            .as_ref()
+            .map(|t| {
+                t.functions()
+                    .into_iter()
+                    .filter_map(|f| f.note.map(|n| (f.name, n)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The note on the function called `name` among `notes`, if there is one.
+pub fn note_of(notes: &[(String, String)], name: &str) -> Option<String> {
+    notes
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, note)| note.clone())
+}

@@ -42,6 +42,9 @@ pub struct FunctionSummary {
     pub memory_mb: u32,
     /// Architecture.
     pub arch: Arch,
+    /// What the trace's reader had to assume or leave out for it, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Its figures.
     #[serde(flatten)]
     pub figures: Figures,
@@ -307,6 +310,7 @@ impl Summary {
             busy_gb_s += g.busy;
             idle_gb_s += g.idle;
             functions.push(FunctionSummary {
+                note: None,
                 name: f.name.clone(),
                 memory_mb: f.memory_mb,
                 arch: f.arch,
@@ -441,11 +445,22 @@ pub fn run_summary(
     bucket: Option<crate::time::SimDuration>,
     progress: crate::analysis::run::Progress<'_>,
 ) -> Result<(Summary, Simulation), crate::analysis::run::RunError> {
-    let sim = crate::analysis::run::run(scenario, seed, bucket, &mut *progress)?.sim;
-    let mut summary = Summary::new(scenario, seed, &sim);
+    let finished = crate::analysis::run::run(scenario, seed, bucket, &mut *progress)?;
+    let mut summary = Summary::new(scenario, seed, &finished.sim);
+    summary.set_notes(&finished.notes());
+    let sim = finished.sim;
     if let Some(what_if) = scenario.setup_in_handler() {
         let alt = crate::analysis::run::run(&what_if, seed, bucket, |_| {})?.sim;
         summary.set_setup_what_if(scenario, &Summary::new(&what_if, seed, &alt));
     }
     Ok((summary, sim))
+}
+
+impl Summary {
+    /// Gives each function the trace's note on it, by name.
+    pub fn set_notes(&mut self, notes: &[(String, String)]) {
+        for f in &mut self.functions {
+            f.note = crate::analysis::run::note_of(notes, &f.name);
+        }
+    }
 }

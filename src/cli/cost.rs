@@ -9,7 +9,7 @@ use super::args::{
     ArchArg, AssignArg, FormatArg, InitBillingArg, OutputArgs, PackageArg, SpreadArg, UnitArg,
     parse_duration_or_zero, parse_keep_alive, parse_window,
 };
-use super::progress::with_progress;
+use super::progress::{print_notes, with_progress};
 use super::write::{add_report, check_out_dir, write_outputs};
 use crate::analysis::cost_scenario::{CostSettings, InitSetting};
 use crate::analysis::invoice::bill_trace;
@@ -120,6 +120,13 @@ pub(super) fn cost(args: CostArgs) -> Result<()> {
         for w in &invoice.warnings {
             eprintln!("warning: {w}");
         }
+        print_notes(
+            invoice
+                .functions
+                .iter()
+                .filter_map(|l| l.note.as_deref().map(|n| (l.name.as_str(), n))),
+            "cost.json",
+        );
     }
     let markdown = invoice.to_markdown();
     let charts = cost_charts(&invoice).context("drawing the charts")?;

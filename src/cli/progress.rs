@@ -86,3 +86,15 @@ pub(super) fn runs_bar(quiet: bool) -> ProgressBar {
     );
     bar
 }
+
+/// Prints the trace's notes on its functions on stderr, at most five, then how many more the
+/// JSON file named `file` holds.
+pub(super) fn print_notes<'a>(notes: impl Iterator<Item = (&'a str, &'a str)>, file: &str) {
+    let notes: Vec<_> = notes.collect();
+    for (name, note) in notes.iter().take(5) {
+        eprintln!("note: function {name:?}: {note}");
+    }
+    if notes.len() > 5 {
+        eprintln!("note: ... {} more in {file}", notes.len() - 5);
+    }
+}

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 
 use super::args::{OutputArgs, parse_duration};
-use super::progress::with_progress;
+use super::progress::{print_notes, with_progress};
 use super::write::{add_report, check_out_dir, write_outputs};
 use crate::analysis::summary::run_summary;
 use crate::model::scenario::Scenario;
@@ -50,6 +50,15 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         run_summary(&scenario, seed, args.bucket, bar)
     })?;
     let elapsed = started.elapsed();
+    if !args.output.quiet {
+        print_notes(
+            summary
+                .functions
+                .iter()
+                .filter_map(|f| f.note.as_deref().map(|n| (f.name.as_str(), n))),
+            "summary.json",
+        );
+    }
     let charts =
         run_charts(&summary, &sim, &Limits::of(&scenario)).context("drawing the charts")?;
     let mut files = vec![

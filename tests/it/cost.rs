@@ -761,6 +761,27 @@ fn an_azure_2019_function_without_durations_needs_exec() {
 }
 
 #[test]
+fn the_readers_notes_on_functions_reach_cost_json_and_stderr() {
+    // ffff0002cccc has no durations row: its exec is --exec, which the reader notes.
+    let r = azure2019(&["--exec", "100ms"]);
+    let bill = r.bill();
+    let f = function(&bill, "aaaa1111/ffff0002");
+    let note = f["note"].as_str().expect("a note");
+    assert!(
+        note.contains("no row in") && note.contains("exec is the scenario's"),
+        "{note}"
+    );
+    assert!(
+        r.stderr()
+            .contains("note: function \"aaaa1111/ffff0002\": no row in"),
+        "{}",
+        r.stderr()
+    );
+    // The total has none.
+    assert!(bill.get("note").is_none(), "{bill}");
+}
+
+#[test]
 fn an_azure_2019_trace_has_every_invocation_of_its_minutes() {
     let bill = azure2019(&["--exec", "100ms"]).bill();
     // 2 + 0 + 1, 0 + 3 + 0, 1 + 0 + 0, 0 + 0 + 1 (the repeated row ignored) = 8.
