@@ -910,7 +910,9 @@ fn out_inside_an_existing_file() {
 }
 
 /// A command-line mistake clap reports: failure, no panic, no output folder.
-fn assert_clap_error(args: &[&str]) {
+/// `coldsim run` with `args` is refused by the flag parser: an error that names `what` (the
+/// flag, or the argument clap could not place), a failure exit code, no panic, nothing written.
+fn assert_clap_error(args: &[&str], what: &str) {
     let r = run(BASE, args);
     let err = r.stderr();
     assert!(
@@ -919,33 +921,34 @@ fn assert_clap_error(args: &[&str]) {
         r.output.status
     );
     assert!(!err.contains("panicked"), "{err}");
-    assert!(err.contains("error"), "{err}");
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains(what), "does not name {what}: {err}");
     assert!(!r.out.exists(), "{} left behind", r.out.display());
 }
 
 #[test]
 fn seed_that_is_not_a_number() {
-    assert_clap_error(&["--seed", "abc"]);
+    assert_clap_error(&["--seed", "abc"], "--seed");
 }
 
 #[test]
 fn seed_that_is_negative() {
-    assert_clap_error(&["--seed", "-1"]);
+    assert_clap_error(&["--seed", "-1"], "'-1'");
 }
 
 #[test]
 fn bucket_of_zero() {
-    assert_clap_error(&["--bucket", "0s"]);
+    assert_clap_error(&["--bucket", "0s"], "--bucket");
 }
 
 #[test]
 fn malformed_bucket() {
-    assert_clap_error(&["--bucket", "soon"]);
+    assert_clap_error(&["--bucket", "soon"], "--bucket");
 }
 
 #[test]
 fn unknown_flag() {
-    assert_clap_error(&["--fast"]);
+    assert_clap_error(&["--fast"], "--fast");
 }
 
 #[test]

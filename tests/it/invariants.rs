@@ -96,8 +96,35 @@ proptest! {
                 g.cold_starts + g.warm_starts + g.throttled + g.dropped + g.pending
             );
             prop_assert!(g.containers.mean_busy <= g.containers.mean_alive + 1e-9);
-            prop_assert!(g.gb_s.idle >= 0.0 && g.gb_s.busy >= 0.0);
-            prop_assert!(g.cost_usd >= 0.0);
+            // Alive is busy plus idle, at every instant and so on average.
+            let c = &g.containers;
+            prop_assert!(
+                (c.mean_busy + c.mean_idle - c.mean_alive).abs() <= 1e-9 * c.mean_alive.max(1.0),
+                "busy {} + idle {} != alive {}",
+                c.mean_busy,
+                c.mean_idle,
+                c.mean_alive
+            );
+            prop_assert!(g.gb_s.idle >= -1e-9 && g.gb_s.busy >= 0.0);
+            // The bill is the sum of its parts (INIT is inside compute).
+            let b = &g.cost;
+            let parts =
+                b.requests_usd + b.compute_usd + b.provisioned_usd + b.ephemeral_storage_usd;
+            prop_assert!(
+                (b.total_usd - parts).abs() <= 1e-12 * parts.max(1.0) && g.cost_usd == b.total_usd,
+                "total {} != parts {parts}",
+                b.total_usd
+            );
+            prop_assert!(b.init_usd <= b.compute_usd + 1e-15);
+        }
+        // Each function's GB-seconds are its mean containers over the window times its size.
+        let window_s = summary.window_s;
+        for f in &summary.functions {
+            let (g, gb) = (&f.figures, f64::from(f.memory_mb) / 1024.0);
+            let busy = g.containers.mean_busy * window_s * gb;
+            let idle = g.containers.mean_idle * window_s * gb;
+            prop_assert!((g.gb_s.busy - busy).abs() <= 1e-6 * busy.max(1.0));
+            prop_assert!((g.gb_s.idle - idle).abs() <= 1e-6 * idle.max(1.0));
         }
         // Busy containers never exceed the limits.
         let account = u64::from(s.platform.account_concurrency);
@@ -109,7 +136,10 @@ proptest! {
             }
             busy_peaks += peak;
         }
-        prop_assert!(u64::from(sim.total_levels().peak_busy) <= account.min(busy_peaks.max(account)));
+        // All together, never above the account, nor above the functions' own peaks summed.
+        let total_peak = u64::from(sim.total_levels().peak_busy);
+        prop_assert!(total_peak <= account, "{total_peak} busy over the account");
+        prop_assert!(total_peak <= busy_peaks, "{total_peak} over the summed peaks {busy_peaks}");
         // The same seed gives the same bytes.
         let mut again = Simulation::new(&s);
         again.run(&mut ());
