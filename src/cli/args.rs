@@ -92,7 +92,7 @@ pub(super) fn parse_keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
     if let Some((a, b)) = text.split_once('-') {
         if let (Ok(min), Ok(max)) = (SimDuration::parse(a), SimDuration::parse(b)) {
             let spec = KeepAliveSpec::Uniform { min, max };
-            spec.validate()?;
+            spec.validate().map_err(|e| e.to_string())?;
             return Ok(spec);
         }
     }

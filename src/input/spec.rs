@@ -43,7 +43,7 @@ pub fn keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
             ));
         }
     };
-    spec.validate()?;
+    spec.validate().map_err(|e| e.to_string())?;
     Ok(spec)
 }
 
@@ -80,7 +80,7 @@ pub fn hybrid(args: &str) -> Result<HybridSpec, String> {
             }
         }
     }
-    h.validate()?;
+    h.validate().map_err(|e| e.to_string())?;
     Ok(h)
 }
 
@@ -95,6 +95,7 @@ pub fn warmer(text: &str) -> Result<Warmer, String> {
         n,
         SimDuration::from_millis_f64(1.0),
     )
+    .map_err(|e| e.to_string())
 }
 
 /// Parses `METRIC<VALUE` or `METRIC<=VALUE`: latencies `p50`, `p90`, `p95`, `p99`, `p999`,

@@ -1,5 +1,6 @@
 //! Synthetic arrival processes (Poisson, periodic, diurnal, bursty, explicit), generated lazily one arrival at a time.
 
+use crate::model::error::ValueError;
 use std::f64::consts::TAU;
 
 use rand::{Rng, RngExt};
@@ -108,16 +109,25 @@ enum Kind {
 /// The highest rate a process may have: one arrival per microsecond, the clock's resolution.
 pub const MAX_RATE_PER_S: f64 = 1e6;
 
-fn rate(field: &str, v: f64, allow_zero: bool) -> Result<f64, String> {
+fn rate(field: &str, v: f64, allow_zero: bool) -> Result<f64, ValueError> {
     if !v.is_finite() {
-        return Err(format!("{field} must be a finite number, got {v}"));
+        return Err(ValueError::new(
+            field.to_string(),
+            format!("must be a finite number, got {v}"),
+        ));
     }
     if v < 0.0 || (v == 0.0 && !allow_zero) {
-        return Err(format!("{field} must be positive, got {v}"));
+        return Err(ValueError::new(
+            field.to_string(),
+            format!("must be positive, got {v}"),
+        ));
     }
     if v > MAX_RATE_PER_S {
-        return Err(format!(
-            "{field} must be at most {MAX_RATE_PER_S:e} per second (one arrival per microsecond, the clock's resolution), got {v:e}"
+        return Err(ValueError::new(
+            field.to_string(),
+            format!(
+                "must be at most {MAX_RATE_PER_S:e} per second (one arrival per microsecond, the clock's resolution), got {v:e}"
+            ),
         ));
     }
     Ok(v)
@@ -135,7 +145,7 @@ fn exp_us(rng: &mut SimRng, mean_us: f64) -> u64 {
 impl ArrivalSpec {
     /// Checks the parameters and builds the process; the error names the offending field.
     /// `rng` starts a bursty process in its stationary state.
-    pub fn validate(&self, rng: &mut SimRng) -> Result<ArrivalProcess, String> {
+    pub fn validate(&self, rng: &mut SimRng) -> Result<ArrivalProcess, ValueError> {
         let kind = match self {
             ArrivalSpec::Poisson { rate_per_s } => Kind::Poisson {
                 mean_gap_us: MICROS_PER_S as f64 / rate("rate_per_s", *rate_per_s, false)?,
@@ -146,12 +156,15 @@ impl ArrivalSpec {
                 jitter,
             } => {
                 if every.as_micros() == 0 {
-                    return Err("every must be longer than 0s".into());
+                    return Err(ValueError::new("every", "must be longer than 0s"));
                 }
                 let jitter = jitter.unwrap_or_default();
                 if jitter > *every {
-                    return Err(format!(
-                        "jitter ({jitter}) must not exceed every ({every}), or timer firings would swap places"
+                    return Err(ValueError::new(
+                        "jitter",
+                        format!(
+                            "({jitter}) must not exceed every ({every}), or timer firings would swap places"
+                        ),
                     ));
                 }
                 Kind::Periodic {
@@ -170,18 +183,20 @@ impl ArrivalSpec {
                 let mean = rate("mean_rate_per_s", *mean_rate_per_s, false)?;
                 let ratio = peak_to_trough.unwrap_or(4.0);
                 if !ratio.is_finite() || ratio < 1.0 {
-                    return Err(format!(
-                        "peak_to_trough must be a number of at least 1, got {ratio}"
+                    return Err(ValueError::new(
+                        "peak_to_trough",
+                        format!("must be a number of at least 1, got {ratio}"),
                     ));
                 }
                 let period = period.unwrap_or(SimDuration::from_secs(86_400));
                 if period.as_micros() == 0 {
-                    return Err("period must be longer than 0s".into());
+                    return Err(ValueError::new("period", "must be longer than 0s"));
                 }
                 let peak = peak_at.unwrap_or(SimDuration::from_secs(14 * 3_600));
                 if peak > period {
-                    return Err(format!(
-                        "peak_at ({peak}) must lie within the period ({period})"
+                    return Err(ValueError::new(
+                        "peak_at",
+                        format!("({peak}) must lie within the period ({period})"),
                     ));
                 }
                 // (1 + a) / (1 - a) = ratio.
@@ -202,7 +217,10 @@ impl ArrivalSpec {
                 let on_rate = rate("on_rate_per_s", *on_rate_per_s, false)?;
                 let off_rate = rate("off_rate_per_s", off_rate_per_s.unwrap_or(0.0), true)?;
                 if mean_on.as_micros() == 0 || mean_off.as_micros() == 0 {
-                    return Err("mean_on and mean_off must be longer than 0s".into());
+                    return Err(ValueError::new(
+                        "mean_on",
+                        "and mean_off must be longer than 0s",
+                    ));
                 }
                 let mean_on_us = mean_on.as_micros() as f64;
                 let mean_off_us = mean_off.as_micros() as f64;
@@ -227,11 +245,14 @@ impl ArrivalSpec {
             }
             ArrivalSpec::Explicit { at } => {
                 if let Some(i) = at.windows(2).position(|w| w[1] < w[0]) {
-                    return Err(format!(
-                        "at must not go back in time: at[{}] = {} comes after at[{i}] = {}",
-                        i + 1,
-                        at[i + 1],
-                        at[i]
+                    return Err(ValueError::new(
+                        "at",
+                        format!(
+                            "must not go back in time: at[{}] = {} comes after at[{i}] = {}",
+                            i + 1,
+                            at[i + 1],
+                            at[i]
+                        ),
                     ));
                 }
                 Kind::Explicit {
@@ -474,7 +495,8 @@ mod tests {
         };
         let err = spec
             .validate(&mut Streams::new(1).stream())
-            .expect_err("must fail");
+            .expect_err("must fail")
+            .to_string();
         assert!(err.contains("at[1]"), "{err}");
     }
 

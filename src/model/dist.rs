@@ -1,5 +1,6 @@
 //! Time distributions for init and exec times: their scenario form and their samplers.
 
+use crate::model::error::ValueError;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp, LogNormal};
 use serde::Deserialize;
@@ -80,21 +81,30 @@ pub enum TimeDist {
     Shifted(Box<TimeDist>, i64),
 }
 
-fn finite_non_negative(field: &str, v: f64) -> Result<f64, String> {
+fn finite_non_negative(field: &str, v: f64) -> Result<f64, ValueError> {
     if !v.is_finite() {
-        return Err(format!("{field} must be a finite number, got {v}"));
+        return Err(ValueError::new(
+            field.to_string(),
+            format!("must be a finite number, got {v}"),
+        ));
     }
     if v < 0.0 {
-        return Err(format!("{field} must not be negative, got {v}"));
+        return Err(ValueError::new(
+            field.to_string(),
+            format!("must not be negative, got {v}"),
+        ));
     }
     Ok(v)
 }
 
-fn positive(field: &str, v: f64) -> Result<f64, String> {
+fn positive(field: &str, v: f64) -> Result<f64, ValueError> {
     let v = finite_non_negative(field, v)?;
     if v == 0.0 {
-        return Err(format!(
-            "{field} must be positive, got 0 (use {{ dist = \"constant\", ms = 0 }} for no time at all)"
+        return Err(ValueError::new(
+            field.to_string(),
+            format!(
+                "must be positive, got 0 (use {{ dist = \"constant\", ms = 0 }} for no time at all)"
+            ),
         ));
     }
     Ok(v)
@@ -105,7 +115,7 @@ fn positive(field: &str, v: f64) -> Result<f64, String> {
 const Z_99: f64 = 2.326_347_874_040_840_8;
 
 /// The log-normal distribution of mean `mean` and standard deviation `sd` [ms].
-fn lognormal_of_moments(mean: f64, sd: f64) -> Result<TimeDist, String> {
+fn lognormal_of_moments(mean: f64, sd: f64) -> Result<TimeDist, ValueError> {
     let mean = positive("mean_ms", mean)?;
     let sd = finite_non_negative("stddev_ms", sd)?;
     if sd == 0.0 {
@@ -117,16 +127,19 @@ fn lognormal_of_moments(mean: f64, sd: f64) -> Result<TimeDist, String> {
     let mu = mean.ln() - sigma2 / 2.0;
     LogNormal::new(mu, sigma2.sqrt())
         .map(TimeDist::LogNormal)
-        .map_err(|e| format!("mean_ms {mean}, stddev_ms {sd}: {e}"))
+        .map_err(|e| ValueError::new("mean_ms", format!("{mean}, stddev_ms {sd}: {e}")))
 }
 
 /// The log-normal distribution of median `p50` and 99th percentile `p99` [ms]: the median is
 /// exp(mu) and the 99th percentile exp(mu + Z_99 sigma).
-fn lognormal_of_percentiles(p50: f64, p99: f64) -> Result<TimeDist, String> {
+fn lognormal_of_percentiles(p50: f64, p99: f64) -> Result<TimeDist, ValueError> {
     let p50 = positive("p50_ms", p50)?;
     let p99 = positive("p99_ms", p99)?;
     if p99 < p50 {
-        return Err(format!("p99_ms ({p99}) must not be below p50_ms ({p50})"));
+        return Err(ValueError::new(
+            "p99_ms",
+            format!("({p99}) must not be below p50_ms ({p50})"),
+        ));
     }
     if p99 == p50 {
         return Ok(TimeDist::Constant(SimDuration::from_millis_f64(p50)));
@@ -134,12 +147,12 @@ fn lognormal_of_percentiles(p50: f64, p99: f64) -> Result<TimeDist, String> {
     let sigma = (p99 / p50).ln() / Z_99;
     LogNormal::new(p50.ln(), sigma)
         .map(TimeDist::LogNormal)
-        .map_err(|e| format!("p50_ms {p50}, p99_ms {p99}: {e}"))
+        .map_err(|e| ValueError::new("p50_ms", format!("{p50}, p99_ms {p99}: {e}")))
 }
 
 impl TimeDistSpec {
     /// Checks the parameters and builds the sampler; the error names the offending field.
-    pub fn validate(&self) -> Result<TimeDist, String> {
+    pub fn validate(&self) -> Result<TimeDist, ValueError> {
         Ok(match self {
             TimeDistSpec::Constant { ms } => TimeDist::Constant(SimDuration::from_millis_f64(
                 finite_non_negative("ms", *ms)?,
@@ -147,7 +160,8 @@ impl TimeDistSpec {
             TimeDistSpec::Exponential { mean_ms } => {
                 let mean = positive("mean_ms", *mean_ms)?;
                 TimeDist::Exponential(
-                    Exp::new(1.0 / mean).map_err(|e| format!("mean_ms {mean}: {e}"))?,
+                    Exp::new(1.0 / mean)
+                        .map_err(|e| ValueError::new("mean_ms", format!("{mean}: {e}")))?,
                 )
             }
             TimeDistSpec::Lognormal {
@@ -159,16 +173,20 @@ impl TimeDistSpec {
                 (Some(mean), Some(sd), None, None) => lognormal_of_moments(*mean, *sd)?,
                 (None, None, Some(p50), Some(p99)) => lognormal_of_percentiles(*p50, *p99)?,
                 _ => {
-                    return Err(
-                        "give mean_ms and stddev_ms, or p50_ms and p99_ms (not a mix)".into(),
-                    );
+                    return Err(ValueError::new(
+                        "lognormal",
+                        "takes mean_ms and stddev_ms, or p50_ms and p99_ms (not a mix)",
+                    ));
                 }
             },
             TimeDistSpec::Uniform { min_ms, max_ms } => {
                 let min = finite_non_negative("min_ms", *min_ms)?;
                 let max = finite_non_negative("max_ms", *max_ms)?;
                 if max < min {
-                    return Err(format!("max_ms ({max}) must not be below min_ms ({min})"));
+                    return Err(ValueError::new(
+                        "max_ms",
+                        format!("({max}) must not be below min_ms ({min})"),
+                    ));
                 }
                 TimeDist::Uniform {
                     min_us: SimDuration::from_millis_f64(min).as_micros(),
@@ -177,7 +195,10 @@ impl TimeDistSpec {
             }
             TimeDistSpec::Empirical { samples_ms } => {
                 if samples_ms.is_empty() {
-                    return Err("samples_ms must hold at least one sample".into());
+                    return Err(ValueError::new(
+                        "samples_ms",
+                        "must hold at least one sample",
+                    ));
                 }
                 let mut samples = Vec::with_capacity(samples_ms.len());
                 for (i, &s) in samples_ms.iter().enumerate() {
@@ -195,29 +216,39 @@ impl TimeDist {
     /// quantiles [fraction] strictly increasing from exactly 0 to exactly 1, times [ms]
     /// finite, non-negative and non-decreasing. At least two points. Callers with data that
     /// breaks monotony repair it first (the trace reader takes the running maximum).
-    pub fn percentiles(points: &[(f64, f64)]) -> Result<TimeDist, String> {
+    pub fn percentiles(points: &[(f64, f64)]) -> Result<TimeDist, ValueError> {
         if points.len() < 2 {
-            return Err(format!(
-                "percentiles need at least two points (quantiles 0 and 1), got {}",
-                points.len()
+            return Err(ValueError::new(
+                "percentiles",
+                format!(
+                    "need at least two points (quantiles 0 and 1), got {}",
+                    points.len()
+                ),
             ));
         }
         let mut knots = Vec::with_capacity(points.len());
         let mut prev: Option<(f64, f64)> = None;
         for (i, &(q, ms)) in points.iter().enumerate() {
             if !(0.0..=1.0).contains(&q) {
-                return Err(format!("quantile of point {i} must lie in [0, 1], got {q}"));
+                return Err(ValueError::new(
+                    "quantile",
+                    format!("of point {i} must lie in [0, 1], got {q}"),
+                ));
             }
             let ms = finite_non_negative(&format!("time of point {i} [ms]"), ms)?;
             if let Some((pq, pms)) = prev {
                 if q <= pq {
-                    return Err(format!(
-                        "quantiles must increase strictly, but point {i} has {q} after {pq}"
+                    return Err(ValueError::new(
+                        "quantiles",
+                        format!("must increase strictly, but point {i} has {q} after {pq}"),
                     ));
                 }
                 if ms < pms {
-                    return Err(format!(
-                        "times must not decrease, but point {i} (quantile {q}) has {ms} ms after {pms} ms"
+                    return Err(ValueError::new(
+                        "times",
+                        format!(
+                            "must not decrease, but point {i} (quantile {q}) has {ms} ms after {pms} ms"
+                        ),
                     ));
                 }
             }
@@ -226,8 +257,9 @@ impl TimeDist {
         }
         let (first, last) = (points[0].0, points[points.len() - 1].0);
         if first != 0.0 || last != 1.0 {
-            return Err(format!(
-                "quantiles must run from 0 to 1, got {first} to {last}"
+            return Err(ValueError::new(
+                "quantiles",
+                format!("must run from 0 to 1, got {first} to {last}"),
             ));
         }
         Ok(TimeDist::Percentiles(knots))
@@ -272,8 +304,9 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
-    fn lognormal(text: &str) -> Result<TimeDist, String> {
-        let spec: TimeDistSpec = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    fn lognormal(text: &str) -> Result<TimeDist, ValueError> {
+        let spec: TimeDistSpec =
+            toml::from_str(text).map_err(|e| ValueError::new("toml", e.message().to_string()))?;
         spec.validate()
     }
 
@@ -306,7 +339,7 @@ mod tests {
 
     #[test]
     fn a_lognormal_takes_one_pair_of_parameters() {
-        let err = |text: &str| lognormal(text).expect_err(text);
+        let err = |text: &str| lognormal(text).expect_err(text).to_string();
         for mixed in [
             "dist = \"lognormal\"\nmean_ms = 120\np99_ms = 400\n",
             "dist = \"lognormal\"\np50_ms = 120\n",
@@ -384,7 +417,7 @@ mod tests {
 
     #[test]
     fn percentiles_refuse_malformed_points() {
-        let err = |p: &[(f64, f64)]| TimeDist::percentiles(p).expect_err("invalid");
+        let err = |p: &[(f64, f64)]| TimeDist::percentiles(p).expect_err("invalid").to_string();
         assert_eq!(
             err(&[(0.0, 1.0)]),
             "percentiles need at least two points (quantiles 0 and 1), got 1"

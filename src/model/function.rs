@@ -1,5 +1,6 @@
 //! One function as the engine runs it: every setting resolved and validated, its init time (a distribution, or a runtime's measured INIT times at every size), and the memory what-if.
 
+use crate::model::error::ValueError;
 use serde::{Deserialize, Serialize};
 
 use crate::cost::{Arch, Package};
@@ -122,13 +123,18 @@ pub struct Warmer {
 
 impl Warmer {
     /// A warmer pinging `containers` (1 to 10,000) every `every` (longer than 0) for `ping`.
-    pub fn new(every: SimDuration, containers: u32, ping: SimDuration) -> Result<Warmer, String> {
+    pub fn new(
+        every: SimDuration,
+        containers: u32,
+        ping: SimDuration,
+    ) -> Result<Warmer, ValueError> {
         if every.as_micros() == 0 {
-            return Err("every must be longer than 0s".into());
+            return Err(ValueError::new("every", "must be longer than 0s"));
         }
         if !(1..=10_000).contains(&containers) {
-            return Err(format!(
-                "containers must be between 1 and 10000, got {containers}"
+            return Err(ValueError::new(
+                "containers",
+                format!("must be between 1 and 10000, got {containers}"),
             ));
         }
         Ok(Warmer {

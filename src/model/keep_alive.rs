@@ -1,5 +1,6 @@
 //! Keep-alive parameters as a scenario gives them: the policy of each function (fixed, none, uniform, a platform preset, the hybrid histogram's knobs) and the rule a memory-bounded pool evicts by.
 
+use crate::model::error::ValueError;
 use serde::{Deserialize, Serialize};
 
 use crate::time::SimDuration;
@@ -76,7 +77,7 @@ pub const PRESETS: [(&str, &str, &str); 6] = [
 
 impl KeepAliveSpec {
     /// The concrete policy behind a preset name.
-    pub fn preset(name: &str) -> Result<KeepAliveSpec, String> {
+    pub fn preset(name: &str) -> Result<KeepAliveSpec, ValueError> {
         let m = |s: u64| SimDuration::from_secs(60 * s);
         Ok(match name {
             "aws-lambda-2017" => KeepAliveSpec::Uniform {
@@ -102,9 +103,9 @@ impl KeepAliveSpec {
             "none" => KeepAliveSpec::None,
             _ => {
                 let names: Vec<&str> = PRESETS.iter().map(|p| p.0).collect();
-                return Err(format!(
-                    "unknown preset {name:?}; known presets: {}",
-                    names.join(", ")
+                return Err(ValueError::new(
+                    "unknown",
+                    format!("preset {name:?}; known presets: {}", names.join(", ")),
                 ));
             }
         })
@@ -123,11 +124,12 @@ impl Default for KeepAliveSpec {
 
 impl KeepAliveSpec {
     /// Checks the parameters; the error names the offending field.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ValueError> {
         match self {
-            KeepAliveSpec::Uniform { min, max } if max < min => {
-                Err(format!("max ({max}) must not be below min ({min})"))
-            }
+            KeepAliveSpec::Uniform { min, max } if max < min => Err(ValueError::new(
+                "max",
+                format!("({max}) must not be below min ({min})"),
+            )),
             KeepAliveSpec::Preset { name } => KeepAliveSpec::preset(name).map(|_| ()),
             KeepAliveSpec::Hybrid(h) => h.validate(),
             _ => Ok(()),
@@ -200,7 +202,7 @@ pub struct HybridParams {
 
 impl HybridSpec {
     /// The validated parameters; the error names the offending key.
-    pub fn params(&self) -> Result<HybridParams, String> {
+    pub fn params(&self) -> Result<HybridParams, ValueError> {
         let p = HybridParams {
             range_us: self
                 .range
@@ -216,51 +218,63 @@ impl HybridSpec {
             alpha: self.alpha.unwrap_or(0.5),
         };
         if p.bin_us == 0 || p.range_us < p.bin_us {
-            return Err(format!(
-                "bin must be longer than 0s and no longer than range, got bin {} and range {}",
-                SimDuration(p.bin_us),
-                SimDuration(p.range_us)
+            return Err(ValueError::new(
+                "bin",
+                format!(
+                    "must be longer than 0s and no longer than range, got bin {} and range {}",
+                    SimDuration(p.bin_us),
+                    SimDuration(p.range_us)
+                ),
             ));
         }
         if p.range_us / p.bin_us > 100_000 {
-            return Err("range / bin must be at most 100000 bins".into());
+            return Err(ValueError::new(
+                "range",
+                "/ bin must be at most 100000 bins",
+            ));
         }
         let pct = |k: &str, v: f64| {
             if (0.0..=100.0).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("{k} must be a percentile from 0 to 100, got {v}"))
+                Err(ValueError::new(
+                    k.to_string(),
+                    format!("must be a percentile from 0 to 100, got {v}"),
+                ))
             }
         };
         pct("head", p.head)?;
         pct("tail", p.tail)?;
         if p.head > p.tail {
-            return Err(format!(
-                "head ({}) must not exceed tail ({})",
-                p.head, p.tail
+            return Err(ValueError::new(
+                "head",
+                format!("({}) must not exceed tail ({})", p.head, p.tail),
             ));
         }
         let frac = |k: &str, v: f64| {
             if (0.0..=1.0).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("{k} must be a fraction from 0 to 1, got {v}"))
+                Err(ValueError::new(
+                    k.to_string(),
+                    format!("must be a fraction from 0 to 1, got {v}"),
+                ))
             }
         };
         frac("margin", p.margin)?;
         frac("oob_threshold", p.oob_threshold)?;
         frac("alpha", p.alpha)?;
         if !(p.cv_threshold.is_finite() && p.cv_threshold >= 0.0) {
-            return Err(format!(
-                "cv_threshold must be at least 0, got {}",
-                p.cv_threshold
+            return Err(ValueError::new(
+                "cv_threshold",
+                format!("must be at least 0, got {}", p.cv_threshold),
             ));
         }
         Ok(p)
     }
 
     /// Checks the parameters; the error names the offending key.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ValueError> {
         self.params().map(|_| ())
     }
 }

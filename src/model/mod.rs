@@ -2,6 +2,7 @@
 
 pub mod arrival;
 pub mod dist;
+pub mod error;
 pub mod function;
 pub mod keep_alive;
 pub mod objective;

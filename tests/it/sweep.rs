@@ -291,7 +291,11 @@ fn traffic_scale_multiplies_rates_and_refuses_lists() {
     // a standard deviation of 2 sqrt(1/n + 1/(2n)) = 2 sqrt(1.5 / n); within 3.29 of them
     // (99.9 %, two-sided), n estimated by a.
     let tol = 3.29 * 2.0 * (1.5 / a).sqrt();
-    assert!((b / a - 2.0).abs() <= tol, "{a} {b}: ratio {} +- {tol}", b / a);
+    assert!(
+        (b / a - 2.0).abs() <= tol,
+        "{a} {b}: ratio {} +- {tol}",
+        b / a
+    );
 }
 
 /// Student's t density with `df` degrees of freedom, its constant by the Gamma recursion.

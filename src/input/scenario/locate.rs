@@ -45,7 +45,7 @@ impl Checker<'_> {
         best.map(|offset| line_at(self.text, offset))
     }
 
-    pub(super) fn invalid(&self, segs: &[Seg], message: impl Into<String>) -> ScenarioError {
+    pub(super) fn invalid(&self, segs: &[Seg], message: impl std::fmt::Display) -> ScenarioError {
         let mut key = String::new();
         let mut previous = None;
         for seg in segs {
@@ -67,7 +67,7 @@ impl Checker<'_> {
             path: self.path.to_path_buf(),
             line: self.line_of(segs),
             key,
-            message: message.into(),
+            message: message.to_string(),
         }
     }
 }

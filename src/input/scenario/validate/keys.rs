@@ -27,7 +27,11 @@ impl Keys<'_> {
     }
 
     /// An error about `key` of this table.
-    pub(super) fn invalid(&self, key: &'static str, message: impl Into<String>) -> ScenarioError {
+    pub(super) fn invalid(
+        &self,
+        key: &'static str,
+        message: impl std::fmt::Display,
+    ) -> ScenarioError {
         self.check.invalid(&self.at(key), message)
     }
 
@@ -72,12 +76,13 @@ impl Keys<'_> {
         package: Package,
     ) -> Result<Init, ScenarioError> {
         match spec {
-            InitSpec::Dist(d) => validate_dist(d).map(Init::Dist),
-            InitSpec::Runtime(r) => {
-                crate::input::preset::runtime_init(r, arch, package).map(Init::Runtime)
-            }
+            InitSpec::Dist(d) => validate_dist(d)
+                .map(Init::Dist)
+                .map_err(|m| self.invalid("init", m)),
+            InitSpec::Runtime(r) => crate::input::preset::runtime_init(r, arch, package)
+                .map(Init::Runtime)
+                .map_err(|m| self.invalid("init", m)),
         }
-        .map_err(|m| self.invalid("init", m))
     }
 
     /// `keep_alive`, by default a fixed 10 minutes.

@@ -1,6 +1,7 @@
 //! The checks of single values shared by every table: time distributions, spans in milliseconds, warmers and provisioned-concurrency scaling, and how a message shows a number.
 
 use crate::model::dist::{TimeDist, TimeDistSpec};
+use crate::model::error::ValueError;
 use crate::model::function::{Scaling, Warmer};
 use crate::time::{MAX_SPAN, SimDuration};
 
@@ -8,7 +9,7 @@ use super::super::raw::{RawSchedule, RawTarget, RawWarmer};
 
 /// Checks a time distribution and builds it: [`TimeDistSpec::validate`], and no time
 /// parameter longer than [`MAX_SPAN`].
-pub(super) fn validate_dist(spec: &TimeDistSpec) -> Result<TimeDist, String> {
+pub(super) fn validate_dist(spec: &TimeDistSpec) -> Result<TimeDist, ValueError> {
     let dist = spec.validate()?;
     match spec {
         TimeDistSpec::Constant { ms } => span_ms("ms", *ms)?,
@@ -54,8 +55,10 @@ pub(super) fn shown(v: f64) -> String {
 }
 
 /// Refuses a time [ms] longer than [`MAX_SPAN`], naming its key.
-pub(super) fn span_ms(key: &str, ms: f64) -> Result<(), String> {
-    too_long_ms(ms).map_or(Ok(()), |m| Err(format!("{key} {m}")))
+pub(super) fn span_ms(key: &str, ms: f64) -> Result<(), ValueError> {
+    too_long_ms(ms).map_or(Ok(()), |m| {
+        Err(ValueError::new(key.to_string(), format!("{m}")))
+    })
 }
 
 /// What is wrong with a time [ms] longer than [`MAX_SPAN`], if it is.
@@ -70,27 +73,33 @@ pub(super) fn too_long_ms(ms: f64) -> Option<String> {
 }
 
 impl RawSchedule {
-    pub(in crate::input) fn validate(&self) -> Result<Scaling, String> {
+    pub(in crate::input) fn validate(&self) -> Result<Scaling, ValueError> {
         let period = self.period.unwrap_or(SimDuration::from_secs(86_400));
         if period.as_micros() == 0 {
-            return Err("period must be longer than 0s".into());
+            return Err(ValueError::new("period", "must be longer than 0s"));
         }
         if self.steps.is_empty() {
-            return Err("steps must hold at least one { at, containers }".into());
+            return Err(ValueError::new(
+                "steps",
+                "must hold at least one { at, containers }",
+            ));
         }
         let mut steps: Vec<(SimDuration, u32)> =
             self.steps.iter().map(|s| (s.at, s.containers)).collect();
         if let Some(i) = steps.windows(2).position(|w| w[1].0 <= w[0].0) {
-            return Err(format!(
-                "steps must be in increasing order of at: steps[{}] ({}) does not come after steps[{i}]",
-                i + 1,
-                steps[i + 1].0
+            return Err(ValueError::new(
+                "steps",
+                format!(
+                    "must be in increasing order of at: steps[{}] ({}) does not come after steps[{i}]",
+                    i + 1,
+                    steps[i + 1].0
+                ),
             ));
         }
         if let Some(s) = steps.iter().find(|s| s.0 >= period) {
-            return Err(format!(
-                "step at {} lies outside the period ({period})",
-                s.0
+            return Err(ValueError::new(
+                "step",
+                format!("at {} lies outside the period ({period})", s.0),
             ));
         }
         steps.shrink_to_fit();
@@ -99,21 +108,24 @@ impl RawSchedule {
 }
 
 impl RawTarget {
-    pub(in crate::input) fn validate(&self) -> Result<Scaling, String> {
+    pub(in crate::input) fn validate(&self) -> Result<Scaling, ValueError> {
         let utilization = self.utilization.unwrap_or(0.7);
         if !(utilization > 0.0 && utilization <= 1.0) {
-            return Err(format!(
-                "utilization must be in (0, 1], got {}",
-                shown(utilization)
+            return Err(ValueError::new(
+                "utilization",
+                format!("must be in (0, 1], got {}", shown(utilization)),
             ));
         }
         let min = self.min.unwrap_or(0);
         if min > self.max {
-            return Err(format!("min ({min}) must not exceed max ({})", self.max));
+            return Err(ValueError::new(
+                "min",
+                format!("({min}) must not exceed max ({})", self.max),
+            ));
         }
         let interval = self.interval.unwrap_or(SimDuration::from_secs(60));
         if interval.as_micros() == 0 {
-            return Err("interval must be longer than 0s".into());
+            return Err(ValueError::new("interval", "must be longer than 0s"));
         }
         Ok(Scaling::Target {
             utilization,
@@ -127,10 +139,13 @@ impl RawTarget {
 }
 
 impl RawWarmer {
-    pub(in crate::input) fn validate(&self) -> Result<Warmer, String> {
+    pub(in crate::input) fn validate(&self) -> Result<Warmer, ValueError> {
         let ping_ms = self.ping_ms.unwrap_or(1.0);
         if !(ping_ms.is_finite() && ping_ms >= 0.0) {
-            return Err(format!("ping_ms must be 0 or more, got {ping_ms}"));
+            return Err(ValueError::new(
+                "ping_ms",
+                format!("must be 0 or more, got {ping_ms}"),
+            ));
         }
         span_ms("ping_ms", ping_ms)?;
         Warmer::new(
