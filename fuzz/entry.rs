@@ -133,8 +133,8 @@ pub fn prices(data: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(data).map_err(|e| format!("prices: not UTF-8: {e}"))?;
     match (PriceSheet::from_toml(text), PriceSheet::from_json(text)) {
         (Ok(_), _) | (_, Ok(_)) => Ok(()),
-        (Err(_), Err(json)) if text.trim_start().starts_with('{') => Err(json),
-        (Err(toml), Err(_)) => Err(toml),
+        (Err(_), Err(json)) if text.trim_start().starts_with('{') => Err(json.to_string()),
+        (Err(toml), Err(_)) => Err(toml.to_string()),
     }
 }
 

@@ -15,7 +15,6 @@
 //! - ephemeral storage above 512 MB is billed per GB-second of billed duration;
 //! - the free tier (off by default) takes its requests and GB-seconds off the month's total.
 
-use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -154,6 +153,36 @@ pub struct PriceSheet {
     pub free_tier: FreeTier,
 }
 
+/// What is wrong with a price sheet.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SheetError {
+    /// Not valid TOML or JSON, or a key of the wrong type or unknown.
+    #[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
+    Syntax {
+        /// The line [1-based], when known.
+        line: Option<usize>,
+        /// What the parser said.
+        message: String,
+    },
+    /// A value out of its range, or tiers out of order.
+    #[error("{key} {problem}")]
+    Invalid {
+        /// The key, like `duration.x86_64[1].up_to_gb_s`.
+        key: String,
+        /// What is wrong and what was expected.
+        problem: String,
+    },
+}
+
+impl SheetError {
+    fn new(key: impl Into<String>, problem: impl Into<String>) -> SheetError {
+        SheetError::Invalid {
+            key: key.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
 impl PriceSheet {
     /// The built-in AWS Lambda us-east-1 sheet.
     pub fn aws_us_east_1() -> PriceSheet {
@@ -162,54 +191,32 @@ impl PriceSheet {
     }
 
     /// Parses and checks a TOML sheet.
-    pub fn from_toml(text: &str) -> Result<PriceSheet, String> {
-        let sheet: PriceSheet = toml::from_str(text).map_err(|e| {
-            let key = e.message().trim().replace('\n', " ");
-            match e.span() {
-                Some(s) => format!("line {}: {key}", crate::text::line_at(text, s.start)),
-                None => key,
-            }
+    pub fn from_toml(text: &str) -> Result<PriceSheet, SheetError> {
+        let sheet: PriceSheet = toml::from_str(text).map_err(|e| SheetError::Syntax {
+            line: e.span().map(|s| crate::text::line_at(text, s.start)),
+            message: e.message().trim().replace('\n', " "),
         })?;
         sheet.check()?;
         Ok(sheet)
     }
 
     /// Parses and checks a JSON sheet with the same keys.
-    pub fn from_json(text: &str) -> Result<PriceSheet, String> {
+    pub fn from_json(text: &str) -> Result<PriceSheet, SheetError> {
         let sheet: PriceSheet =
-            serde_json::from_str(text).map_err(|e| format!("line {}: {e}", e.line()))?;
+            serde_json::from_str(text).map_err(|e| SheetError::Syntax {
+                line: Some(e.line()),
+                message: e.to_string(),
+            })?;
         sheet.check()?;
         Ok(sheet)
     }
 
-    /// Reads a sheet, TOML or JSON by its extension; the error names the file. At most
-    /// [`MAX_SHEET_BYTES`] are read.
-    pub fn load(path: &Path) -> Result<PriceSheet, String> {
-        use std::io::Read;
-        let mut text = String::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_SHEET_BYTES + 1).read_to_string(&mut text))
-            .map_err(|e| format!("{}: cannot read the price sheet: {e}", path.display()))?;
-        if text.len() as u64 > MAX_SHEET_BYTES {
-            return Err(format!(
-                "{}: larger than {MAX_SHEET_BYTES} bytes; a price sheet is a few KB",
-                path.display()
-            ));
-        }
-        let parsed = if path.extension().is_some_and(|e| e == "json") {
-            PriceSheet::from_json(&text)
-        } else {
-            PriceSheet::from_toml(&text)
-        };
-        parsed.map_err(|e| format!("{}: {e}", path.display()))
-    }
-
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), SheetError> {
         let price = |key: &str, v: f64| {
             if v.is_finite() && v >= 0.0 {
                 Ok(())
             } else {
-                Err(format!("{key} must be a price of at least 0, got {v}"))
+                Err(SheetError::new(key, format!("must be a price of at least 0, got {v}")))
             }
         };
         for (key, p) in [
@@ -231,13 +238,11 @@ impl PriceSheet {
             price(&format!("{key}.arm64"), p.arm64)?;
         }
         if self.duration.rounding_ms == 0 {
-            return Err("duration.rounding_ms must be at least 1".into());
+            return Err(SheetError::new("duration.rounding_ms", "must be at least 1"));
         }
         if self.duration.rounding_ms > MAX_ROUNDING_MS {
-            return Err(format!(
-                "duration.rounding_ms must be at most {MAX_ROUNDING_MS} (an hour), got {}",
-                self.duration.rounding_ms
-            ));
+            return Err(SheetError::new("duration.rounding_ms", format!("must be at most {MAX_ROUNDING_MS} (an hour), got {}",
+                self.duration.rounding_ms)));
         }
         for (arch, tiers) in [
             ("x86_64", &self.duration.x86_64),
@@ -245,7 +250,7 @@ impl PriceSheet {
         ] {
             let key = format!("duration.{arch}");
             if tiers.is_empty() {
-                return Err(format!("{key} needs at least one tier"));
+                return Err(SheetError::new(key, "needs at least one tier"));
             }
             let mut from = 0.0;
             for (i, t) in tiers.iter().enumerate() {
@@ -254,17 +259,22 @@ impl PriceSheet {
                 match (t.up_to_gb_s, last) {
                     (None, true) => {}
                     (None, false) => {
-                        return Err(format!(
-                            "{key}[{i}] needs up_to_gb_s: only the last tier is unbounded"
+                        return Err(SheetError::new(
+                            format!("{key}[{i}]"),
+                            "needs up_to_gb_s: only the last tier is unbounded",
                         ));
                     }
                     (Some(_), true) => {
-                        return Err(format!("{key}[{i}]: the last tier must have no up_to_gb_s"));
+                        return Err(SheetError::new(
+                            format!("{key}[{i}]:"),
+                            "the last tier must have no up_to_gb_s",
+                        ));
                     }
                     (Some(to), false) => {
                         if !(to.is_finite() && to > from) {
-                            return Err(format!(
-                                "{key}[{i}].up_to_gb_s must grow from tier to tier, got {to} after {from}"
+                            return Err(SheetError::new(
+                                format!("{key}[{i}].up_to_gb_s"),
+                                format!("must grow from tier to tier, got {to} after {from}"),
                             ));
                         }
                         from = to;
@@ -273,10 +283,8 @@ impl PriceSheet {
             }
         }
         if !(self.free_tier.gb_s.is_finite() && self.free_tier.gb_s >= 0.0) {
-            return Err(format!(
-                "free_tier.gb_s must be at least 0, got {}",
-                self.free_tier.gb_s
-            ));
+            return Err(SheetError::new("free_tier.gb_s", format!("must be at least 0, got {}",
+                self.free_tier.gb_s)));
         }
         Ok(())
     }
@@ -794,10 +802,10 @@ mod tests {
         let text = AWS_US_EAST_1.replace("rounding_ms = 1", "rounding_ms = 18446744073709551615");
         assert_eq!(
             PriceSheet::from_toml(&text),
-            Err(
-                "duration.rounding_ms must be at most 3600000 (an hour), got 18446744073709551615"
-                    .into()
-            )
+            Err(SheetError::new(
+                "duration.rounding_ms",
+                "must be at most 3600000 (an hour), got 18446744073709551615"
+            ))
         );
     }
 
@@ -806,7 +814,7 @@ mod tests {
         let text = AWS_US_EAST_1.replace("rounding_ms = 1", "rounding_ms = 0");
         assert_eq!(
             PriceSheet::from_toml(&text),
-            Err("duration.rounding_ms must be at least 1".into())
+            Err(SheetError::new("duration.rounding_ms", "must be at least 1"))
         );
         let text = AWS_US_EAST_1.replace(
             "{ up_to_gb_s = 15e9, usd_per_gb_s = 1.5e-5 }",
@@ -815,6 +823,7 @@ mod tests {
         assert!(
             PriceSheet::from_toml(&text)
                 .expect_err("bad")
+                .to_string()
                 .contains("duration.x86_64[1].up_to_gb_s")
         );
     }

@@ -19,7 +19,7 @@ fn here<'p>(check: &Checker<'p>) -> &'p Path {
 pub(super) fn cost(raw: &RawCost, check: &Checker<'_>) -> Result<CostConfig, ScenarioError> {
     let sheet = match &raw.prices {
         None => PriceSheet::aws_us_east_1(),
-        Some(p) => PriceSheet::load(&here(check).join(p))
+        Some(p) => crate::input::prices::load(&here(check).join(p))
             .map_err(|m| check.invalid(&[Seg::Key("cost"), Seg::Key("prices")], m))?,
     };
     Ok(CostConfig {
