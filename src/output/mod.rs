@@ -7,4 +7,5 @@ pub mod number;
 pub mod page;
 pub mod plan;
 pub mod summary;
+pub mod sweep;
 pub mod table;
