@@ -15,7 +15,6 @@
 //! - ephemeral storage above 512 MB is billed per GB-second of billed duration;
 //! - the free tier (off by default) takes its requests and GB-seconds off the month's total.
 
-
 use serde::{Deserialize, Serialize};
 
 /// The default price sheet: AWS Lambda, us-east-1.
@@ -202,11 +201,10 @@ impl PriceSheet {
 
     /// Parses and checks a JSON sheet with the same keys.
     pub fn from_json(text: &str) -> Result<PriceSheet, SheetError> {
-        let sheet: PriceSheet =
-            serde_json::from_str(text).map_err(|e| SheetError::Syntax {
-                line: Some(e.line()),
-                message: e.to_string(),
-            })?;
+        let sheet: PriceSheet = serde_json::from_str(text).map_err(|e| SheetError::Syntax {
+            line: Some(e.line()),
+            message: e.to_string(),
+        })?;
         sheet.check()?;
         Ok(sheet)
     }
@@ -216,7 +214,10 @@ impl PriceSheet {
             if v.is_finite() && v >= 0.0 {
                 Ok(())
             } else {
-                Err(SheetError::new(key, format!("must be a price of at least 0, got {v}")))
+                Err(SheetError::new(
+                    key,
+                    format!("must be a price of at least 0, got {v}"),
+                ))
             }
         };
         for (key, p) in [
@@ -238,11 +239,19 @@ impl PriceSheet {
             price(&format!("{key}.arm64"), p.arm64)?;
         }
         if self.duration.rounding_ms == 0 {
-            return Err(SheetError::new("duration.rounding_ms", "must be at least 1"));
+            return Err(SheetError::new(
+                "duration.rounding_ms",
+                "must be at least 1",
+            ));
         }
         if self.duration.rounding_ms > MAX_ROUNDING_MS {
-            return Err(SheetError::new("duration.rounding_ms", format!("must be at most {MAX_ROUNDING_MS} (an hour), got {}",
-                self.duration.rounding_ms)));
+            return Err(SheetError::new(
+                "duration.rounding_ms",
+                format!(
+                    "must be at most {MAX_ROUNDING_MS} (an hour), got {}",
+                    self.duration.rounding_ms
+                ),
+            ));
         }
         for (arch, tiers) in [
             ("x86_64", &self.duration.x86_64),
@@ -283,8 +292,10 @@ impl PriceSheet {
             }
         }
         if !(self.free_tier.gb_s.is_finite() && self.free_tier.gb_s >= 0.0) {
-            return Err(SheetError::new("free_tier.gb_s", format!("must be at least 0, got {}",
-                self.free_tier.gb_s)));
+            return Err(SheetError::new(
+                "free_tier.gb_s",
+                format!("must be at least 0, got {}", self.free_tier.gb_s),
+            ));
         }
         Ok(())
     }
@@ -814,7 +825,10 @@ mod tests {
         let text = AWS_US_EAST_1.replace("rounding_ms = 1", "rounding_ms = 0");
         assert_eq!(
             PriceSheet::from_toml(&text),
-            Err(SheetError::new("duration.rounding_ms", "must be at least 1"))
+            Err(SheetError::new(
+                "duration.rounding_ms",
+                "must be at least 1"
+            ))
         );
         let text = AWS_US_EAST_1.replace(
             "{ up_to_gb_s = 15e9, usd_per_gb_s = 1.5e-5 }",

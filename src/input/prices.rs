@@ -57,4 +57,3 @@ pub fn load(path: &Path) -> Result<PriceSheet, PricesError> {
         source,
     })
 }
-

@@ -23,6 +23,7 @@ pub enum InvocationType {
 
 /// One function, every setting resolved and validated.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Function {
     /// Unique name.
     pub name: String,
@@ -112,6 +113,7 @@ pub enum Scaling {
 /// A warmer (as the popular warm-up plugins do): every `every`, `containers` simultaneous pings
 /// of `ping` each, from time 0, so that as many containers stay warm. Pings are billed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Warmer {
     /// The period of the pings.
     pub every: SimDuration,
@@ -175,6 +177,7 @@ impl Init {
 
 /// A runtime's measured INIT times on one arch and package, at each memory size measured.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct RuntimeInit {
     /// The runtime's identifier, like `python3.12`.
     pub runtime: String,
@@ -198,6 +201,7 @@ impl RuntimeInit {
 
 /// The settings a function takes when it appears only in a trace: `[defaults]`, validated.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct Template {
     /// Memory [MB], when set.
     pub memory_mb: Option<u32>,

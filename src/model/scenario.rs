@@ -30,6 +30,7 @@ pub enum Routing {
 
 /// Settings of the platform shared by every function.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Platform {
     /// Containers initializing or executing at once, over all functions (AWS default 1000).
     pub account_concurrency: u32,
@@ -50,6 +51,7 @@ pub struct Platform {
 
 /// How runs are priced.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CostConfig {
     /// The price sheet.
     pub sheet: PriceSheet,
@@ -71,6 +73,7 @@ impl Default for CostConfig {
 
 /// A validated scenario: what the engine runs.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct Scenario {
     /// Name, used for the output folder.
     pub name: String,
@@ -95,6 +98,7 @@ pub struct Scenario {
 
 /// A trace to read: `[workload] trace = { path = "traffic.csv", format = "invocations" }`.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct TraceSpec {
     /// The file, relative paths resolved against the scenario's folder.
     pub path: PathBuf,

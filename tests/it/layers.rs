@@ -239,3 +239,32 @@ fn every_source_file_opens_with_a_sentence_on_what_it_holds() {
         .collect();
     assert!(bare.is_empty(), "no opening //! line:\n{}", bare.join("\n"));
 }
+
+#[test]
+fn model_structs_are_built_only_by_validation() {
+    // A `Scenario`, `Function`, `Platform` or `Template` is made by `input` validation (and the
+    // model's own methods); every other layer reads them. (Outside the crate, the structs are
+    // `#[non_exhaustive]`: they cannot be built at all.)
+    let mut all = Vec::new();
+    files(&src(), &mut all);
+    let mut built = Vec::new();
+    for f in &all {
+        let top = module_of(f).first().cloned().unwrap_or_default();
+        if top == "input" || top == "model" {
+            continue;
+        }
+        let text = code(f);
+        for name in ["Scenario", "Function", "Platform", "Template"] {
+            for (i, _) in text.match_indices(&format!("{name} {{")) {
+                let before = &text[..i];
+                let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+                let line = &text[line_start..i];
+                // A struct literal, not `impl Scenario {` or `struct Scenario {`.
+                if !line.contains("impl") && !line.contains("struct") && !line.contains("fn ") {
+                    built.push(format!("{} builds a {name}", short(f)));
+                }
+            }
+        }
+    }
+    assert!(built.is_empty(), "{}", built.join("\n"));
+}
