@@ -210,6 +210,20 @@ golden!(
         "provisioned"
     ]
 );
+// Settings past the answer whose configured concurrency alone costs more are not run, and a
+// note names them.
+golden!(
+    plan_pruned,
+    true,
+    [
+        "plan",
+        "scenarios/my-function.toml",
+        "--slo",
+        "p99<500ms",
+        "--vary",
+        "provisioned"
+    ]
+);
 golden!(
     plan_memory,
     true,
