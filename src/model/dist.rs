@@ -102,9 +102,7 @@ fn positive(field: &str, v: f64) -> Result<f64, ValueError> {
     if v == 0.0 {
         return Err(ValueError::new(
             field.to_string(),
-            format!(
-                "must be positive, got 0 (use {{ dist = \"constant\", ms = 0 }} for no time at all)"
-            ),
+            "must be positive, got 0 (use { dist = \"constant\", ms = 0 } for no time at all)",
         ));
     }
     Ok(v)

@@ -56,9 +56,7 @@ pub(super) fn shown(v: f64) -> String {
 
 /// Refuses a time [ms] longer than [`MAX_SPAN`], naming its key.
 pub(super) fn span_ms(key: &str, ms: f64) -> Result<(), ValueError> {
-    too_long_ms(ms).map_or(Ok(()), |m| {
-        Err(ValueError::new(key.to_string(), format!("{m}")))
-    })
+    too_long_ms(ms).map_or(Ok(()), |m| Err(ValueError::new(key.to_string(), m)))
 }
 
 /// What is wrong with a time [ms] longer than [`MAX_SPAN`], if it is.
