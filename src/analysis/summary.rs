@@ -126,6 +126,10 @@ pub struct ContainerFigures {
     pub mean_busy: f64,
     /// Mean idle.
     pub mean_idle: f64,
+    /// Mean requests in flight (equal to `mean_busy` when each container serves one).
+    pub mean_in_flight: f64,
+    /// Most requests in flight at once.
+    pub peak_in_flight: u32,
 }
 
 /// Open connections; the limit figures only for the total.
@@ -193,13 +197,15 @@ fn figures(
             .then(|| stats.cold_starts as f64 / stats.invocations as f64),
         latency_ms: latency_figures(latency),
         containers: ContainerFigures {
-            created: stats.cold_starts + stats.prewarms,
+            created: stats.cold_starts - stats.cold_joins + stats.prewarms,
             prewarmed: stats.prewarms,
             evicted: stats.evictions,
             peak: levels.peak_alive,
             mean_alive,
             mean_busy,
             mean_idle: (levels.alive_area - levels.busy_area) as f64 / w,
+            mean_in_flight: levels.in_flight_area as f64 / w,
+            peak_in_flight: levels.peak_in_flight,
         },
         connections,
         gb_s,
@@ -216,6 +222,7 @@ struct CountSums {
     warm_starts: u64,
     throttled: u64,
     prewarms: u64,
+    cold_joins: u64,
     evictions: u64,
     warmer_pings: u64,
     retried: u64,
@@ -230,6 +237,7 @@ impl CountSums {
         self.warm_starts += s.warm_starts;
         self.throttled += s.throttled;
         self.prewarms += s.prewarms;
+        self.cold_joins += s.cold_joins;
         self.evictions += s.evictions;
         self.warmer_pings += s.warmer_pings;
         self.retried += s.retried;

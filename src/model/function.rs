@@ -63,6 +63,8 @@ pub struct Function {
     pub warmer: Option<Warmer>,
     /// Connections each alive container holds open (opened by the code outside the handler).
     pub connections: u32,
+    /// Requests one container serves at once (1: Lambda's classic contract).
+    pub container_concurrency: u32,
     /// Share of init and exec time spent computing (the rest waits on I/O), at
     /// `reference_memory_mb`: the part that speeds up with the CPU that memory buys.
     pub cpu_fraction: f64,
@@ -225,6 +227,8 @@ pub struct Template {
     pub max_event_age: SimDuration,
     /// Connections each alive container holds open.
     pub connections: u32,
+    /// Requests one container serves at once.
+    pub container_concurrency: u32,
 }
 
 /// Lambda's default (and largest) maximum event age for asynchronous invocations.

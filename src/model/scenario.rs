@@ -153,6 +153,7 @@ impl Scenario {
             invocation: d.invocation,
             max_event_age: d.max_event_age,
             connections: d.connections,
+            container_concurrency: d.container_concurrency,
             setup_in_handler_ms: None,
             cpu_fraction: 0.0,
             reference_memory_mb: memory_mb,
@@ -199,6 +200,8 @@ impl Scenario {
 
 /// The default memory size [MB]: Lambda's own default.
 pub const DEFAULT_MEMORY_MB: u32 = 128;
+/// The most requests one container may serve at once (Cloud Run's maximum).
+pub const MAX_CONTAINER_CONCURRENCY: u32 = 1_000;
 /// The largest memory size Lambda offers [MB].
 pub const MAX_MEMORY_MB: u32 = 10_240;
 /// Lambda's default account concurrency.

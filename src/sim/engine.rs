@@ -45,13 +45,15 @@ pub struct Simulation {
     pub(super) pool: Pool,
     pub(super) funcs: Vec<Func>,
     /// Busy containers of functions without reserved concurrency, and their shared capacity.
-    pub(super) shared_busy: u32,
+    pub(super) shared_in_flight: u32,
     pub(super) shared_capacity: u32,
     pub(super) max_lifetime: Option<SimDuration>,
     /// Billed durations are rounded up to this [ms].
     pub(super) rounding_ms: u64,
     pub(super) router_rng: SimRng,
     pub(super) total_busy: u32,
+    /// Requests in flight over all functions.
+    pub(super) total_in_flight: u32,
     pub(super) total_alive: u32,
     pub(super) total_levels: Levels,
     /// Connections held open by alive containers over all functions.
@@ -139,7 +141,7 @@ impl Simulation {
         let mut left = max_events;
         while left > 0 {
             if self.failure.is_some()
-                || (self.open_end && self.arrivals_pending == 0 && self.total_busy == 0)
+                || (self.open_end && self.arrivals_pending == 0 && self.total_in_flight == 0)
             {
                 self.finish();
                 return true;
@@ -186,9 +188,15 @@ impl Simulation {
     #[inline(always)]
     pub(super) fn touch(&mut self, f: usize) {
         let func = &mut self.funcs[f];
-        func.stats.levels.advance(self.now, func.busy, func.alive);
-        self.total_levels
-            .advance(self.now, self.total_busy, self.total_alive);
+        func.stats
+            .levels
+            .advance(self.now, func.busy, func.alive, func.in_flight);
+        self.total_levels.advance(
+            self.now,
+            self.total_busy,
+            self.total_alive,
+            self.total_in_flight,
+        );
         self.connections.advance(self.now);
         self.series
             .advance(self.now, self.total_busy, self.total_alive);
@@ -277,7 +285,8 @@ impl Simulation {
             start: served.start,
             container: Some(served.container),
             queued: now - r.origin,
-            init: served.init,
+            // A request that joined a container still initializing waited for the rest of it.
+            init: served.init + served.wait,
             exec: served.exec,
         };
         if counted && r.tries > 0 {
@@ -291,6 +300,7 @@ impl Simulation {
         if counted {
             if cold {
                 func.stats.cold_starts += 1;
+                func.stats.cold_joins += u64::from(served.wait > SimDuration::ZERO);
             } else {
                 func.stats.warm_starts += 1;
             }
@@ -306,19 +316,25 @@ impl Simulation {
         observer.invocation(&inv);
     }
 
-    /// Serves an arrival of function `f` with handler time `exec`: a provisioned container
-    /// first, then an idle one the routing rule picks, else a new one; `None` when a
-    /// concurrency limit throttles it. The container is busy until its execution ends.
+    /// Serves an arrival of function `f` with handler time `exec`: a busy container with room
+    /// for another request first (with `container_concurrency` above 1), then a provisioned
+    /// container, then an idle one the routing rule picks, else a new one; `None` when a
+    /// concurrency limit (on requests in flight) throttles it.
     #[inline]
     pub(super) fn serve(&mut self, fi: usize, exec: SimDuration) -> Option<Served> {
         let now = self.now;
         let func = &mut self.funcs[fi];
         let throttled = match func.reserved {
-            Some(cap) => func.busy >= cap,
-            None => self.shared_busy >= self.shared_capacity,
+            Some(cap) => func.in_flight >= cap,
+            None => self.shared_in_flight >= self.shared_capacity,
         };
         if throttled {
             return None;
+        }
+        if func.capacity > 1 {
+            if let Some(slot) = func.open.pick(&mut self.router_rng) {
+                return Some(self.join(fi, slot, exec));
+            }
         }
         let provisioned = {
             let slot = func.provisioned_idle.pick(&mut self.router_rng);
@@ -330,6 +346,7 @@ impl Simulation {
         let mut served = Served {
             start: Start::Warm,
             container: ContainerId(0),
+            wait: SimDuration::ZERO,
             init: SimDuration::ZERO,
             exec,
             provisioned: provisioned.is_some(),
@@ -355,23 +372,69 @@ impl Simulation {
                 func.alive += 1;
                 self.container_up(fi);
                 let slot = self.pool.create(FunctionId(fi as u32), now);
-                self.pool.get_mut(slot).init_us = served.init.as_micros();
+                let c = self.pool.get_mut(slot);
+                c.init_us = served.init.as_micros();
+                c.ready_at = now + served.init;
                 slot
             }
         };
         let func = &mut self.funcs[fi];
         func.busy += 1;
+        func.in_flight += 1;
         func.interval_peak = func.interval_peak.max(func.busy);
         self.total_busy += 1;
+        self.total_in_flight += 1;
         if func.reserved.is_none() {
-            self.shared_busy += 1;
+            self.shared_in_flight += 1;
         }
-        served.container = self.pool.get(slot).id;
+        let c = self.pool.get_mut(slot);
+        c.in_flight = 1;
+        served.container = c.id;
+        if func.capacity > 1 {
+            func.open.insert(&mut self.pool, slot);
+        }
         self.schedule(
             now + served.init + served.exec,
             Event::ExecutionFinished(slot),
         );
         Some(served)
+    }
+
+    /// Another request on a busy container with room for it: it starts when the container is
+    /// ready (at once, or when its init ends: a cold start for it too).
+    fn join(&mut self, fi: usize, slot: u32, exec: SimDuration) -> Served {
+        let now = self.now;
+        let func = &mut self.funcs[fi];
+        let c = self.pool.get_mut(slot);
+        c.in_flight += 1;
+        let (full, start_at, provisioned, id) = (
+            c.in_flight >= func.capacity,
+            c.ready_at.max(now),
+            c.provisioned,
+            c.id,
+        );
+        if full {
+            func.open.remove(&mut self.pool, slot);
+        }
+        func.in_flight += 1;
+        self.total_in_flight += 1;
+        if func.reserved.is_none() {
+            self.shared_in_flight += 1;
+        }
+        let wait = start_at - now;
+        self.schedule(start_at + exec, Event::ExecutionFinished(slot));
+        Served {
+            start: if wait > SimDuration::ZERO {
+                Start::Cold
+            } else {
+                Start::Warm
+            },
+            container: id,
+            wait,
+            init: SimDuration::ZERO,
+            exec,
+            provisioned,
+        }
     }
 
     /// Takes the idle container the routing rule picks, reclaiming any whose deadline has
@@ -424,18 +487,31 @@ impl Simulation {
     #[inline]
     pub(super) fn finished(&mut self, slot: u32) {
         let now = self.now;
-        let (f, created, served) = {
+        let (f, created, served, left) = {
             let c = self.pool.get_mut(slot);
             c.served += 1;
-            (c.function.0 as usize, c.created, c.served)
+            c.in_flight -= 1;
+            (c.function.0 as usize, c.created, c.served, c.in_flight)
         };
         self.touch(f);
         let func = &mut self.funcs[f];
+        func.in_flight -= 1;
+        self.total_in_flight -= 1;
+        if func.reserved.is_none() {
+            self.shared_in_flight -= 1;
+        }
+        if left > 0 {
+            // Still busy; room again for one more if it was full.
+            if left + 1 == func.capacity {
+                func.open.insert(&mut self.pool, slot);
+            }
+            return;
+        }
+        if func.capacity > 1 {
+            func.open.remove(&mut self.pool, slot);
+        }
         func.busy -= 1;
         self.total_busy -= 1;
-        if func.reserved.is_none() {
-            self.shared_busy -= 1;
-        }
         if self.pool.get(slot).provisioned {
             if func.provisioned.alive > func.provisioned.level {
                 func.provisioned.alive -= 1;

@@ -18,6 +18,10 @@ use crate::time::{SimDuration, SimTime};
 pub(super) struct Func {
     /// Containers initializing or executing.
     pub(super) busy: u32,
+    /// Requests in flight (equal to `busy` when each container serves one).
+    pub(super) in_flight: u32,
+    /// Requests one container serves at once.
+    pub(super) capacity: u32,
     /// Containers alive (busy or idle).
     pub(super) alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
@@ -43,6 +47,8 @@ pub(super) struct Func {
     pub(super) idle: IdleSet,
     /// Idle provisioned containers, taken before on-demand ones.
     pub(super) provisioned_idle: IdleSet,
+    /// Busy containers with room for another request (with `capacity` above 1), taken first.
+    pub(super) open: IdleSet,
     pub(super) exec_rng: SimRng,
     /// As `def.exec`.
     pub(super) exec: Option<TimeDist>,
@@ -88,7 +94,10 @@ impl Func {
             policy,
             idle: IdleSet::new(routing),
             provisioned_idle: IdleSet::new(routing),
+            open: IdleSet::new(routing),
             busy: 0,
+            in_flight: 0,
+            capacity: def.container_concurrency,
             alive: 0,
             reserved: def.reserved_concurrency,
             time_factor: def.time_factor(),

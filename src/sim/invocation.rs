@@ -22,6 +22,9 @@ pub struct Served {
     pub start: Start,
     /// The container that served it.
     pub container: ContainerId,
+    /// Time it waited for the container's init to end, having joined it while it initialized
+    /// (with several requests per container).
+    pub wait: SimDuration,
     /// Init time (zero when warm).
     pub init: SimDuration,
     /// Handler time.
@@ -60,7 +63,9 @@ pub struct Invocation {
     pub container: Option<ContainerId>,
     /// Time an asynchronous arrival waited in the platform's queue before it started.
     pub queued: SimDuration,
-    /// Init time (zero on a warm start or a throttle).
+    /// Time spent in an init: the container's whole init on the arrival that started it, the
+    /// rest of it for one that joined the container while it initialized; zero on a warm
+    /// start or a throttle.
     pub init: SimDuration,
     /// Handler time (zero on a throttle).
     pub exec: SimDuration,

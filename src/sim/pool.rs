@@ -58,6 +58,10 @@ pub struct Container {
     pub init_us: u64,
     /// Its key in a memory-bounded pool's eviction order while idle.
     pub evict_key: u64,
+    /// Requests it is serving (or waiting for its init to serve).
+    pub in_flight: u32,
+    /// When its init ends and it can run requests.
+    pub ready_at: SimTime,
     // Links of the idle list (MRU/LRU), or `prev` as the position in the random idle vector.
     prev: u32,
     next: u32,
@@ -135,13 +139,16 @@ impl Container {
             first_idle: SimTime::NEVER,
             init_us: 0,
             evict_key: 0,
+            in_flight: 0,
+            ready_at: now,
             prev: NIL,
             next: NIL,
         }
     }
 }
 
-/// One function's idle containers, ordered as its routing rule needs.
+/// One function's idle containers (or, with several requests per container, those with room
+/// for one more), ordered as its routing rule needs. A container is in one such set at most.
 #[derive(Debug)]
 pub enum IdleSet {
     /// In order of going idle (MRU takes the tail, LRU the head): O(1) everywhere.

@@ -12,9 +12,10 @@ use crate::time::{SimDuration, SimTime};
 pub struct FunctionStats {
     /// Arrivals in the window, throttled ones included.
     pub invocations: u64,
-    /// Arrivals served by a new container.
+    /// Arrivals that waited for an init: each that started a new container, and (with several
+    /// requests per container) each that joined a container while it initialized.
     pub cold_starts: u64,
-    /// Arrivals served by an idle container.
+    /// Arrivals served by a ready container.
     pub warm_starts: u64,
     /// Latencies of served invocations.
     pub latency: Latency,
@@ -34,6 +35,8 @@ pub struct FunctionStats {
     pub queue_delay: Latency,
     /// Containers a keep-alive policy pre-warmed.
     pub prewarms: u64,
+    /// Cold starts that joined a container already initializing, so started none.
+    pub cold_joins: u64,
     /// Idle containers evicted to make room in a memory-bounded pool.
     pub evictions: u64,
     /// Provisioned concurrency configured over the window, each level held from one change to
@@ -58,6 +61,7 @@ impl FunctionStats {
             pending: 0,
             queue_delay: Latency::per_function(),
             prewarms: 0,
+            cold_joins: 0,
             evictions: 0,
             provisioned_us: 0,
             warmer_pings: 0,
@@ -382,6 +386,10 @@ pub struct Levels {
     pub peak_alive: u32,
     /// Most containers busy for a positive time in the window.
     pub peak_busy: u32,
+    /// Integral of requests in flight [request·µs]: busy containers when each serves one.
+    pub in_flight_area: u128,
+    /// Most requests in flight at once for a positive time in the window.
+    pub peak_in_flight: u32,
 }
 
 impl Levels {
@@ -394,19 +402,23 @@ impl Levels {
             alive_area: 0,
             peak_alive: 0,
             peak_busy: 0,
+            in_flight_area: 0,
+            peak_in_flight: 0,
         }
     }
 
     /// Accounts for the levels held since the last call, up to `now`; call before they change.
     #[inline]
-    pub fn advance(&mut self, now: SimTime, busy: u32, alive: u32) {
+    pub fn advance(&mut self, now: SimTime, busy: u32, alive: u32, in_flight: u32) {
         let from = self.last.max(self.warmup);
         if now.0 > from {
             let dt = u128::from(now.0 - from);
             self.busy_area += u128::from(busy) * dt;
             self.alive_area += u128::from(alive) * dt;
+            self.in_flight_area += u128::from(in_flight) * dt;
             self.peak_alive = self.peak_alive.max(alive);
             self.peak_busy = self.peak_busy.max(busy);
+            self.peak_in_flight = self.peak_in_flight.max(in_flight);
         }
         self.last = now.0;
     }
@@ -658,10 +670,11 @@ mod tests {
     #[test]
     fn levels_integrate_only_inside_the_window() {
         let mut l = Levels::new(SimTime(10));
-        l.advance(SimTime(5), 0, 0);
-        // Two alive, one busy from 5 to 20: only 10..20 counts.
-        l.advance(SimTime(20), 1, 2);
+        l.advance(SimTime(5), 0, 0, 0);
+        // Two alive, one busy serving three requests from 5 to 20: only 10..20 counts.
+        l.advance(SimTime(20), 1, 2, 3);
         assert_eq!((l.busy_area, l.alive_area, l.peak_alive), (10, 20, 2));
+        assert_eq!((l.in_flight_area, l.peak_in_flight), (30, 3));
     }
 
     #[test]

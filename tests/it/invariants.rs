@@ -25,6 +25,7 @@ fn scenario() -> impl Strategy<Value = String> {
         0u32..3,                   // provisioned
         prop::option::of(1u32..8), // reserved
         any::<bool>(),             // warmer
+        1u32..4,                   // requests per container
     );
     (
         prop::collection::vec(function, 1..4),
@@ -44,7 +45,7 @@ fn scenario() -> impl Strategy<Value = String> {
             if let Some(n) = scale {
                 text += &format!("scale_environments = {n}\n");
             }
-            for (i, (rate, process, exec, init, keep, invocation, pc, reserved, warmer)) in
+            for (i, (rate, process, exec, init, keep, invocation, pc, reserved, warmer, per)) in
                 functions.into_iter().enumerate()
             {
                 let arrival = match process {
@@ -66,6 +67,9 @@ fn scenario() -> impl Strategy<Value = String> {
                 }
                 if warmer {
                     text += "warmer = { every = \"3m\", containers = 2 }\n";
+                }
+                if per > 1 {
+                    text += &format!("container_concurrency = {per}\n");
                 }
             }
             text
@@ -130,14 +134,16 @@ proptest! {
         let account = u64::from(s.platform.account_concurrency);
         let mut busy_peaks = 0u64;
         for (f, stats) in sim.functions() {
-            let peak = u64::from(stats.levels.peak_busy);
+            let peak = u64::from(stats.levels.peak_in_flight);
+            prop_assert!(stats.levels.peak_busy <= stats.levels.peak_in_flight);
+            prop_assert!(stats.levels.busy_area <= stats.levels.in_flight_area);
             if let Some(r) = f.reserved_concurrency {
-                prop_assert!(peak <= u64::from(r), "{} busy over its reservation", f.name);
+                prop_assert!(peak <= u64::from(r), "{} in flight over its reservation", f.name);
             }
             busy_peaks += peak;
         }
         // All together, never above the account, nor above the functions' own peaks summed.
-        let total_peak = u64::from(sim.total_levels().peak_busy);
+        let total_peak = u64::from(sim.total_levels().peak_in_flight);
         prop_assert!(total_peak <= account, "{total_peak} busy over the account");
         prop_assert!(total_peak <= busy_peaks, "{total_peak} over the summed peaks {busy_peaks}");
         // The same seed gives the same bytes.

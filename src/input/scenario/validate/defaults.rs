@@ -68,5 +68,6 @@ pub(super) fn defaults(
         invocation: raw.invocation.unwrap_or_default(),
         max_event_age: keys.max_event_age(raw.max_event_age)?,
         connections: raw.connections.unwrap_or(1),
+        container_concurrency: keys.container_concurrency(raw.container_concurrency)?,
     })
 }

@@ -176,6 +176,7 @@ fn function(
         invocation: merged.invocation.unwrap_or_default(),
         max_event_age: keys.max_event_age(merged.max_event_age)?,
         connections: merged.connections.unwrap_or(1),
+        container_concurrency: keys.container_concurrency(merged.container_concurrency)?,
         setup_in_handler_ms: merged.setup_in_handler_ms,
         cpu_fraction,
         reference_memory_mb,

@@ -8,7 +8,7 @@ use crate::cost::{Arch, Package};
 use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init};
 use crate::model::keep_alive::KeepAliveSpec;
-use crate::model::scenario::MAX_MEMORY_MB;
+use crate::model::scenario::{MAX_CONTAINER_CONCURRENCY, MAX_MEMORY_MB};
 use crate::time::SimDuration;
 
 /// The keys of one table, `[defaults]` or one `[[function]]`: where each is, for messages.
@@ -108,5 +108,18 @@ impl Keys<'_> {
             ));
         }
         Ok(age)
+    }
+
+    /// `container_concurrency`: requests one container serves at once, 1 (the default) to
+    /// 1000.
+    pub(super) fn container_concurrency(&self, n: Option<u32>) -> Result<u32, ScenarioError> {
+        let n = n.unwrap_or(1);
+        if !(1..=MAX_CONTAINER_CONCURRENCY).contains(&n) {
+            return Err(self.invalid(
+                "container_concurrency",
+                format!("must be between 1 and {MAX_CONTAINER_CONCURRENCY} requests, got {n}"),
+            ));
+        }
+        Ok(n)
     }
 }
