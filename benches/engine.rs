@@ -1,4 +1,4 @@
-//! Engine throughput on synthetic traffic: one busy function, then 10,000 functions with Zipf rates under a fixed window and under the hybrid-histogram policy, every statistic on.
+//! Engine throughput on synthetic traffic: one busy function (alone, and with many requests per container sharing its CPUs), then 10,000 functions with Zipf rates under a fixed window and under the hybrid-histogram policy, every statistic on.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -22,6 +22,22 @@ exec = { dist = "exponential", mean_ms = 50 }
 init = { dist = "constant", ms = 500 }
 keep_alive = { policy = "fixed", idle = "10m" }
 "#;
+
+/// The single function's traffic with handlers of `exec_ms` on average, served up to
+/// `concurrency` requests per container of `vcpus`, a share `cpu_fraction` computing: the
+/// requests in flight share their container's CPUs.
+fn shared(concurrency: u32, vcpus: u32, cpu_fraction: f64, exec_ms: u32) -> String {
+    SINGLE
+        .replace("name = \"bench-single\"", "name = \"bench-shared\"")
+        .replace("mean_ms = 50", &format!("mean_ms = {exec_ms}"))
+        .replace(
+            "duration = \"1000s\"\n",
+            "duration = \"1000s\"\n[platform]\naccount_concurrency = 100000\n",
+        )
+        + &format!(
+            "container_concurrency = {concurrency}\nvcpus = {vcpus}\ncpu_fraction = {cpu_fraction}\n"
+        )
+}
 
 /// Functions of the region benchmarks.
 const FUNCTIONS: usize = 10_000;
@@ -76,6 +92,29 @@ fn single_function(c: &mut Criterion) {
     bench_run(c, "single_function_1M_invocations", &scenario, 20);
 }
 
+/// 16 requests per container sharing 2 vCPUs, as an instance platform runs them.
+fn single_shared_16(c: &mut Criterion) {
+    let scenario = parse("bench-shared-16.toml", &shared(16, 2, 0.3, 50));
+    bench_run(
+        c,
+        "single_function_1M_invocations_16_per_container_shared",
+        &scenario,
+        20,
+    );
+}
+
+/// Hundreds of requests per container (200 at most, 8 vCPUs, handlers of 500 ms that compute
+/// a tenth of the time): each end moves one event, never a scan of the container's requests.
+fn single_shared_200(c: &mut Criterion) {
+    let scenario = parse("bench-shared-200.toml", &shared(200, 8, 0.1, 500));
+    bench_run(
+        c,
+        "single_function_1M_invocations_200_per_container_shared",
+        &scenario,
+        10,
+    );
+}
+
 fn region_fixed(c: &mut Criterion) {
     let text = zipf_region(r#"{ policy = "fixed", idle = "10m" }"#);
     let scenario = parse("bench-region.toml", &text);
@@ -88,5 +127,12 @@ fn region_hybrid(c: &mut Criterion) {
     bench_run(c, "zipf_10k_functions_hybrid_1M_invocations", &scenario, 10);
 }
 
-criterion_group!(benches, single_function, region_fixed, region_hybrid);
+criterion_group!(
+    benches,
+    single_function,
+    single_shared_16,
+    single_shared_200,
+    region_fixed,
+    region_hybrid
+);
 criterion_main!(benches);

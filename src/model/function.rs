@@ -65,6 +65,9 @@ pub struct Function {
     pub connections: u32,
     /// Requests one container serves at once (1: Lambda's classic contract).
     pub container_concurrency: u32,
+    /// The container's CPUs when given: requests in flight share them (processor sharing);
+    /// by default Lambda's share for the memory size, see [`Function::vcpus`] [vCPU].
+    pub vcpus: Option<f64>,
     /// Share of init and exec time spent computing (the rest waits on I/O), at
     /// `reference_memory_mb`: the part that speeds up with the CPU that memory buys.
     pub cpu_fraction: f64,
@@ -229,16 +232,40 @@ pub struct Template {
     pub connections: u32,
     /// Requests one container serves at once.
     pub container_concurrency: u32,
+    /// Share of init and exec time spent computing.
+    pub cpu_fraction: f64,
+    /// The container's CPUs, when set; otherwise from memory [vCPU].
+    pub vcpus: Option<f64>,
 }
 
 /// Lambda's default (and largest) maximum event age for asynchronous invocations.
 pub const DEFAULT_MAX_EVENT_AGE: SimDuration = SimDuration::from_secs(6 * 3600);
+
+/// The vCPUs Lambda gives a function of `memory_mb`: in proportion to memory, one at 1769 MB
+/// (AWS: "at 1,769 MB, a function has the equivalent of one vCPU"), up to 6 at 10,240 MB.
+pub fn lambda_vcpus(memory_mb: u32) -> f64 {
+    f64::from(memory_mb) / f64::from(ONE_VCPU_MB)
+}
 
 /// Memory at which Lambda gives a function one full vCPU [MB]; CPU share grows in proportion
 /// to memory up to it (AWS documentation), and a single-threaded handler gains nothing beyond.
 pub const ONE_VCPU_MB: u32 = 1_769;
 
 impl Function {
+    /// How much longer a request's handler takes with `in_flight` requests sharing the
+    /// container than alone: its CPU-bound share runs at min(1, vcpus / in_flight) of a CPU
+    /// instead of min(1, vcpus), the rest (waiting on I/O) as fast. 1 with one request in
+    /// flight, or with `cpu_fraction = 0`.
+    pub fn slowdown(&self, in_flight: u32) -> f64 {
+        let f = self.cpu_fraction;
+        (1.0 - f) + f * (f64::from(in_flight) / self.vcpus().max(1.0)).max(1.0)
+    }
+
+    /// The container's CPUs: `vcpus` when given, else Lambda's for its memory [vCPU].
+    pub fn vcpus(&self) -> f64 {
+        self.vcpus.unwrap_or_else(|| lambda_vcpus(self.memory_mb))
+    }
+
     /// How much longer (or shorter) its init and exec times are at `memory_mb` than at
     /// `reference_memory_mb`: the CPU-bound share scales with the CPU share, min(memory,
     /// 1769 MB) / 1769 MB, and the rest does not.

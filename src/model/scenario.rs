@@ -154,8 +154,9 @@ impl Scenario {
             max_event_age: d.max_event_age,
             connections: d.connections,
             container_concurrency: d.container_concurrency,
+            vcpus: d.vcpus,
             setup_in_handler_ms: None,
-            cpu_fraction: 0.0,
+            cpu_fraction: d.cpu_fraction,
             reference_memory_mb: memory_mb,
         })
     }
@@ -200,6 +201,8 @@ impl Scenario {
 
 /// The default memory size [MB]: Lambda's own default.
 pub const DEFAULT_MEMORY_MB: u32 = 128;
+/// The most vCPUs a container may have (the largest instances platforms offer are below).
+pub const MAX_VCPUS: f64 = 192.0;
 /// The most requests one container may serve at once (Cloud Run's maximum).
 pub const MAX_CONTAINER_CONCURRENCY: u32 = 1_000;
 /// The largest memory size Lambda offers [MB].

@@ -7,6 +7,7 @@ use crate::sim::engine::Simulation;
 use crate::sim::function::{Func, merge_poisson};
 use crate::sim::policy::eviction::Eviction;
 use crate::sim::pool::{FunctionId, Pool};
+use crate::sim::processor::Sharing;
 use crate::sim::queue::{Event, EventQueue};
 use crate::sim::stats::{Connections, Latency, Levels, OPEN_SERIES_ROWS, SERIES_ROWS, TimeSeries};
 use crate::time::{SimDuration, SimTime};
@@ -82,6 +83,7 @@ impl Simulation {
             router_rng,
             total_busy: 0,
             total_in_flight: 0,
+            sharing: Sharing::default(),
             total_alive: 0,
             total_levels: Levels::new(warmup),
             connections: Connections::new(warmup, scenario.platform.max_connections),

@@ -23,10 +23,11 @@ use crate::model::scenario::{Routing, Scenario};
 use crate::model::trace::{ArrivalSource, ExternalArrival};
 use crate::rng::{SimRng, Streams};
 use crate::sim::function::{Func, scaled};
-use crate::sim::invocation::{Invocation, Observer, Retry, Served, Start};
+use crate::sim::invocation::{Invocation, Observer, Request, Retry, Served, Start};
 use crate::sim::policy::eviction::Eviction;
 use crate::sim::policy::keep_alive::{Decision, IdleContext};
 use crate::sim::pool::{ContainerId, FunctionId, Pool, State};
+use crate::sim::processor::Sharing;
 use crate::sim::queue::{Event, EventQueue};
 use crate::sim::stats::{Connections, Latency, Levels, TimeSeries};
 use crate::time::{SimDuration, SimTime};
@@ -89,6 +90,8 @@ pub struct Simulation {
     /// Engine function of each source function index; `u32::MAX` until first seen.
     pub(super) source_map: Vec<u32>,
     pub(super) failure: Option<String>,
+    /// The requests sharing each container's CPUs, for functions whose requests do.
+    pub(super) sharing: Sharing,
 }
 
 impl Simulation {
@@ -143,11 +146,11 @@ impl Simulation {
             if self.failure.is_some()
                 || (self.open_end && self.arrivals_pending == 0 && self.total_in_flight == 0)
             {
-                self.finish();
+                self.finish(observer);
                 return true;
             }
             let Some((now, event)) = self.queue.pop() else {
-                self.finish();
+                self.finish(observer);
                 return true;
             };
             debug_assert!(now >= self.now, "the clock went back");
@@ -171,6 +174,9 @@ impl Simulation {
                     }
                 }
                 Event::ExecutionFinished(slot) => self.finished(slot),
+                Event::SharedDue { slot, generation } => {
+                    self.shared_due(slot, generation, observer)
+                }
                 Event::KeepAliveExpired { slot, timer } => self.expired(slot, timer),
                 Event::WarmerDue(f) => self.pinged(f),
                 Event::RetryDue(i) => self.retried(i, observer),
@@ -277,42 +283,73 @@ impl Simulation {
             });
             return;
         };
-        let counted = r.counted;
-        let memory_mb = r.memory_mb;
-        let inv = Invocation {
+        let request = Request {
             function: f,
-            arrived: r.origin,
+            origin: r.origin,
+            queued: now - r.origin,
+            memory_mb: r.memory_mb,
+            counted: r.counted,
+            ping: false,
+        };
+        if r.counted && r.tries > 0 {
+            let func = &mut self.funcs[fi];
+            func.stats.retried += 1;
+            func.stats.queue_delay.record(request.queued);
+            self.queue_delay.record(request.queued);
+        }
+        let cold = served.start == Start::Cold;
+        if r.counted {
+            let stats = &mut self.funcs[fi].stats;
+            if cold {
+                stats.cold_starts += 1;
+                stats.cold_joins += u64::from(served.wait > SimDuration::ZERO);
+            } else {
+                stats.warm_starts += 1;
+            }
+        }
+        self.series.arrival(r.origin, cold, false);
+        if served.shared {
+            self.share(served, request);
+        } else {
+            self.complete(&served, &request, observer);
+        }
+    }
+
+    /// Records a served request once its handler time is known (at once, or when it ends
+    /// when it shares its container's CPUs): its latency, its bill, and the observer's view.
+    /// A warmer's ping is billed only.
+    #[inline]
+    pub(super) fn complete<O: Observer>(
+        &mut self,
+        served: &Served,
+        request: &Request,
+        observer: &mut O,
+    ) {
+        let func = &mut self.funcs[request.function.0 as usize];
+        if request.counted {
+            served.bill(&mut func.stats.usage, request.memory_mb, self.rounding_ms);
+        }
+        if request.ping {
+            return;
+        }
+        let inv = Invocation {
+            function: request.function,
+            arrived: request.origin,
             start: served.start,
             container: Some(served.container),
-            queued: now - r.origin,
+            queued: request.queued,
             // A request that joined a container still initializing waited for the rest of it.
             init: served.init + served.wait,
             exec: served.exec,
         };
-        if counted && r.tries > 0 {
-            let func = &mut self.funcs[fi];
-            func.stats.retried += 1;
-            func.stats.queue_delay.record(inv.queued);
-            self.queue_delay.record(inv.queued);
-        }
-        let cold = inv.start == Start::Cold;
-        let func = &mut self.funcs[fi];
-        if counted {
-            if cold {
-                func.stats.cold_starts += 1;
-                func.stats.cold_joins += u64::from(served.wait > SimDuration::ZERO);
-            } else {
-                func.stats.warm_starts += 1;
-            }
+        if request.counted {
             func.stats.latency.record(inv.latency());
-            if cold {
+            if served.start == Start::Cold {
                 self.cold_latency.record(inv.latency());
             } else {
                 self.warm_latency.record(inv.latency());
             }
-            served.bill(&mut func.stats.usage, memory_mb, self.rounding_ms);
         }
-        self.series.arrival(r.origin, cold, false);
         observer.invocation(&inv);
     }
 
@@ -350,6 +387,8 @@ impl Simulation {
             init: SimDuration::ZERO,
             exec,
             provisioned: provisioned.is_some(),
+            slot: 0,
+            shared: func.shares,
         };
         let slot = match provisioned.or_else(|| self.take_idle(fi)) {
             Some(slot) => {
@@ -390,13 +429,16 @@ impl Simulation {
         let c = self.pool.get_mut(slot);
         c.in_flight = 1;
         served.container = c.id;
+        served.slot = slot;
         if func.capacity > 1 {
             func.open.insert(&mut self.pool, slot);
         }
-        self.schedule(
-            now + served.init + served.exec,
-            Event::ExecutionFinished(slot),
-        );
+        if !served.shared {
+            self.schedule(
+                now + served.init + served.exec,
+                Event::ExecutionFinished(slot),
+            );
+        }
         Some(served)
     }
 
@@ -422,7 +464,10 @@ impl Simulation {
             self.shared_in_flight += 1;
         }
         let wait = start_at - now;
-        self.schedule(start_at + exec, Event::ExecutionFinished(slot));
+        let shared = func.shares;
+        if !shared {
+            self.schedule(start_at + exec, Event::ExecutionFinished(slot));
+        }
         Served {
             start: if wait > SimDuration::ZERO {
                 Start::Cold
@@ -434,6 +479,8 @@ impl Simulation {
             init: SimDuration::ZERO,
             exec,
             provisioned,
+            slot,
+            shared,
         }
     }
 
@@ -622,7 +669,7 @@ impl Simulation {
         self.reclaim(slot);
     }
 
-    pub(super) fn finish(&mut self) {
+    pub(super) fn finish<O: Observer>(&mut self, observer: &mut O) {
         if self.open_end {
             self.queue.set_end(self.now);
         }
@@ -631,6 +678,7 @@ impl Simulation {
             self.touch(f);
             self.bill_provisioned(f);
         }
+        self.settle_shared(observer);
     }
 }
 

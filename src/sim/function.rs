@@ -22,6 +22,10 @@ pub(super) struct Func {
     pub(super) in_flight: u32,
     /// Requests one container serves at once.
     pub(super) capacity: u32,
+    /// Requests in one container share its CPUs and slow each other down (processor sharing,
+    /// `sim/processor.rs`): with `capacity` above 1, a CPU-bound share and fewer vCPUs
+    /// than `capacity`.
+    pub(super) shares: bool,
     /// Containers alive (busy or idle).
     pub(super) alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
@@ -98,6 +102,7 @@ impl Func {
             busy: 0,
             in_flight: 0,
             capacity: def.container_concurrency,
+            shares: def.slowdown(def.container_concurrency) > 1.0,
             alive: 0,
             reserved: def.reserved_concurrency,
             time_factor: def.time_factor(),

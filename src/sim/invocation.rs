@@ -31,6 +31,11 @@ pub struct Served {
     pub exec: SimDuration,
     /// Whether a provisioned container served it.
     pub provisioned: bool,
+    /// The container's slot in the pool.
+    pub(crate) slot: u32,
+    /// Its handler shares the container's CPUs with the other requests in flight: `exec` is
+    /// its time alone, and processor sharing says when it ends.
+    pub(crate) shared: bool,
 }
 
 impl Served {
@@ -93,6 +98,22 @@ impl Observer for Vec<Invocation> {
     fn invocation(&mut self, invocation: &Invocation) {
         self.push(*invocation);
     }
+}
+
+/// A served request as it is recorded when its handler time is known: whose it is, when it
+/// arrived, and how it counts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Request {
+    pub(crate) function: FunctionId,
+    /// When it first arrived, and how long it waited for a retry.
+    pub(crate) origin: SimTime,
+    pub(crate) queued: SimDuration,
+    /// Its billed memory.
+    pub(crate) memory_mb: u32,
+    /// It arrived inside the statistics window (billed and counted).
+    pub(crate) counted: bool,
+    /// A warmer's ping: billed, in no user statistic.
+    pub(crate) ping: bool,
 }
 
 /// An asynchronous arrival waiting for its next try.

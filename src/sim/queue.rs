@@ -30,6 +30,14 @@ pub enum Event {
     TraceArrived,
     /// The container in this slot finished its invocation (init included, on a cold start).
     ExecutionFinished(u32),
+    /// The next change of the requests sharing the container in this slot is due (one ends,
+    /// or its init ends and the waiting ones start), if its generation still matches.
+    SharedDue {
+        /// The container's slot.
+        slot: u32,
+        /// The sharing generation it was scheduled with.
+        generation: u32,
+    },
     /// A pre-warmed container of this function is due, if no arrival has cancelled it.
     PrewarmDue {
         /// The function.

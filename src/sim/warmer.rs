@@ -1,9 +1,10 @@
 //! Warmers, as the popular warm-up plugins do: every period, simultaneous pings that keep as many containers warm; billed, counted in no user statistic.
 
 use crate::sim::engine::Simulation;
-use crate::sim::invocation::Start;
+use crate::sim::invocation::{Request, Start};
 use crate::sim::pool::FunctionId;
 use crate::sim::queue::Event;
+use crate::time::SimDuration;
 
 impl Simulation {
     /// A warmer's pings come due: `containers` simultaneous invocations of `ping` each, so
@@ -27,10 +28,22 @@ impl Simulation {
                 break;
             };
             if counted {
-                let func = &mut self.funcs[fi];
-                func.stats.warmer_pings += 1;
-                func.stats.warmer_cold_starts += u64::from(served.start == Start::Cold);
-                served.bill(&mut func.stats.usage, memory_mb, self.rounding_ms);
+                let stats = &mut self.funcs[fi].stats;
+                stats.warmer_pings += 1;
+                stats.warmer_cold_starts += u64::from(served.start == Start::Cold);
+            }
+            let request = Request {
+                function: f,
+                origin: now,
+                queued: SimDuration::ZERO,
+                memory_mb,
+                counted,
+                ping: true,
+            };
+            if served.shared {
+                self.share(served, request);
+            } else {
+                self.complete(&served, &request, &mut ());
             }
         }
     }

@@ -5,7 +5,12 @@ use coldsim::sim::invocation::{Invocation, Start};
 
 /// A one-function scenario with explicit arrivals [ms], constant init and exec [ms],
 /// `extra` keys on the function.
-fn scenario(arrivals_ms: &[u64], init_ms: u64, exec_ms: u64, extra: &str) -> coldsim::Scenario {
+pub(crate) fn scenario(
+    arrivals_ms: &[u64],
+    init_ms: u64,
+    exec_ms: u64,
+    extra: &str,
+) -> coldsim::Scenario {
     let at: Vec<String> = arrivals_ms.iter().map(|t| format!("\"{t}ms\"")).collect();
     let text = format!(
         "name = \"c\"\nduration = \"1h\"\n[[function]]\nname = \"f\"\n\
@@ -18,7 +23,7 @@ fn scenario(arrivals_ms: &[u64], init_ms: u64, exec_ms: u64, extra: &str) -> col
     coldsim::parse(&text, "c.toml").unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
-fn run(s: &coldsim::Scenario) -> (Vec<Invocation>, Simulation) {
+pub(crate) fn run(s: &coldsim::Scenario) -> (Vec<Invocation>, Simulation) {
     let mut sim = Simulation::new(s);
     let mut seen = Vec::new();
     sim.run(&mut seen);

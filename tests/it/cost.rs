@@ -782,6 +782,36 @@ fn the_readers_notes_on_functions_reach_cost_json_and_stderr() {
 }
 
 #[test]
+fn the_readers_notes_on_functions_reach_summary_json_of_a_run() {
+    // The same trace run as a scenario: summary.json carries the note on the function.
+    let scenario = format!(
+        "name = \"notes\"\n[workload]\ntrace = {{ path = {:?}, format = \"azure2019\", durations = {:?}, memory = {:?}, spread = \"even\" }}\n\
+         [defaults]\ninit = {{ dist = \"constant\", ms = 100 }}\nexec = {{ dist = \"constant\", ms = 100 }}\n",
+        fixture("azure2019-invocations.csv"),
+        fixture("azure2019-durations.csv"),
+        fixture("azure2019-memory.csv"),
+    );
+    let r = coldsim(
+        &["run", "notes.toml", "--quiet"],
+        &[("notes.toml", &scenario)],
+    );
+    let summary = r.json("summary.json");
+    let functions = summary["functions"].as_array().expect("functions");
+    let noted = functions
+        .iter()
+        .find(|f| f["name"] == "aaaa1111/ffff0002")
+        .expect("the function without durations");
+    let note = noted["note"].as_str().expect("a note");
+    assert!(note.contains("no row in"), "{note}");
+    assert!(note.contains("exec is the scenario's"), "{note}");
+    assert!(
+        summary["totals"].get("note").is_none(),
+        "{}",
+        summary["totals"]
+    );
+}
+
+#[test]
 fn an_azure_2019_trace_has_every_invocation_of_its_minutes() {
     let bill = azure2019(&["--exec", "100ms"]).bill();
     // 2 + 0 + 1, 0 + 3 + 0, 1 + 0 + 0, 0 + 0 + 1 (the repeated row ignored) = 8.
@@ -1073,6 +1103,27 @@ fn a_window_under_an_hour_is_projected_with_a_warning() {
     );
     assert!(r.text("cost.md").contains("under an hour"));
     assert!(r.text("report.html").contains("under an hour"));
+    // A window of exactly an hour is not under an hour: no warning.
+    let r = coldsim(
+        &[
+            "cost",
+            "trace.csv",
+            "--init",
+            "250ms",
+            "--no-break-even",
+            "--window",
+            "1h",
+        ],
+        &[("trace.csv", trace)],
+    );
+    let bill = r.bill();
+    close(&bill["window_s"], 3600.0, "window_s");
+    assert!(
+        bill.get("warnings")
+            .is_none_or(|w| w.as_array().is_some_and(Vec::is_empty)),
+        "{bill}"
+    );
+    assert!(!r.stderr().contains("under an hour"), "{}", r.stderr());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -713,3 +713,49 @@ fn an_open_ended_trace_with_a_fine_bucket_runs_in_bounded_rows() {
     // A header and at most a million rows: 1024 µs wide after ten merges.
     assert!((500_000..=1_000_001).contains(&rows), "{rows} rows");
 }
+
+#[test]
+fn bad_sharing_keys_are_refused() {
+    refused(&[
+        (
+            "memory_mb = 512",
+            "memory_mb = 512\ncontainer_concurrency = 0",
+            "absurd.toml:10: function \"api\".container_concurrency: must be between 1 and 1000 requests, got 0",
+        ),
+        (
+            "memory_mb = 512",
+            "memory_mb = 512\ncontainer_concurrency = 1001",
+            "absurd.toml:10: function \"api\".container_concurrency: must be between 1 and 1000 requests, got 1001",
+        ),
+        (
+            "memory_mb = 512",
+            "memory_mb = 512\nvcpus = 0",
+            "absurd.toml:10: function \"api\".vcpus: must be above 0 and at most 192, got 0",
+        ),
+        (
+            "memory_mb = 512",
+            "memory_mb = 512\nvcpus = 193",
+            "absurd.toml:10: function \"api\".vcpus: must be above 0 and at most 192, got 193",
+        ),
+        (
+            "memory_mb = 512",
+            "memory_mb = 512\nvcpus = nan",
+            "absurd.toml:10: function \"api\".vcpus: must be above 0 and at most 192, got NaN",
+        ),
+        (
+            "memory_mb = 512",
+            "memory_mb = 512\ncpu_fraction = 1.5",
+            "absurd.toml:10: function \"api\".cpu_fraction: must be a fraction from 0 to 1, got 1.5",
+        ),
+        (
+            "account_concurrency = 100\n",
+            "account_concurrency = 100\n\n[defaults]\nvcpus = -1\n",
+            "absurd.toml:8: defaults.vcpus: must be above 0 and at most 192, got -1",
+        ),
+        (
+            "account_concurrency = 100\n",
+            "account_concurrency = 100\n\n[defaults]\ncpu_fraction = -0.1\n",
+            "absurd.toml:8: defaults.cpu_fraction: must be a fraction from 0 to 1, got -0.1",
+        ),
+    ]);
+}

@@ -22,10 +22,11 @@ fn scenario() -> impl Strategy<Value = String> {
             r#"{ policy = "fixed", idle = "1m", extend = false }"#,
         ]),
         prop::sample::select(vec!["sync", "async"]),
-        0u32..3,                   // provisioned
-        prop::option::of(1u32..8), // reserved
-        any::<bool>(),             // warmer
-        1u32..4,                   // requests per container
+        0u32..3,                                        // provisioned
+        prop::option::of(1u32..8),                      // reserved
+        any::<bool>(),                                  // warmer
+        1u32..4,                                        // requests per container
+        prop::option::of((0.0f64..=1.0, 0.25f64..4.0)), // CPU-bound share and vCPUs
     );
     (
         prop::collection::vec(function, 1..4),
@@ -45,7 +46,7 @@ fn scenario() -> impl Strategy<Value = String> {
             if let Some(n) = scale {
                 text += &format!("scale_environments = {n}\n");
             }
-            for (i, (rate, process, exec, init, keep, invocation, pc, reserved, warmer, per)) in
+            for (i, (rate, process, exec, init, keep, invocation, pc, reserved, warmer, per, cpu)) in
                 functions.into_iter().enumerate()
             {
                 let arrival = match process {
@@ -70,6 +71,9 @@ fn scenario() -> impl Strategy<Value = String> {
                 }
                 if per > 1 {
                     text += &format!("container_concurrency = {per}\n");
+                }
+                if let Some((share, vcpus)) = cpu {
+                    text += &format!("cpu_fraction = {share}\nvcpus = {vcpus}\n");
                 }
             }
             text
@@ -134,6 +138,8 @@ proptest! {
         let account = u64::from(s.platform.account_concurrency);
         let mut busy_peaks = 0u64;
         for (f, stats) in sim.functions() {
+            // Every served arrival's latency is recorded once, at once or when it ends.
+            prop_assert_eq!(stats.latency.count(), stats.cold_starts + stats.warm_starts);
             let peak = u64::from(stats.levels.peak_in_flight);
             prop_assert!(stats.levels.peak_busy <= stats.levels.peak_in_flight);
             prop_assert!(stats.levels.busy_area <= stats.levels.in_flight_area);

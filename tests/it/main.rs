@@ -14,6 +14,7 @@ mod layers;
 mod plan;
 mod policy;
 mod readme;
+mod sharing;
 mod sweep;
 mod variant;
 

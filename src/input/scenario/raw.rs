@@ -94,6 +94,7 @@ pub(super) struct RawFunction {
     pub(super) max_event_age: Option<SimDuration>,
     pub(super) connections: Option<u32>,
     pub(super) container_concurrency: Option<u32>,
+    pub(super) vcpus: Option<f64>,
     pub(super) setup_in_handler_ms: Option<f64>,
     pub(super) cpu_fraction: Option<f64>,
     pub(super) reference_memory_mb: Option<u32>,
@@ -195,6 +196,7 @@ impl RawFunction {
             container_concurrency: self
                 .container_concurrency
                 .or(defaults.container_concurrency),
+            vcpus: self.vcpus.or(defaults.vcpus),
             setup_in_handler_ms: self.setup_in_handler_ms.or(defaults.setup_in_handler_ms),
             cpu_fraction: self.cpu_fraction.or(defaults.cpu_fraction),
             reference_memory_mb: self.reference_memory_mb.or(defaults.reference_memory_mb),

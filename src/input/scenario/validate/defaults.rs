@@ -69,5 +69,7 @@ pub(super) fn defaults(
         max_event_age: keys.max_event_age(raw.max_event_age)?,
         connections: raw.connections.unwrap_or(1),
         container_concurrency: keys.container_concurrency(raw.container_concurrency)?,
+        cpu_fraction: keys.cpu_fraction(raw.cpu_fraction)?,
+        vcpus: keys.vcpus(raw.vcpus)?,
     })
 }

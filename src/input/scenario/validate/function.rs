@@ -114,16 +114,7 @@ fn function(
         None if !traced => return Err(missing("exec")),
         exec => exec,
     };
-    let cpu_fraction = merged.cpu_fraction.unwrap_or(0.0);
-    if !(0.0..=1.0).contains(&cpu_fraction) {
-        return Err(keys.invalid(
-            "cpu_fraction",
-            format!(
-                "must be a fraction from 0 to 1, got {}",
-                shown(cpu_fraction)
-            ),
-        ));
-    }
+    let cpu_fraction = keys.cpu_fraction(merged.cpu_fraction)?;
     let written_reference = keys
         .check
         .written
@@ -177,6 +168,7 @@ fn function(
         max_event_age: keys.max_event_age(merged.max_event_age)?,
         connections: merged.connections.unwrap_or(1),
         container_concurrency: keys.container_concurrency(merged.container_concurrency)?,
+        vcpus: keys.vcpus(merged.vcpus)?,
         setup_in_handler_ms: merged.setup_in_handler_ms,
         cpu_fraction,
         reference_memory_mb,

@@ -3,12 +3,13 @@
 use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg};
 use super::super::raw::InitSpec;
+use super::values::shown;
 use super::values::validate_dist;
 use crate::cost::{Arch, Package};
 use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init};
 use crate::model::keep_alive::KeepAliveSpec;
-use crate::model::scenario::{MAX_CONTAINER_CONCURRENCY, MAX_MEMORY_MB};
+use crate::model::scenario::{MAX_CONTAINER_CONCURRENCY, MAX_MEMORY_MB, MAX_VCPUS};
 use crate::time::SimDuration;
 
 /// The keys of one table, `[defaults]` or one `[[function]]`: where each is, for messages.
@@ -121,5 +122,28 @@ impl Keys<'_> {
             ));
         }
         Ok(n)
+    }
+
+    /// `vcpus`: the container's CPUs, above 0 and at most 192, when given.
+    pub(super) fn vcpus(&self, v: Option<f64>) -> Result<Option<f64>, ScenarioError> {
+        match v {
+            Some(v) if !(v.is_finite() && v > 0.0 && v <= MAX_VCPUS) => Err(self.invalid(
+                "vcpus",
+                format!("must be above 0 and at most {MAX_VCPUS}, got {}", shown(v)),
+            )),
+            v => Ok(v),
+        }
+    }
+
+    /// `cpu_fraction`: the share of init and exec time spent computing, 0 (the default) to 1.
+    pub(super) fn cpu_fraction(&self, f: Option<f64>) -> Result<f64, ScenarioError> {
+        let f = f.unwrap_or(0.0);
+        if !(0.0..=1.0).contains(&f) {
+            return Err(self.invalid(
+                "cpu_fraction",
+                format!("must be a fraction from 0 to 1, got {}", shown(f)),
+            ));
+        }
+        Ok(f)
     }
 }
