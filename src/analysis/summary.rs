@@ -270,6 +270,8 @@ pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
                 package: f.package,
                 ephemeral_storage_mb: f.ephemeral_storage_mb,
                 custom_runtime: f.custom_runtime,
+                memory_mb: f.memory_mb,
+                vcpu_milli: (f.vcpus() * 1000.0).round() as u32,
             };
             let mut usage = stats.usage;
             usage.provisioned_configured_mb_s = provisioned_mb_s(f, stats);

@@ -32,6 +32,7 @@ pub(super) fn cost(raw: &RawCost, check: &Checker<'_>) -> Result<CostConfig, Sce
         options: CostOptions {
             init_billing: raw.init_billing.unwrap_or_default(),
             free_tier: raw.free_tier.unwrap_or(false),
+            ..CostOptions::default()
         },
     })
 }
