@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cost::Arch;
-use crate::cost::{Cost, InitBilling, bill, bill_scaled};
+use crate::cost::{Cost, InitBilling};
 use crate::model::function::Function;
 use crate::model::scenario::Scenario;
 use crate::sim::engine::Simulation;
@@ -130,12 +130,10 @@ pub fn month_factor(sim: &Simulation) -> f64 {
 /// Each function's 30-day bill and cold starts in a finished run, in function order.
 pub fn month_of(scenario: &Scenario, sim: &Simulation) -> Vec<(f64, f64)> {
     let factor = month_factor(sim);
-    let (costs, _) = bill_scaled(
-        &scenario.cost.sheet,
-        scenario.cost.options,
-        &usage(sim),
-        factor,
-    );
+    let (costs, _) = scenario
+        .cost
+        .prices
+        .bill(scenario.cost.options, &usage(sim), factor);
     sim.functions()
         .zip(costs)
         .map(|((_, s), c)| (c.total_usd, s.cold_starts as f64 * factor))
@@ -218,9 +216,9 @@ impl Invoice {
     pub fn new(scenario: &Scenario, sim: &Simulation, trace: &str) -> Invoice {
         let usage = usage(sim);
         let factor = month_factor(sim);
-        let (costs, total_cost) = bill(&scenario.cost.sheet, scenario.cost.options, &usage);
-        let (month_costs, month_total) =
-            bill_scaled(&scenario.cost.sheet, scenario.cost.options, &usage, factor);
+        let prices = &scenario.cost.prices;
+        let (costs, total_cost) = prices.bill(scenario.cost.options, &usage, 1.0);
+        let (month_costs, month_total) = prices.bill(scenario.cost.options, &usage, factor);
         let mut sums = CountsOf::default();
         let mut functions = Vec::new();
         for (((f, s), c), m) in sim.functions().zip(costs).zip(month_costs) {

@@ -230,7 +230,12 @@ fn provisioned_floor(scenario: &Scenario, functions: &[Function]) -> Option<f64>
         .as_micros()
         .saturating_sub(scenario.warmup.as_micros());
     let held = u128::from(window.div_ceil(UNIT_US) * UNIT_US);
-    let prices = &scenario.cost.sheet.provisioned.concurrency_usd_per_gb_s;
+    let prices = &scenario
+        .cost
+        .prices
+        .lambda()?
+        .provisioned
+        .concurrency_usd_per_gb_s;
     Some(
         functions
             .iter()

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::cost::Arch;
-use crate::cost::{Billed, Cost, MONTH_S, Usage, bill, bill_scaled};
+use crate::cost::{Billed, Cost, MONTH_S, Usage};
 use crate::model::scenario::Scenario;
 use crate::sim::engine::Simulation;
 use crate::sim::stats::{FunctionStats, Latency, Levels};
@@ -275,6 +275,7 @@ pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
             };
             let mut usage = stats.usage;
             usage.provisioned_configured_mb_s = provisioned_mb_s(f, stats);
+            usage.host_us = stats.levels.host_area;
             (billed, usage)
         })
         .collect()
@@ -304,14 +305,10 @@ impl Summary {
         let mut idle_gb_s = 0.0;
         let mut functions = Vec::with_capacity(scenario.functions.len());
         let usage = usage(sim);
-        let (costs, total_cost) = bill(&scenario.cost.sheet, scenario.cost.options, &usage);
+        let prices = &scenario.cost.prices;
+        let (costs, total_cost) = prices.bill(scenario.cost.options, &usage, 1.0);
         let month_factor = month_factor(window_us);
-        let (month_costs, month_total) = bill_scaled(
-            &scenario.cost.sheet,
-            scenario.cost.options,
-            &usage,
-            month_factor,
-        );
+        let (month_costs, month_total) = prices.bill(scenario.cost.options, &usage, month_factor);
         for (((f, stats), cost), month) in sim.functions().zip(costs).zip(month_costs) {
             let mut own = CountSums::default();
             own.add(stats);

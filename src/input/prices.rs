@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cost::{MAX_SHEET_BYTES, PriceSheet, SheetError};
+use crate::cost::{MAX_SHEET_BYTES, Prices, SheetError};
 
 /// Why a price sheet could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,7 @@ pub enum PricesError {
 
 /// Reads a sheet, TOML or JSON by its extension; the error names the file. At most
 /// [`MAX_SHEET_BYTES`] are read.
-pub fn load(path: &Path) -> Result<PriceSheet, PricesError> {
+pub fn load(path: &Path) -> Result<Prices, PricesError> {
     use std::io::Read;
     let mut text = String::new();
     std::fs::File::open(path)
@@ -48,9 +48,9 @@ pub fn load(path: &Path) -> Result<PriceSheet, PricesError> {
         });
     }
     let parsed = if path.extension().is_some_and(|e| e == "json") {
-        PriceSheet::from_json(&text)
+        Prices::from_json(&text)
     } else {
-        PriceSheet::from_toml(&text)
+        Prices::from_toml(&text)
     };
     parsed.map_err(|source| PricesError::Sheet {
         path: path.to_path_buf(),

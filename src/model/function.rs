@@ -3,7 +3,7 @@
 use crate::model::error::ValueError;
 use serde::{Deserialize, Serialize};
 
-use crate::cost::{Arch, Package};
+use crate::cost::{Arch, BillingModel, Host, Package};
 use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::TimeDist;
 use crate::model::keep_alive::KeepAliveSpec;
@@ -63,11 +63,18 @@ pub struct Function {
     pub warmer: Option<Warmer>,
     /// Connections each alive container holds open (opened by the code outside the handler).
     pub connections: u32,
-    /// Requests one container serves at once (1: Lambda's classic contract).
-    pub container_concurrency: u32,
+    /// Requests one container serves at once, when the file gives it; otherwise the platform's
+    /// default, see [`Function::concurrency`].
+    pub container_concurrency: Option<u32>,
     /// The container's CPUs when given: requests in flight share them (processor sharing);
-    /// by default Lambda's share for the memory size, see [`Function::vcpus`] [vCPU].
+    /// by default the platform's for the memory size, see [`Function::vcpus`] [vCPU].
     pub vcpus: Option<f64>,
+    /// The platform it runs on, whose defaults fill what the file leaves out.
+    pub kind: BillingModel,
+    /// The most containers (instances) of it alive at once, on platforms that bound them.
+    pub max_instances: Option<u32>,
+    /// The EC2 instance type its environments run on (Lambda Managed Instances).
+    pub host: Option<Host>,
     /// Share of init and exec time spent computing (the rest waits on I/O), at
     /// `reference_memory_mb`: the part that speeds up with the CPU that memory buys.
     pub cpu_fraction: f64,
@@ -230,12 +237,20 @@ pub struct Template {
     pub max_event_age: SimDuration,
     /// Connections each alive container holds open.
     pub connections: u32,
-    /// Requests one container serves at once.
-    pub container_concurrency: u32,
+    /// Requests one container serves at once, when set.
+    pub container_concurrency: Option<u32>,
     /// Share of init and exec time spent computing.
     pub cpu_fraction: f64,
-    /// The container's CPUs, when set; otherwise from memory [vCPU].
+    /// The container's CPUs, when set; otherwise the platform's for the memory [vCPU].
     pub vcpus: Option<f64>,
+    /// The most containers of each function alive at once, when set.
+    pub max_instances: Option<u32>,
+    /// Containers of each function kept warm from its first invocation on (minimum instances).
+    pub min_instances: u32,
+    /// The platform the functions run on.
+    pub kind: BillingModel,
+    /// The EC2 instance type environments run on (Lambda Managed Instances).
+    pub host: Option<Host>,
 }
 
 /// Lambda's default (and largest) maximum event age for asynchronous invocations.
@@ -261,9 +276,29 @@ impl Function {
         (1.0 - f) + f * (f64::from(in_flight) / self.vcpus().max(1.0)).max(1.0)
     }
 
-    /// The container's CPUs: `vcpus` when given, else Lambda's for its memory [vCPU].
+    /// The container's CPUs: `vcpus` when given, else the platform's for its memory [vCPU].
     pub fn vcpus(&self) -> f64 {
-        self.vcpus.unwrap_or_else(|| lambda_vcpus(self.memory_mb))
+        self.vcpus
+            .unwrap_or_else(|| crate::model::platform::default_vcpus(self.kind, self.memory_mb))
+    }
+
+    /// Requests one container serves at once: `container_concurrency` when given, else the
+    /// platform's for its size.
+    pub fn concurrency(&self) -> u32 {
+        self.container_concurrency.unwrap_or_else(|| {
+            crate::model::platform::default_concurrency(self.kind, self.memory_mb, self.vcpus())
+        })
+    }
+
+    /// Environments of it that fit on one host (Lambda Managed Instances); `None` elsewhere.
+    pub fn per_host(&self) -> Option<u32> {
+        self.host.map(|h| {
+            crate::cost::environments_per_host(
+                &h,
+                (self.vcpus() * 1000.0).round() as u32,
+                self.memory_mb,
+            )
+        })
     }
 
     /// How much longer (or shorter) its init and exec times are at `memory_mb` than at

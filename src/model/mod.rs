@@ -6,6 +6,7 @@ pub mod error;
 pub mod function;
 pub mod keep_alive;
 pub mod objective;
+pub mod platform;
 pub mod scenario;
 pub mod trace;
 pub mod what_if;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cost::{CostOptions, PriceSheet};
+use crate::cost::{BillingModel, CostOptions, Prices};
 use crate::model::dist::TimeDist;
 use crate::model::function::{Function, Template};
 use crate::model::keep_alive::{EvictionRule, KeepAliveSpec};
@@ -32,6 +32,8 @@ pub enum Routing {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Platform {
+    /// The platform whose rules and bill apply (AWS Lambda by default).
+    pub kind: BillingModel,
     /// Containers initializing or executing at once, over all functions (AWS default 1000).
     pub account_concurrency: u32,
     /// Which idle container takes an arrival.
@@ -53,8 +55,8 @@ pub struct Platform {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CostConfig {
-    /// The price sheet.
-    pub sheet: PriceSheet,
+    /// The price sheet of the platform's billing model.
+    pub prices: Prices,
     /// Where the sheet came from: "built-in" or its path.
     pub source: String,
     /// Billing options.
@@ -64,7 +66,7 @@ pub struct CostConfig {
 impl Default for CostConfig {
     fn default() -> Self {
         CostConfig {
-            sheet: PriceSheet::aws_us_east_1(),
+            prices: Prices::built_in(BillingModel::AwsLambda),
             source: "built-in".into(),
             options: CostOptions::default(),
         }
@@ -129,7 +131,9 @@ impl Scenario {
         let spec = d.init.as_ref().ok_or_else(|| {
             format!("function {name:?} of the trace has no init time: set init in [defaults]")
         })?;
-        let memory_mb = memory_mb.or(d.memory_mb).unwrap_or(DEFAULT_MEMORY_MB);
+        let memory_mb = memory_mb
+            .or(d.memory_mb)
+            .unwrap_or_else(|| crate::model::platform::default_memory_mb(d.kind));
         let init = spec.at(memory_mb);
         Ok(Function {
             name: name.to_string(),
@@ -147,7 +151,7 @@ impl Scenario {
             reserved_concurrency: None,
             package: d.package,
             ephemeral_storage_mb: d.ephemeral_storage_mb,
-            provisioned_concurrency: 0,
+            provisioned_concurrency: d.min_instances,
             warmer: None,
             scaling: None,
             invocation: d.invocation,
@@ -155,6 +159,9 @@ impl Scenario {
             connections: d.connections,
             container_concurrency: d.container_concurrency,
             vcpus: d.vcpus,
+            kind: d.kind,
+            max_instances: d.max_instances,
+            host: d.host,
             setup_in_handler_ms: None,
             cpu_fraction: d.cpu_fraction,
             reference_memory_mb: memory_mb,
@@ -205,6 +212,8 @@ pub const DEFAULT_MEMORY_MB: u32 = 128;
 pub const MAX_VCPUS: f64 = 192.0;
 /// The most requests one container may serve at once (Cloud Run's maximum).
 pub const MAX_CONTAINER_CONCURRENCY: u32 = 1_000;
+/// The most on Lambda Managed Instances (`PerExecutionEnvironmentMaxConcurrency`).
+pub const MAX_MANAGED_CONCURRENCY: u32 = 1_600;
 /// The largest memory size Lambda offers [MB].
 pub const MAX_MEMORY_MB: u32 = 10_240;
 /// Lambda's default account concurrency.

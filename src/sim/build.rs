@@ -79,7 +79,13 @@ impl Simulation {
             shared_in_flight: 0,
             shared_capacity: scenario.platform.account_concurrency - reserved_total,
             max_lifetime: scenario.platform.max_lifetime,
-            rounding_ms: scenario.cost.sheet.duration.rounding_ms,
+            request_rule: scenario.cost.prices.requests(),
+            periods: scenario.cost.prices.periods(),
+            provisioned_unit_us: if scenario.platform.kind == crate::cost::BillingModel::AwsLambda {
+                300 * 1_000_000
+            } else {
+                1_000_000
+            },
             router_rng,
             total_busy: 0,
             total_in_flight: 0,

@@ -18,6 +18,7 @@
 
 use std::collections::HashMap;
 
+use crate::cost::{PeriodRule, RequestRule};
 use crate::model::arrival::MergedPoisson;
 use crate::model::scenario::{Routing, Scenario};
 use crate::model::trace::{ArrivalSource, ExternalArrival};
@@ -49,8 +50,13 @@ pub struct Simulation {
     pub(super) shared_in_flight: u32,
     pub(super) shared_capacity: u32,
     pub(super) max_lifetime: Option<SimDuration>,
-    /// Billed durations are rounded up to this [ms].
-    pub(super) rounding_ms: u64,
+    /// How each request's duration is counted for the bill.
+    pub(super) request_rule: RequestRule,
+    /// How instances' busy periods and lives are counted, on platforms that bill instances.
+    pub(super) periods: Option<PeriodRule>,
+    /// Provisioned (minimum) instances bill their level in steps of this [µs]: Lambda's
+    /// 5 minutes, a second elsewhere.
+    pub(super) provisioned_unit_us: u64,
     pub(super) router_rng: SimRng,
     pub(super) total_busy: u32,
     /// Requests in flight over all functions.
@@ -327,7 +333,7 @@ impl Simulation {
     ) {
         let func = &mut self.funcs[request.function.0 as usize];
         if request.counted {
-            served.bill(&mut func.stats.usage, request.memory_mb, self.rounding_ms);
+            served.bill(&mut func.stats.usage, request.memory_mb, &self.request_rule);
         }
         if request.ping {
             return;
@@ -393,9 +399,16 @@ impl Simulation {
         let slot = match provisioned.or_else(|| self.take_idle(fi)) {
             Some(slot) => {
                 self.pool.get_mut(slot).state = State::Executing;
+                self.went_busy(slot, now);
                 slot
             }
             None => {
+                if self.funcs[fi]
+                    .max_alive
+                    .is_some_and(|m| self.funcs[fi].alive >= m)
+                {
+                    return None;
+                }
                 if !self.has_token(fi) || !self.make_room(fi) {
                     return None;
                 }
@@ -414,6 +427,11 @@ impl Simulation {
                 let c = self.pool.get_mut(slot);
                 c.init_us = served.init.as_micros();
                 c.ready_at = now + served.init;
+                let start = match self.periods {
+                    Some(p) if !p.startup => now + served.init,
+                    _ => now,
+                };
+                self.went_busy(slot, start);
                 slot
             }
         };
@@ -506,6 +524,7 @@ impl Simulation {
     }
 
     pub(super) fn reclaim(&mut self, slot: u32) {
+        self.closing(slot);
         let f = self.pool.get(slot).function.0 as usize;
         self.funcs[f].alive -= 1;
         self.total_alive -= 1;
@@ -559,6 +578,9 @@ impl Simulation {
         }
         func.busy -= 1;
         self.total_busy -= 1;
+        if self.periods.is_some() {
+            self.pool.get_mut(slot).idle_since = now;
+        }
         if self.pool.get(slot).provisioned {
             if func.provisioned.alive > func.provisioned.level {
                 func.provisioned.alive -= 1;
@@ -679,6 +701,7 @@ impl Simulation {
             self.bill_provisioned(f);
         }
         self.settle_shared(observer);
+        self.settle_instances();
     }
 }
 

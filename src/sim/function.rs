@@ -22,6 +22,8 @@ pub(super) struct Func {
     pub(super) in_flight: u32,
     /// Requests one container serves at once.
     pub(super) capacity: u32,
+    /// The most containers alive at once, on platforms that bound instances.
+    pub(super) max_alive: Option<u32>,
     /// Requests in one container share its CPUs and slow each other down (processor sharing,
     /// `sim/processor.rs`): with `capacity` above 1, a CPU-bound share and fewer vCPUs
     /// than `capacity`.
@@ -101,8 +103,9 @@ impl Func {
             open: IdleSet::new(routing),
             busy: 0,
             in_flight: 0,
-            capacity: def.container_concurrency,
-            shares: def.slowdown(def.container_concurrency) > 1.0,
+            capacity: def.concurrency(),
+            shares: def.slowdown(def.concurrency()) > 1.0,
+            max_alive: def.max_instances,
             alive: 0,
             reserved: def.reserved_concurrency,
             time_factor: def.time_factor(),
@@ -115,7 +118,7 @@ impl Func {
             prewarm_keep: SimDuration::ZERO,
             provisioned: ProvisionedState::default(),
             interval_peak: 0,
-            stats: FunctionStats::new(warmup),
+            stats: FunctionStats::new(warmup, def.per_host().unwrap_or(0)),
             def,
         }
     }

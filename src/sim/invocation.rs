@@ -1,6 +1,6 @@
 //! What happened to an arrival: how it was served (cold, warm or throttled), what it cost the engine to bill, and the observer that sees every invocation as it happens.
 
-use crate::cost::Usage;
+use crate::cost::{RequestRule, Usage};
 use crate::sim::pool::{ContainerId, FunctionId};
 use crate::time::{SimDuration, SimTime};
 
@@ -41,15 +41,15 @@ pub struct Served {
 impl Served {
     /// Counts this invocation in `usage`: on a provisioned container or on demand.
     #[inline]
-    pub(super) fn bill(&self, usage: &mut Usage, memory_mb: u32, rounding_ms: u64) {
+    pub(super) fn bill(&self, usage: &mut Usage, memory_mb: u32, rule: &RequestRule) {
         if self.provisioned {
-            usage.on_provisioned(memory_mb, self.exec.as_micros(), rounding_ms);
+            usage.on_provisioned(memory_mb, self.exec.as_micros(), rule.rounding_ms);
         } else {
-            usage.on_demand(
+            usage.on_request(
                 memory_mb,
                 self.init.as_micros(),
                 self.exec.as_micros(),
-                rounding_ms,
+                rule,
             );
         }
     }

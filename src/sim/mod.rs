@@ -4,6 +4,7 @@ mod build;
 mod capacity;
 pub mod engine;
 mod function;
+mod instances;
 pub mod invocation;
 pub mod policy;
 pub mod pool;

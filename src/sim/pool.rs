@@ -62,6 +62,12 @@ pub struct Container {
     pub in_flight: u32,
     /// When its init ends and it can run requests.
     pub ready_at: SimTime,
+    /// When its open busy period began (instance platforms' billing); [`SimTime::NEVER`] when
+    /// none is open.
+    pub busy_since: SimTime,
+    /// When its last request ended, closing its busy period unless another starts at the same
+    /// instant; [`SimTime::NEVER`] while busy.
+    pub idle_since: SimTime,
     // Links of the idle list (MRU/LRU), or `prev` as the position in the random idle vector.
     prev: u32,
     next: u32,
@@ -122,6 +128,13 @@ impl Pool {
     pub fn created(&self) -> u64 {
         self.next_id
     }
+
+    /// The slots of the containers alive now, in slot order.
+    pub fn alive_slots(&self) -> Vec<u32> {
+        (0..self.slots.len() as u32)
+            .filter(|&s| self.slots[s as usize].state != State::Free)
+            .collect()
+    }
 }
 
 impl Container {
@@ -141,6 +154,8 @@ impl Container {
             evict_key: 0,
             in_flight: 0,
             ready_at: now,
+            busy_since: SimTime::NEVER,
+            idle_since: SimTime::NEVER,
             prev: NIL,
             next: NIL,
         }

@@ -99,11 +99,11 @@ impl Simulation {
     /// Bills the provisioned level held since it was last set, up to now: clipped to the
     /// window, rounded up to 5 minutes.
     pub(super) fn bill_provisioned(&mut self, f: usize) {
-        const UNIT_US: u64 = 300 * 1_000_000;
+        let unit = self.provisioned_unit_us;
         let func = &mut self.funcs[f];
         let from = func.provisioned.since.max(self.warmup);
         if func.provisioned.level > 0 && self.now > from {
-            let held = (self.now - from).as_micros().div_ceil(UNIT_US) * UNIT_US;
+            let held = (self.now - from).as_micros().div_ceil(unit) * unit;
             func.stats.provisioned_us += u128::from(func.provisioned.level) * u128::from(held);
         }
         func.provisioned.since = self.now;

@@ -49,8 +49,9 @@ pub struct FunctionStats {
 }
 
 impl FunctionStats {
-    /// Empty statistics for a window starting at `warmup`.
-    pub fn new(warmup: SimTime) -> FunctionStats {
+    /// Empty statistics for a window starting at `warmup`, counting hosts of `per_host`
+    /// environments each (0: no hosts).
+    pub fn new(warmup: SimTime, per_host: u32) -> FunctionStats {
         FunctionStats {
             invocations: 0,
             cold_starts: 0,
@@ -67,7 +68,7 @@ impl FunctionStats {
             warmer_pings: 0,
             warmer_cold_starts: 0,
             latency: Latency::per_function(),
-            levels: Levels::new(warmup),
+            levels: Levels::with_hosts(warmup, per_host),
             usage: Usage::default(),
         }
     }
@@ -390,6 +391,10 @@ pub struct Levels {
     pub in_flight_area: u128,
     /// Most requests in flight at once for a positive time in the window.
     pub peak_in_flight: u32,
+    /// Environments per host (Lambda Managed Instances); 0 when hosts are not counted.
+    per_host: u32,
+    /// Integral of hosts, ceil(alive / per_host) [host·µs].
+    pub host_area: u128,
 }
 
 impl Levels {
@@ -404,6 +409,16 @@ impl Levels {
             peak_busy: 0,
             in_flight_area: 0,
             peak_in_flight: 0,
+            per_host: 0,
+            host_area: 0,
+        }
+    }
+
+    /// As [`Levels::new`], counting the hosts that hold `per_host` environments each.
+    pub fn with_hosts(warmup: SimTime, per_host: u32) -> Levels {
+        Levels {
+            per_host,
+            ..Levels::new(warmup)
         }
     }
 
@@ -419,6 +434,9 @@ impl Levels {
             self.peak_alive = self.peak_alive.max(alive);
             self.peak_busy = self.peak_busy.max(busy);
             self.peak_in_flight = self.peak_in_flight.max(in_flight);
+            if self.per_host > 0 {
+                self.host_area += u128::from(alive.div_ceil(self.per_host)) * dt;
+            }
         }
         self.last = now.0;
     }

@@ -51,6 +51,11 @@ impl Simulation {
                 let func = Func::new(def, &mut self.streams, self.routing, self.warmup);
                 self.funcs.push(func);
                 self.by_name.insert(meta.name, f);
+                // Minimum instances are kept warm from the function's first invocation on.
+                if self.funcs[f as usize].def.provisioned_concurrency > 0 {
+                    self.touch(f as usize);
+                    self.provision(f as usize);
+                }
                 f
             }
         };

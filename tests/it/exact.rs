@@ -899,7 +899,7 @@ fn provisioned_containers_take_arrivals_first_and_never_expire() {
     let u = &r.sim.function_stats().next().expect("one function").usage;
     assert_eq!((u.provisioned_requests, u.provisioned_ms), (4, 400));
     assert_eq!((u.requests, u.exec_ms, u.init_ms), (1, 100, 350));
-    let sheet = &r.scenario.cost.sheet;
+    let sheet = r.scenario.cost.prices.lambda().expect("a Lambda sheet");
     let gb = 128.0 / 1024.0;
     let expected = 5.0 * 2e-7
         + 2.0 * gb * 3.0 * 3600.0 * sheet.provisioned.concurrency_usd_per_gb_s.x86_64

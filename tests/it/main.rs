@@ -12,6 +12,7 @@ mod hardening;
 mod invariants;
 mod layers;
 mod plan;
+mod platforms;
 mod policy;
 mod readme;
 mod sharing;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::cost::{Arch, InitBilling, Package};
+use crate::cost::{Arch, BillingModel, CloudRunBilling, InitBilling, Package};
 use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::TimeDistSpec;
 use crate::model::function::InvocationType;
@@ -64,6 +64,9 @@ pub(super) struct RawCost {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawPlatform {
+    pub(super) kind: Option<BillingModel>,
+    pub(super) billing: Option<CloudRunBilling>,
+    pub(super) instance_type: Option<String>,
     pub(super) account_concurrency: Option<u32>,
     pub(super) routing: Option<Routing>,
     pub(super) max_lifetime: Option<SimDuration>,
@@ -100,6 +103,8 @@ pub(super) struct RawFunction {
     pub(super) reference_memory_mb: Option<u32>,
     pub(super) provisioned_schedule: Option<RawSchedule>,
     pub(super) provisioned_target: Option<RawTarget>,
+    pub(super) min_instances: Option<u32>,
+    pub(super) max_instances: Option<u32>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -202,6 +207,8 @@ impl RawFunction {
             reference_memory_mb: self.reference_memory_mb.or(defaults.reference_memory_mb),
             provisioned_schedule: self.provisioned_schedule.clone(),
             provisioned_target: self.provisioned_target.clone(),
+            min_instances: self.min_instances.or(defaults.min_instances),
+            max_instances: self.max_instances.or(defaults.max_instances),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }

@@ -4,7 +4,9 @@ use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg};
 use super::super::raw::RawFunction;
 use super::keys::Keys;
+use super::kind;
 use crate::model::function::Template;
+use crate::model::scenario::{CostConfig, Platform};
 
 /// Checks `[defaults]` and resolves it into the template of a trace's functions. Keys that
 /// belong to one function (its name, warmer, provisioned concurrency) are refused here.
@@ -12,11 +14,15 @@ pub(super) fn defaults(
     raw: &RawFunction,
     check: &Checker<'_>,
     traced: bool,
+    platform: &Platform,
+    cost: &CostConfig,
 ) -> Result<Template, ScenarioError> {
     let keys = Keys {
         check,
         table: vec![Seg::Key("defaults")],
+        kind: platform.kind,
     };
+    kind::foreign_keys(&keys, raw)?;
     if raw.name.is_some() {
         return Err(keys.invalid(
             "name",
@@ -44,6 +50,26 @@ pub(super) fn defaults(
     if let Some(mb) = raw.memory_mb {
         keys.memory(mb)?;
     }
+    let memory_mb = raw
+        .memory_mb
+        .unwrap_or_else(|| crate::model::platform::default_memory_mb(keys.kind));
+    let vcpus = keys.vcpus(raw.vcpus)?;
+    let container_concurrency = keys.container_concurrency(raw.container_concurrency)?;
+    let resolved_vcpus =
+        vcpus.unwrap_or_else(|| crate::model::platform::default_vcpus(keys.kind, memory_mb));
+    kind::shape(
+        &keys,
+        memory_mb,
+        resolved_vcpus,
+        (
+            container_concurrency.unwrap_or_else(|| {
+                crate::model::platform::default_concurrency(keys.kind, memory_mb, resolved_vcpus)
+            }),
+            container_concurrency.is_some(),
+        ),
+        cost.options.host.as_ref(),
+    )?;
+    let (min_instances, max_instances) = kind::instances(&keys, raw, resolved_vcpus)?;
     let arch = raw.arch.unwrap_or_default();
     let package = raw.package.unwrap_or_default();
     let init = match &raw.init {
@@ -68,8 +94,12 @@ pub(super) fn defaults(
         invocation: raw.invocation.unwrap_or_default(),
         max_event_age: keys.max_event_age(raw.max_event_age)?,
         connections: raw.connections.unwrap_or(1),
-        container_concurrency: keys.container_concurrency(raw.container_concurrency)?,
+        container_concurrency,
         cpu_fraction: keys.cpu_fraction(raw.cpu_fraction)?,
-        vcpus: keys.vcpus(raw.vcpus)?,
+        vcpus,
+        max_instances,
+        min_instances,
+        kind: keys.kind,
+        host: cost.options.host,
     })
 }

@@ -6,9 +6,10 @@ use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg, valid_name};
 use super::super::raw::{RawFunction, RawScenario};
 use super::keys::Keys;
+use super::kind;
 use super::values::{shown, too_long_ms};
 use crate::model::function::{Function, Scaling, Warmer};
-use crate::model::scenario::{DEFAULT_MEMORY_MB, MAX_FUNCTIONS, MAX_MEMORY_MB, Platform};
+use crate::model::scenario::{CostConfig, MAX_FUNCTIONS, MAX_MEMORY_MB, Platform};
 
 /// Checks every `[[function]]`: names unique, reservations and provisioned containers within
 /// the account, each function within its limits.
@@ -16,6 +17,7 @@ pub(super) fn functions(
     raw: &RawScenario,
     check: &Checker<'_>,
     platform: &Platform,
+    cost: &CostConfig,
     traced: bool,
 ) -> Result<Vec<Function>, ScenarioError> {
     if raw.functions.is_empty() && !traced {
@@ -44,6 +46,7 @@ pub(super) fn functions(
         let keys = Keys {
             check,
             table: vec![Seg::Key("function"), Seg::Index(i)],
+            kind: platform.kind,
         };
         let name = f
             .name
@@ -58,8 +61,23 @@ pub(super) fn functions(
         if !names.insert(name.clone()) {
             return Err(keys.invalid("name", format!("{name:?} is used twice")));
         }
+        kind::foreign_keys(&keys, f)?;
         let mut function = function(&keys, name, f, raw, traced)?;
-        concurrency(&keys, &mut function, &f.or(&raw.defaults), &mut account)?;
+        function.host = cost.options.host;
+        let merged = f.or(&raw.defaults);
+        kind::shape(
+            &keys,
+            function.memory_mb,
+            function.vcpus(),
+            (
+                function.concurrency(),
+                function.container_concurrency.is_some(),
+            ),
+            function.host.as_ref(),
+        )?;
+        let (min, max) = kind::instances(&keys, &merged, function.vcpus())?;
+        function.max_instances = max;
+        concurrency(&keys, &mut function, &merged, min, &mut account)?;
         functions.push(function);
     }
     Ok(functions)
@@ -81,7 +99,11 @@ fn function(
     traced: bool,
 ) -> Result<Function, ScenarioError> {
     let merged = own.or(&raw.defaults);
-    let memory_mb = keys.memory(merged.memory_mb.unwrap_or(DEFAULT_MEMORY_MB))?;
+    let memory_mb = keys.memory(
+        merged
+            .memory_mb
+            .unwrap_or_else(|| crate::model::platform::default_memory_mb(keys.kind)),
+    )?;
     let missing = |k: &'static str| {
         keys.invalid(
             k,
@@ -124,10 +146,11 @@ fn function(
         .reference_memory_mb
         .or(written_reference)
         .unwrap_or(memory_mb);
-    if reference_memory_mb == 0 || reference_memory_mb > MAX_MEMORY_MB {
+    let most_mb = MAX_MEMORY_MB.max(crate::model::platform::memory_rule(keys.kind).max);
+    if reference_memory_mb == 0 || reference_memory_mb > most_mb {
         return Err(keys.invalid(
             "reference_memory_mb",
-            format!("must be between 1 and {MAX_MEMORY_MB} MB, got {reference_memory_mb}"),
+            format!("must be between 1 and {most_mb} MB, got {reference_memory_mb}"),
         ));
     }
     if let Some(ms) = merged.setup_in_handler_ms {
@@ -169,6 +192,9 @@ fn function(
         connections: merged.connections.unwrap_or(1),
         container_concurrency: keys.container_concurrency(merged.container_concurrency)?,
         vcpus: keys.vcpus(merged.vcpus)?,
+        kind: keys.kind,
+        max_instances: None,
+        host: None,
         setup_in_handler_ms: merged.setup_in_handler_ms,
         cpu_fraction,
         reference_memory_mb,
@@ -182,6 +208,7 @@ fn concurrency(
     keys: &Keys<'_>,
     f: &mut Function,
     merged: &RawFunction,
+    min_instances: u32,
     account: &mut Account,
 ) -> Result<(), ScenarioError> {
     let limit = account.limit;
@@ -223,9 +250,11 @@ fn concurrency(
     let scaling_key = match &scaling {
         Some(Scaling::Schedule { .. }) => "provisioned_schedule",
         Some(Scaling::Target { .. }) => "provisioned_target",
+        None if f.kind != crate::cost::BillingModel::AwsLambda => "min_instances",
         None => "provisioned_concurrency",
     };
-    let provisioned = merged.provisioned_concurrency.unwrap_or(0);
+    // Minimum instances are kept warm as provisioned containers are.
+    let provisioned = merged.provisioned_concurrency.unwrap_or(min_instances);
     let cap = merged.reserved_concurrency.unwrap_or(limit);
     let most = match &scaling {
         Some(Scaling::Schedule { steps, .. }) => steps.iter().map(|s| s.1).max(),
@@ -240,7 +269,7 @@ fn concurrency(
     }
     if provisioned > cap {
         return Err(keys.invalid(
-            "provisioned_concurrency",
+            scaling_key,
             format!("must not exceed the function's concurrency limit ({cap}), got {provisioned}"),
         ));
     }

@@ -5,11 +5,14 @@ use super::super::locate::{Checker, Seg};
 use super::super::raw::InitSpec;
 use super::values::shown;
 use super::values::validate_dist;
-use crate::cost::{Arch, Package};
+use crate::cost::{Arch, BillingModel, Package};
 use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init};
 use crate::model::keep_alive::KeepAliveSpec;
-use crate::model::scenario::{MAX_CONTAINER_CONCURRENCY, MAX_MEMORY_MB, MAX_VCPUS};
+use crate::model::platform;
+use crate::model::scenario::{
+    MAX_CONTAINER_CONCURRENCY, MAX_MANAGED_CONCURRENCY, MAX_MEMORY_MB, MAX_VCPUS,
+};
 use crate::time::SimDuration;
 
 /// The keys of one table, `[defaults]` or one `[[function]]`: where each is, for messages.
@@ -17,6 +20,8 @@ pub(super) struct Keys<'c> {
     pub(super) check: &'c Checker<'c>,
     /// The table's own path: `defaults`, or `function` and its index.
     pub(super) table: Vec<Seg>,
+    /// The platform, whose defaults and bounds apply.
+    pub(super) kind: BillingModel,
 }
 
 impl Keys<'_> {
@@ -36,12 +41,36 @@ impl Keys<'_> {
         self.check.invalid(&self.at(key), message)
     }
 
-    /// `memory_mb`: 1 to 10240 MB.
+    /// `memory_mb`: on Lambda 1 to 10240 MB; elsewhere the sizes the platform offers.
     pub(super) fn memory(&self, mb: u32) -> Result<u32, ScenarioError> {
-        if mb == 0 || mb > MAX_MEMORY_MB {
+        if self.kind == BillingModel::AwsLambda {
+            if mb == 0 || mb > MAX_MEMORY_MB {
+                return Err(self.invalid(
+                    "memory_mb",
+                    format!("must be between 1 and {MAX_MEMORY_MB} MB, got {mb} (Lambda offers 128 to 10240)"),
+                ));
+            }
+            return Ok(mb);
+        }
+        let rule = platform::memory_rule(self.kind);
+        let name = self.kind.as_str();
+        if !rule.sizes.is_empty() && !rule.sizes.contains(&mb) {
+            let sizes: Vec<String> = rule.sizes.iter().map(u32::to_string).collect();
             return Err(self.invalid(
                 "memory_mb",
-                format!("must be between 1 and {MAX_MEMORY_MB} MB, got {mb} (Lambda offers 128 to 10240)"),
+                format!(
+                    "{name} offers instances of {} MB, got {mb}",
+                    sizes.join(", ")
+                ),
+            ));
+        }
+        if !(rule.min..=rule.max).contains(&mb) {
+            return Err(self.invalid(
+                "memory_mb",
+                format!(
+                    "must be between {} and {} MB on {name}, got {mb}",
+                    rule.min, rule.max
+                ),
             ));
         }
         Ok(mb)
@@ -86,12 +115,14 @@ impl Keys<'_> {
         }
     }
 
-    /// `keep_alive`, by default a fixed 10 minutes.
+    /// `keep_alive`, by default the platform's (on Lambda a fixed 10 minutes).
     pub(super) fn keep_alive(
         &self,
         spec: Option<&KeepAliveSpec>,
     ) -> Result<KeepAliveSpec, ScenarioError> {
-        let spec = spec.cloned().unwrap_or_default();
+        let spec = spec
+            .cloned()
+            .unwrap_or_else(|| platform::default_keep_alive(self.kind));
         spec.validate().map_err(|m| self.invalid("keep_alive", m))?;
         Ok(spec)
     }
@@ -111,17 +142,24 @@ impl Keys<'_> {
         Ok(age)
     }
 
-    /// `container_concurrency`: requests one container serves at once, 1 (the default) to
-    /// 1000.
-    pub(super) fn container_concurrency(&self, n: Option<u32>) -> Result<u32, ScenarioError> {
-        let n = n.unwrap_or(1);
-        if !(1..=MAX_CONTAINER_CONCURRENCY).contains(&n) {
-            return Err(self.invalid(
+    /// `container_concurrency`: requests one container serves at once, 1 to 1000 (1600 on
+    /// Lambda Managed Instances), when given; the platform's default otherwise.
+    pub(super) fn container_concurrency(
+        &self,
+        n: Option<u32>,
+    ) -> Result<Option<u32>, ScenarioError> {
+        let most = if self.kind == BillingModel::AwsLambdaManagedInstances {
+            MAX_MANAGED_CONCURRENCY
+        } else {
+            MAX_CONTAINER_CONCURRENCY
+        };
+        match n {
+            Some(n) if !(1..=most).contains(&n) => Err(self.invalid(
                 "container_concurrency",
-                format!("must be between 1 and {MAX_CONTAINER_CONCURRENCY} requests, got {n}"),
-            ));
+                format!("must be between 1 and {most} requests, got {n}"),
+            )),
+            n => Ok(n),
         }
-        Ok(n)
     }
 
     /// `vcpus`: the container's CPUs, above 0 and at most 192, when given.

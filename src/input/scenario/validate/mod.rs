@@ -3,6 +3,7 @@
 mod defaults;
 mod function;
 mod keys;
+mod kind;
 mod limits;
 mod platform;
 pub(super) mod values;
@@ -26,12 +27,13 @@ impl RawScenario {
         let name = self.name(check)?;
         let (duration, warmup) = self.span(check, traced)?;
         let platform = platform::platform(&self.platform, check)?;
-        let defaults = defaults::defaults(&self.defaults, check, traced)?;
-        let functions = function::functions(&self, check, &platform, traced)?;
+        let cost = workload::cost(&self.cost, &self.platform, check)?;
+        let defaults = defaults::defaults(&self.defaults, check, traced, &platform, &cost)?;
+        let functions = function::functions(&self, check, &platform, &cost, traced)?;
+        kind::prices_cover(check, &cost, &defaults, &functions)?;
         if let Some(duration) = duration {
             limits::check_expected_events(check, &functions, duration)?;
         }
-        let cost = workload::cost(&self.cost, check)?;
         let trace = workload::trace(self.workload.trace.as_ref(), check)?;
         Ok(Scenario {
             name,

@@ -1,18 +1,34 @@
-//! `[platform]`: the account's concurrency, routing, lifetimes, a memory-bounded pool, the scaling rate and the database's connection limit.
+//! `[platform]`: which platform (`kind`) and its own settings (Cloud Run's billing, Managed Instances' instance type), the account's concurrency, routing, lifetimes, a memory-bounded pool, the scaling rate and the database's connection limit.
 
 use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg};
 use super::super::raw::RawPlatform;
 use super::values::shown;
-use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, MAX_ACCOUNT_CONCURRENCY, Platform};
+use crate::cost::BillingModel;
+use crate::model::platform;
+use crate::model::scenario::{MAX_ACCOUNT_CONCURRENCY, Platform};
 use crate::time::SimDuration;
 
-/// Checks `[platform]`, filling in Lambda's defaults.
+/// Checks `[platform]`, filling in the defaults of its kind (AWS Lambda's by default).
 pub(super) fn platform(raw: &RawPlatform, check: &Checker<'_>) -> Result<Platform, ScenarioError> {
     let at = |k: &'static str| [Seg::Key("platform"), Seg::Key(k)];
+    let kind = raw.kind.unwrap_or_default();
+    let name = kind.as_str();
+    if raw.billing.is_some() && kind != BillingModel::GoogleCloudRun {
+        return Err(check.invalid(
+            &at("billing"),
+            format!("only google-cloud-run offers a choice of billing (request or instance); platform.kind is {name}"),
+        ));
+    }
+    if raw.instance_type.is_some() && kind != BillingModel::AwsLambdaManagedInstances {
+        return Err(check.invalid(
+            &at("instance_type"),
+            format!("only aws-lambda-managed-instances runs on instance types you choose; platform.kind is {name}"),
+        ));
+    }
     let account_concurrency = raw
         .account_concurrency
-        .unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY);
+        .unwrap_or(platform::default_account_concurrency(kind).unwrap_or(MAX_ACCOUNT_CONCURRENCY));
     if account_concurrency == 0 || account_concurrency > MAX_ACCOUNT_CONCURRENCY {
         return Err(check.invalid(
             &at("account_concurrency"),
@@ -36,8 +52,10 @@ pub(super) fn platform(raw: &RawPlatform, check: &Checker<'_>) -> Result<Platfor
             "an eviction rule needs a bounded pool: set capacity_gb too",
         ));
     }
+    let default_scaling = platform::default_scaling(kind);
     let scaling = match (
-        raw.scale_environments.unwrap_or(1_000),
+        raw.scale_environments
+            .unwrap_or(default_scaling.map_or(0, |s| s.0)),
         raw.scale_every.unwrap_or(SimDuration::from_secs(10)),
     ) {
         (0, _) => None,
@@ -47,6 +65,7 @@ pub(super) fn platform(raw: &RawPlatform, check: &Checker<'_>) -> Result<Platfor
         (n, every) => Some((n, every)),
     };
     Ok(Platform {
+        kind,
         account_concurrency,
         routing: raw.routing.unwrap_or_default(),
         max_lifetime: raw.max_lifetime,

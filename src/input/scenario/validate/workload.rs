@@ -4,9 +4,9 @@ use std::path::Path;
 
 use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg};
-use super::super::raw::{RawCost, RawTrace};
+use super::super::raw::{RawCost, RawPlatform, RawTrace};
 use super::values::shown;
-use crate::cost::{CostOptions, PriceSheet};
+use crate::cost::{BillingModel, CostOptions, InitBilling, Prices};
 use crate::model::scenario::{CostConfig, TraceSpec};
 use crate::model::trace::TraceOptions;
 
@@ -15,15 +15,62 @@ fn here<'p>(check: &Checker<'p>) -> &'p Path {
     check.path.parent().unwrap_or(Path::new(""))
 }
 
-/// Checks `[cost]` and reads its price sheet, if it names one.
-pub(super) fn cost(raw: &RawCost, check: &Checker<'_>) -> Result<CostConfig, ScenarioError> {
-    let sheet = match &raw.prices {
-        None => PriceSheet::aws_us_east_1(),
+/// Checks `[cost]` and reads its price sheet, if it names one: a sheet of the platform's
+/// billing model (the built-in one by default), with the platform's own billing settings.
+pub(super) fn cost(
+    raw: &RawCost,
+    platform: &RawPlatform,
+    check: &Checker<'_>,
+) -> Result<CostConfig, ScenarioError> {
+    let kind = platform.kind.unwrap_or_default();
+    let at_prices = [Seg::Key("cost"), Seg::Key("prices")];
+    let prices = match &raw.prices {
+        None => Prices::built_in(kind),
         Some(p) => crate::input::prices::load(&here(check).join(p))
-            .map_err(|m| check.invalid(&[Seg::Key("cost"), Seg::Key("prices")], m))?,
+            .map_err(|m| check.invalid(&at_prices, m))?,
+    };
+    if prices.model() != kind {
+        return Err(check.invalid(
+            &at_prices,
+            format!(
+                "the sheet is for {}, but platform.kind is {}: give a {} sheet (like {}) or set platform.kind",
+                prices.model().as_str(),
+                kind.as_str(),
+                kind.as_str(),
+                Prices::built_in_file(kind)
+            ),
+        ));
+    }
+    if raw.init_billing == Some(InitBilling::Legacy) && kind != BillingModel::AwsLambda {
+        return Err(check.invalid(
+            &[Seg::Key("cost"), Seg::Key("init_billing")],
+            format!(
+                "the legacy INIT rule is AWS Lambda's; platform.kind is {}",
+                kind.as_str()
+            ),
+        ));
+    }
+    let host = match &prices {
+        Prices::AwsLambdaManagedInstances(sheet) => {
+            let name = platform
+                .instance_type
+                .as_deref()
+                .unwrap_or(crate::model::platform::DEFAULT_INSTANCE_TYPE);
+            Some(sheet.host(name).ok_or_else(|| {
+                let known: Vec<&str> = sheet.instances.keys().map(String::as_str).collect();
+                check.invalid(
+                    &[Seg::Key("platform"), Seg::Key("instance_type")],
+                    format!(
+                        "{name:?} is not in the price sheet; it has {} (add a type with its price to a copy of the sheet)",
+                        known.join(", ")
+                    ),
+                )
+            })?)
+        }
+        _ => None,
     };
     Ok(CostConfig {
-        sheet,
+        prices,
         source: raw
             .prices
             .as_ref()
@@ -32,7 +79,8 @@ pub(super) fn cost(raw: &RawCost, check: &Checker<'_>) -> Result<CostConfig, Sce
         options: CostOptions {
             init_billing: raw.init_billing.unwrap_or_default(),
             free_tier: raw.free_tier.unwrap_or(false),
-            ..CostOptions::default()
+            cloud_run: platform.billing.unwrap_or_default(),
+            host,
         },
     })
 }
