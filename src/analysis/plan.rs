@@ -56,14 +56,6 @@ pub enum Minimize {
 }
 
 impl Minimize {
-    /// The name plan.json gives it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Minimize::Cost => "cost",
-            Minimize::IdleMemory => "idle_memory",
-        }
-    }
-
     /// The measure of a step.
     pub fn of(self, s: &Step) -> f64 {
         match self {

@@ -313,6 +313,10 @@ mod tests {
         assert!(slo("p98<3ms").expect_err("bad").contains("unknown metric"));
         assert!(slo("p99>3ms").expect_err("bad").contains("METRIC<VALUE"));
         assert!(slo("p99<fast").expect_err("bad").contains("duration"));
+        // Only finite, non-negative bounds.
+        assert!(slo("p99<-5ms").is_err());
+        assert!(slo("p99<infms").is_err());
+        assert!(slo("p99<0ms").is_ok());
     }
 
     #[test]
@@ -329,6 +333,13 @@ mod tests {
             policy("hybrid").expect("ok").change,
             Change::KeepAlive(KeepAliveSpec::Hybrid(_))
         ));
+        assert_eq!(
+            policy("memory:1024").expect("ok").change,
+            Change::Memory(1024)
+        );
+        assert_eq!(policy("memory:1").expect("ok").change, Change::Memory(1));
+        assert!(policy("memory:0").is_err());
+        assert!(policy("memory:10241").is_err());
         assert!(policy("provisioned:x").is_err());
         assert!(policy("provisioned:1000001").is_err());
         assert!(policy("warmer:soon").is_err());

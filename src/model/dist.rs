@@ -449,4 +449,50 @@ mod tests {
             "quantile of point 1 must lie in [0, 1], got 1.5"
         );
     }
+
+    #[test]
+    fn a_lognormal_given_by_its_moments_has_that_mean_and_median() {
+        // mean 100 ms, sd 300 ms: sigma^2 = ln(1 + 3^2) = ln 10, median exp(mu) =
+        // 100 / sqrt(10) = 31.62 ms. The sample mean of n draws is within 4.42 sd / sqrt(n)
+        // of the mean but once in 100,000 runs (n = 10^6: skewness 36 / 1000, near normal);
+        // the share below the median is Binomial(n, 0.5), held to 4.42 sqrt(0.25 / n).
+        let dist =
+            lognormal("dist = \"lognormal\"\nmean_ms = 100\nstddev_ms = 300\n").expect("valid");
+        let mut rng = SimRng::seed_from_u64(5);
+        let n = 1_000_000u32;
+        let median = SimDuration::from_millis_f64(100.0 / 10f64.sqrt());
+        let (mut sum_ms, mut below) = (0.0, 0u32);
+        for _ in 0..n {
+            let d = dist.sample(&mut rng);
+            sum_ms += d.as_millis_f64();
+            below += u32::from(d <= median);
+        }
+        let n = f64::from(n);
+        let mean = sum_ms / n;
+        assert!(
+            (mean - 100.0).abs() <= 4.42 * 300.0 / n.sqrt(),
+            "mean {mean}"
+        );
+        let share = f64::from(below) / n;
+        assert!(
+            (share - 0.5).abs() <= 4.42 * (0.25 / n).sqrt(),
+            "below the median {share}"
+        );
+    }
+
+    #[test]
+    fn an_exponential_has_its_mean() {
+        // Sd = mean for an exponential: the sample mean of 10^5 draws within 4.42 mean / sqrt(n).
+        let dist = TimeDistSpec::Exponential { mean_ms: 200.0 }
+            .validate()
+            .expect("valid");
+        let mut rng = SimRng::seed_from_u64(9);
+        let n = 100_000u32;
+        let sum_ms: f64 = (0..n).map(|_| dist.sample(&mut rng).as_millis_f64()).sum();
+        let mean = sum_ms / f64::from(n);
+        assert!(
+            (mean - 200.0).abs() <= 4.42 * 200.0 / f64::from(n).sqrt(),
+            "mean {mean}"
+        );
+    }
 }

@@ -273,3 +273,49 @@ fn no_setting_that_meets_exits_3_with_the_closest_miss() {
         stdout(&o)
     );
 }
+
+/// The summary of a scenario text.
+fn summary_of(text: &str) -> coldsim::analysis::summary::Summary {
+    let s = coldsim::parse(text, "o.toml").unwrap_or_else(|e| panic!("{e}"));
+    coldsim::run(&s, s.seed).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn objectives_measure_what_they_name_at_their_bounds() {
+    use coldsim::input::spec::slo;
+    // One cold and one warm start: a cold-start ratio of exactly 50 %, which "< 50%" does not
+    // meet and "<= 50%" does.
+    let half = summary_of(
+        "name = \"o\"\nduration = \"1m\"\n[[function]]\nname = \"f\"\n\
+         arrival = { process = \"explicit\", at = [\"0s\", \"10s\"] }\n\
+         init = { dist = \"constant\", ms = 100 }\nexec = { dist = \"constant\", ms = 10 }\n",
+    );
+    let below = slo("cold_start_ratio<50%").expect("valid");
+    assert_eq!(below.value(&half), Some(0.5));
+    assert!(!below.met(&half));
+    assert!(slo("cold_start_ratio<=50%").expect("valid").met(&half));
+    // Two asynchronous arrivals at once on a function capped at one: the second is retried
+    // until its age passes a minute and dropped. The throttled ratio counts refused and dropped
+    // arrivals: 1 of 2.
+    let dropped = summary_of(
+        "name = \"o\"\nduration = \"1h\"\n[[function]]\nname = \"f\"\n\
+         arrival = { process = \"explicit\", at = [\"0s\", \"0s\"] }\n\
+         init = { dist = \"constant\", ms = 0 }\nexec = { dist = \"constant\", ms = 1800000 }\n\
+         invocation = \"async\"\nmax_event_age = \"1m\"\nreserved_concurrency = 1\n",
+    );
+    assert_eq!((dropped.totals.throttled, dropped.totals.dropped), (0, 1));
+    assert_eq!(
+        slo("throttled_ratio<1%").expect("valid").value(&dropped),
+        Some(0.5)
+    );
+    // Nothing in the window: nothing to measure, and an objective is not met.
+    let empty = summary_of(
+        "name = \"o\"\nduration = \"2s\"\nwarmup = \"1s\"\n[[function]]\nname = \"f\"\n\
+         arrival = { process = \"explicit\", at = [\"0s\"] }\n\
+         init = { dist = \"constant\", ms = 0 }\nexec = { dist = \"constant\", ms = 10 }\n",
+    );
+    assert_eq!(empty.totals.invocations, 0);
+    let throttled = slo("throttled_ratio<1%").expect("valid");
+    assert_eq!(throttled.value(&empty), None);
+    assert!(!throttled.met(&empty));
+}
