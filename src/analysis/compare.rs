@@ -6,7 +6,7 @@ use crate::analysis::run::{Progress, RunError, run};
 use crate::analysis::summary::Summary;
 use crate::model::function::Function;
 use crate::model::keep_alive::KeepAliveSpec;
-use crate::model::scenario::Scenario;
+use crate::model::scenario::{PlatformTarget, Scenario};
 use crate::model::what_if::{Change, Policy};
 
 impl Policy {
@@ -63,12 +63,19 @@ impl Policy {
                     Change::Provisioned(n) => f.provisioned_concurrency = *n,
                     Change::Warmer(w) => f.warmer = Some(*w),
                     Change::Memory(mb) => f = f.with_memory(*mb),
+                    Change::Platform(..) => {}
                 }
                 Ok(f)
             })
             .collect::<Result<_, String>>()?;
-        if let Change::KeepAlive(k) = &self.change {
-            s.defaults.keep_alive = k.clone();
+        match &self.change {
+            Change::KeepAlive(k) => s.defaults.keep_alive = k.clone(),
+            Change::Platform(target, sheet) => {
+                s = s
+                    .on_platform(*target, &s.functions, sheet.prices.clone(), &sheet.source)
+                    .map_err(|e| format!("{}: {e}", self.label))?;
+            }
+            _ => {}
         }
         Ok(s)
     }
@@ -79,6 +86,9 @@ impl Policy {
 pub struct Row {
     /// The policy as written.
     pub policy: String,
+    /// The platform the policy's run was on (its kind; Cloud Run's instance billing as
+    /// `google-cloud-run:instance`).
+    pub platform: String,
     /// Arrivals, throttled ones included.
     pub invocations: u64,
     /// Cold starts.
@@ -94,7 +104,21 @@ pub struct Row {
     /// `idle_gb_s` over that of a fixed 10-minute window on the same traffic; null when that is 0.
     pub wasted_memory_vs_fixed_10m: Option<f64>,
     /// The bill [USD].
-    pub cost_usd: f64,
+    pub total_usd: f64,
+    /// Its requests part [USD].
+    pub requests_usd: f64,
+    /// Its compute part: duration, instance time or GB-s as the platform bills it [USD].
+    pub compute_usd: f64,
+    /// Its provisioned, minimum or always-ready instances part [USD].
+    pub provisioned_usd: f64,
+    /// Its management fee part (Lambda Managed Instances) [USD].
+    pub management_usd: f64,
+    /// The bill of the same traffic for 30 days [USD].
+    pub month_total_usd: f64,
+    /// Most containers (instances) alive at once.
+    pub peak_containers: u32,
+    /// Most requests in flight at once, over all containers.
+    pub peak_in_flight: u32,
     /// The 75th percentile, over functions with invocations, of their cold-start ratio.
     pub p75_function_cold_start_ratio: Option<f64>,
     /// Containers pre-warmed by the policy.
@@ -107,7 +131,7 @@ pub struct Row {
 
 impl Row {
     /// The row of a finished run, against the baseline's idle GB-seconds.
-    pub fn new(policy: &str, s: &Summary, baseline_idle_gb_s: f64) -> Row {
+    pub fn new(policy: &str, platform: &str, s: &Summary, baseline_idle_gb_s: f64) -> Row {
         let t = &s.totals;
         let mut ratios: Vec<f64> = s
             .functions
@@ -117,6 +141,7 @@ impl Row {
         ratios.sort_by(f64::total_cmp);
         Row {
             policy: policy.to_string(),
+            platform: platform.to_string(),
             invocations: t.invocations,
             cold_starts: t.cold_starts,
             cold_start_ratio: t.cold_start_ratio,
@@ -125,13 +150,29 @@ impl Row {
             idle_gb_s: t.gb_s.idle,
             wasted_memory_vs_fixed_10m: (baseline_idle_gb_s > 0.0)
                 .then(|| t.gb_s.idle / baseline_idle_gb_s),
-            cost_usd: t.cost_usd,
+            total_usd: t.cost_usd,
+            requests_usd: t.cost.requests_usd,
+            compute_usd: t.cost.compute_usd,
+            provisioned_usd: t.cost.provisioned_usd,
+            management_usd: t.cost.management_usd,
+            month_total_usd: t.month_cost_usd,
+            peak_containers: t.containers.peak,
+            peak_in_flight: t.containers.peak_in_flight,
             p75_function_cold_start_ratio: nearest_rank(&ratios, 0.75),
             prewarmed: t.containers.prewarmed,
             warmer_pings: t.warmer_pings,
             throttled: t.throttled,
         }
     }
+}
+
+/// The platform a scenario runs on, as a row names it.
+pub fn platform_of(s: &Scenario) -> String {
+    PlatformTarget {
+        kind: s.platform.kind,
+        cloud_run: s.cost.options.cloud_run,
+    }
+    .label()
 }
 
 /// The nearest-rank percentile `q` of sorted values.
@@ -177,15 +218,16 @@ pub fn compare(
     let baseline_idle = baseline.totals.gb_s.idle;
     let mut rows = Vec::with_capacity(policies.len());
     for policy in policies {
-        let summary = if *policy == baseline_policy {
-            baseline.clone()
+        let (summary, platform) = if *policy == baseline_policy {
+            (baseline.clone(), platform_of(&first))
         } else {
             let s = policy
                 .apply(scenario, &functions)
                 .map_err(RunError::WhatIf)?;
-            Summary::new(&s, seed, &run(&s, seed, None, &mut *progress)?.sim)
+            let summary = Summary::new(&s, seed, &run(&s, seed, None, &mut *progress)?.sim);
+            (summary, platform_of(&s))
         };
-        rows.push(Row::new(&policy.label, &summary, baseline_idle));
+        rows.push(Row::new(&policy.label, &platform, &summary, baseline_idle));
     }
     Ok(Comparison {
         scenario: scenario.name.clone(),

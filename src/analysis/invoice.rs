@@ -11,7 +11,7 @@ use crate::sim::stats::FunctionStats;
 use crate::time::{MICROS_PER_S, SimDuration};
 
 use crate::analysis::run::{Progress, RunError, run};
-use crate::analysis::summary::{usage, window_us};
+use crate::analysis::summary::{Figures, Summary, usage, window_us};
 pub use crate::cost::MONTH_S;
 use crate::input::trace::TraceHandle;
 
@@ -20,6 +20,9 @@ use crate::input::trace::TraceHandle;
 pub struct Invoice {
     /// The traffic file.
     pub trace: String,
+    /// The platform it was priced on (its kind; Cloud Run's instance billing as
+    /// `google-cloud-run:instance`).
+    pub platform: String,
     /// The price sheet: "built-in" (AWS Lambda us-east-1) or its path.
     pub prices: String,
     /// Whether INIT was billed for every configuration or by the legacy rule.
@@ -70,10 +73,18 @@ pub struct Line {
     pub provisioned_usd: f64,
     /// Ephemeral storage above 512 MB [USD].
     pub ephemeral_storage_usd: f64,
+    /// The management fee on instances (Lambda Managed Instances) [USD].
+    pub management_usd: f64,
     /// Billed on-demand duration, INIT included [GB·s].
     pub billed_gb_s: f64,
     /// Memory held by idle containers, which the provider carries [GB·s].
     pub idle_gb_s: f64,
+    /// Median latency, cold starts and sharing included [ms]; null without invocations.
+    pub p50_ms: Option<f64>,
+    /// 99th-percentile latency [ms]; null without invocations.
+    pub p99_ms: Option<f64>,
+    /// Most containers (instances) alive at once.
+    pub peak_containers: u32,
     /// The same traffic for 30 days.
     pub month: Month,
     /// On demand against the cheapest provisioned level examined (not for the total).
@@ -94,6 +105,8 @@ pub struct Month {
     pub init_usd: f64,
     /// Provisioned concurrency [USD].
     pub provisioned_usd: f64,
+    /// The management fee (Lambda Managed Instances) [USD].
+    pub management_usd: f64,
     /// Cold starts in 30 days.
     pub cold_starts: f64,
 }
@@ -144,9 +157,9 @@ fn line(
     name: &str,
     f: Option<&Function>,
     s: &CountsOf,
-    cost: Cost,
-    month: Cost,
+    (cost, month): (Cost, Cost),
     factor: f64,
+    g: &Figures,
 ) -> Line {
     Line {
         name: name.to_string(),
@@ -162,14 +175,19 @@ fn line(
         init_usd: cost.init_usd,
         provisioned_usd: cost.provisioned_usd,
         ephemeral_storage_usd: cost.ephemeral_storage_usd,
+        management_usd: cost.management_usd,
         billed_gb_s: cost.billed_gb_s,
         idle_gb_s: s.idle_gb_s,
+        p50_ms: g.latency_ms.p50,
+        p99_ms: g.latency_ms.p99,
+        peak_containers: g.containers.peak,
         month: Month {
             total_usd: month.total_usd,
             requests_usd: month.requests_usd,
             compute_usd: month.compute_usd,
             init_usd: month.init_usd,
             provisioned_usd: month.provisioned_usd,
+            management_usd: month.management_usd,
             cold_starts: s.cold_starts as f64 * factor,
         },
         provisioned: None,
@@ -219,25 +237,39 @@ impl Invoice {
         let prices = &scenario.cost.prices;
         let (costs, total_cost) = prices.bill(scenario.cost.options, &usage, 1.0);
         let (month_costs, month_total) = prices.bill(scenario.cost.options, &usage, factor);
+        let summary = Summary::new(scenario, scenario.seed, sim);
         let mut sums = CountsOf::default();
         let mut functions = Vec::new();
-        for (((f, s), c), m) in sim.functions().zip(costs).zip(month_costs) {
+        for ((((f, s), c), m), g) in sim
+            .functions()
+            .zip(costs)
+            .zip(month_costs)
+            .zip(&summary.functions)
+        {
             let counts = CountsOf::of(f, s);
             sums.invocations += counts.invocations;
             sums.cold_starts += counts.cold_starts;
             sums.throttled += counts.throttled;
             sums.idle_gb_s += counts.idle_gb_s;
-            functions.push(line(&f.name, Some(f), &counts, c, m, factor));
+            functions.push(line(&f.name, Some(f), &counts, (c, m), factor, &g.figures));
         }
         Invoice {
             trace: trace.to_string(),
+            platform: crate::analysis::compare::platform_of(scenario),
             prices: scenario.cost.source.clone(),
             init_billing: scenario.cost.options.init_billing,
             free_tier: scenario.cost.options.free_tier,
             window_s: window_us(sim) as f64 / MICROS_PER_S as f64,
             month_factor: factor,
             warnings: window_warning(window_us(sim)).into_iter().collect(),
-            total: line("total", None, &sums, total_cost, month_total, factor),
+            total: line(
+                "total",
+                None,
+                &sums,
+                (total_cost, month_total),
+                factor,
+                &summary.totals,
+            ),
             functions,
         }
     }
@@ -272,6 +304,23 @@ pub fn bill_trace(
     with_break_even: bool,
     progress: Progress<'_>,
 ) -> Result<Invoice, RunError> {
+    let (mut invoice, sim) = bill_run(scenario, seed, trace, window, &mut *progress)?;
+    if with_break_even {
+        let (peaks, levels) = break_even(scenario, &sim, seed, &mut *progress)?;
+        invoice.set_break_even(&peaks, levels);
+    }
+    Ok(invoice)
+}
+
+/// Runs `scenario` over its trace, checks that no invocation lies beyond `window` when one is
+/// given, and bills it (the reader's notes on each function kept); returns the bill and the run.
+pub fn bill_run(
+    scenario: &Scenario,
+    seed: u64,
+    trace: &str,
+    window: Option<SimDuration>,
+    progress: Progress<'_>,
+) -> Result<(Invoice, Simulation), RunError> {
     let finished = run(scenario, seed, None, &mut *progress)?;
     let latest = finished
         .trace
@@ -291,11 +340,7 @@ pub fn bill_trace(
     for line in &mut invoice.functions {
         line.note = crate::analysis::run::note_of(&notes, &line.name);
     }
-    if with_break_even {
-        let (peaks, levels) = break_even(scenario, &finished.sim, seed, &mut *progress)?;
-        invoice.set_break_even(&peaks, levels);
-    }
-    Ok(invoice)
+    Ok((invoice, finished.sim))
 }
 
 /// Runs the trace again with provisioned concurrency at up to four levels per function, a

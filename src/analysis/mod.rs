@@ -4,6 +4,7 @@ pub mod compare;
 pub mod cost_scenario;
 pub mod invoice;
 pub mod plan;
+pub mod platforms;
 pub mod run;
 pub mod summary;
 pub mod sweep;

@@ -9,18 +9,25 @@ use super::args::{
     ArchArg, AssignArg, FormatArg, InitBillingArg, OutputArgs, PackageArg, SpreadArg, UnitArg,
     parse_duration_or_zero, parse_keep_alive, parse_window,
 };
+use super::compare::load_sheets;
 use super::progress::{print_notes, with_progress};
 use super::write::{add_report, check_out_dir, write_outputs};
 use crate::analysis::cost_scenario::{CostSettings, InitSetting};
 use crate::analysis::invoice::bill_trace;
+use crate::analysis::platforms::price_on_platforms;
 use crate::analysis::run::RunError;
+use crate::cost::BillingModel;
 use crate::cost::{Arch, InitBilling, Package};
 use crate::input::scenario::ScenarioError;
 use crate::model::keep_alive::KeepAliveSpec;
+use crate::model::scenario::PlatformTarget;
 use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, Scenario};
 use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat};
 use crate::output::chart::cost_charts;
+use crate::output::chart::platform_charts;
 use crate::output::page::cost_page;
+use crate::output::page::platforms_page;
+use crate::output::table::terminal_width;
 use crate::time::SimDuration;
 
 #[derive(Debug, clap::Args)]
@@ -74,9 +81,15 @@ pub(super) struct CostArgs {
     /// Concurrent executions allowed over all functions.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_ACCOUNT_CONCURRENCY)]
     pub(super) account_concurrency: u32,
-    /// A price sheet (TOML, or JSON with the same keys) [default: AWS Lambda us-east-1].
+    /// A price sheet (TOML, or JSON with the same keys) [default: AWS Lambda us-east-1]; with
+    /// --platform, one per platform whose built-in sheet it replaces (repeat the flag).
     #[arg(long, value_name = "FILE")]
-    pub(super) prices: Option<PathBuf>,
+    pub(super) prices: Vec<PathBuf>,
+    /// Price the same traffic on each of these platforms, side by side: aws-lambda,
+    /// aws-lambda-managed-instances, azure-flex-consumption, azure-consumption,
+    /// google-cloud-run (google-cloud-run:instance for instance-based billing).
+    #[arg(long, value_name = "KIND,...", value_delimiter = ',', value_parser = PlatformTarget::parse)]
+    pub(super) platform: Vec<PlatformTarget>,
     /// Bill INIT for every configuration (AWS since 2025-08-01) or by the earlier rule.
     #[arg(long, value_enum, default_value = "all")]
     pub(super) init_billing: InitBillingArg,
@@ -96,6 +109,12 @@ pub(super) struct CostArgs {
 /// `coldsim cost`: the trace priced (its functions configured from the flags), its bill,
 /// 30-day projection and provisioned break-even written, its Markdown table printed.
 pub(super) fn cost(args: CostArgs) -> Result<()> {
+    if !args.platform.is_empty() {
+        return cost_on_platforms(args);
+    }
+    if args.prices.len() > 1 {
+        bail!("--prices: give one price sheet, or one per platform with --platform");
+    }
     let scenario = cost_scenario(&args)?;
     let out = args.output.folder(&format!("{}-cost", scenario.name));
     check_out_dir(&out)?;
@@ -110,12 +129,7 @@ pub(super) fn cost(args: CostArgs) -> Result<()> {
             bar,
         )
     })
-    .map_err(|e| match (&e, args.window) {
-        (RunError::OutsideWindow { .. }, Some(w)) => {
-            anyhow::anyhow!("--window {w}: {e}; pass a longer --window")
-        }
-        _ => e.into(),
-    })?;
+    .map_err(|e| window_error(e, args.window))?;
     if !args.output.quiet {
         for w in &invoice.warnings {
             eprintln!("warning: {w}");
@@ -145,8 +159,64 @@ pub(super) fn cost(args: CostArgs) -> Result<()> {
     Ok(())
 }
 
+/// `coldsim cost --platform`: the trace priced on each platform, the bills side by side
+/// written and their table printed.
+fn cost_on_platforms(args: CostArgs) -> Result<()> {
+    let sheets = load_sheets(&args.prices)?;
+    let lambda_sheet = sheets
+        .iter()
+        .position(|s| s.prices.model() == BillingModel::AwsLambda)
+        .map(|i| args.prices[i].clone());
+    let scenario = cost_scenario_with(&args, lambda_sheet)?;
+    let out = args.output.folder(&format!("{}-cost", scenario.name));
+    check_out_dir(&out)?;
+    let trace = args.trace.display().to_string();
+    let bills = with_progress(args.output.quiet, |bar| {
+        price_on_platforms(
+            &scenario,
+            args.seed,
+            &trace,
+            args.window,
+            (&args.platform, &sheets),
+            !args.no_break_even,
+            bar,
+        )
+    })
+    .map_err(|e| window_error(e, args.window))?;
+    if !args.output.quiet {
+        for w in &bills.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let markdown = bills.to_markdown();
+    let charts = platform_charts(&bills).context("drawing the charts")?;
+    let mut files = vec![
+        ("cost.json".to_string(), bills.to_json()),
+        ("cost.csv".to_string(), bills.to_csv()),
+        ("cost.md".to_string(), markdown.into_bytes()),
+    ];
+    add_report(&mut files, platforms_page(&bills, &charts), &charts);
+    write_outputs(&out, &files)?;
+    if !args.output.quiet {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", bills.table(terminal_width()))?;
+        writeln!(stdout, "wrote {}", out.display())?;
+    }
+    Ok(())
+}
+
+/// A run's error, worded for `--window` when the trace runs past it.
+fn window_error(e: RunError, window: Option<SimDuration>) -> anyhow::Error {
+    match (&e, window) {
+        (RunError::OutsideWindow { .. }, Some(w)) => {
+            anyhow::anyhow!("--window {w}: {e}; pass a longer --window")
+        }
+        _ => e.into(),
+    }
+}
+
 /// The settings of `coldsim cost` from its flags.
-fn cost_settings(args: &CostArgs) -> Result<CostSettings> {
+fn cost_settings(args: &CostArgs, prices: Option<PathBuf>) -> Result<CostSettings> {
     // A runtime's name starts with a letter; anything else is meant as a duration.
     let init = match SimDuration::parse(&args.init) {
         Ok(d) => InitSetting::Fixed(d),
@@ -191,7 +261,7 @@ fn cost_settings(args: &CostArgs) -> Result<CostSettings> {
         exec: args.exec,
         keep_alive: args.keep_alive.clone(),
         account_concurrency: args.account_concurrency,
-        prices: args.prices.clone(),
+        prices,
         init_billing: match args.init_billing {
             InitBillingArg::All => InitBilling::All,
             InitBillingArg::Legacy => InitBilling::Legacy,
@@ -203,7 +273,12 @@ fn cost_settings(args: &CostArgs) -> Result<CostSettings> {
 
 /// The scenario `coldsim cost` runs, its errors worded for the flag that set the key.
 fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
-    cost_settings(args)?.scenario().map_err(|e| {
+    cost_scenario_with(args, args.prices.first().cloned())
+}
+
+/// The scenario `coldsim cost` runs with the price sheet at `prices` (or the built-in one).
+fn cost_scenario_with(args: &CostArgs, prices: Option<PathBuf>) -> Result<Scenario> {
+    cost_settings(args, prices)?.scenario().map_err(|e| {
         let (key, message) = match &e {
             ScenarioError::Invalid { key, message, .. } => (key.as_str(), message.as_str()),
             ScenarioError::Syntax { key, message, .. } => {

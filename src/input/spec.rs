@@ -3,8 +3,8 @@
 use crate::model::function::Warmer;
 use crate::model::keep_alive::{HybridSpec, KeepAliveSpec};
 use crate::model::objective::{Metric, Percentile, Slo, Unit};
-use crate::model::scenario::{MAX_ACCOUNT_CONCURRENCY, MAX_MEMORY_MB};
-use crate::model::what_if::{Change, Policy};
+use crate::model::scenario::{MAX_ACCOUNT_CONCURRENCY, MAX_MEMORY_MB, PlatformTarget};
+use crate::model::what_if::{Change, Policy, Sheet};
 use crate::time::SimDuration;
 
 /// Whether `text` names a keep-alive policy kind (what comes before its `:`).
@@ -177,7 +177,7 @@ fn parse_ms(text: &str) -> Option<(f64, Unit)> {
 }
 
 /// Every form of a compared policy, for messages.
-pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N] or memory:MB";
+pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N], memory:MB or platform:KIND";
 
 /// Parses a compact spec: a keep-alive spec (`fixed:10m`, `fixed-once:10m`, `none`,
 /// `uniform:5m-7m`, `preset:NAME`, `hybrid[:k=v,...]`), `provisioned:N` or `warmer:EVERY[,N]`.
@@ -203,6 +203,9 @@ pub fn policy(text: &str) -> Result<Policy, String> {
                 ));
             }
         }
+    } else if let Some(p) = text.strip_prefix("platform:") {
+        let target = PlatformTarget::parse(p).map_err(|e| format!("{text:?}: {e}"))?;
+        Change::Platform(target, Sheet::built_in(target))
     } else if is_keep_alive(text) {
         Change::KeepAlive(keep_alive(text)?)
     } else {
@@ -211,7 +214,7 @@ pub fn policy(text: &str) -> Result<Policy, String> {
             "unknown policy {text:?}{}; write {POLICY_FORMS}",
             did_you_mean(
                 kind,
-                &[&KINDS[..], &["provisioned", "warmer", "memory"]].concat()
+                &[&KINDS[..], &["provisioned", "warmer", "memory", "platform"]].concat()
             )
         ));
     };

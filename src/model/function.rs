@@ -80,6 +80,10 @@ pub struct Function {
     pub cpu_fraction: f64,
     /// The memory size at which the init and exec distributions were measured [MB].
     pub reference_memory_mb: u32,
+    /// The CPU the init and exec distributions were measured with [vCPU, at most 1], when a
+    /// platform what-if moved the function off the platform they were measured on; `None`:
+    /// Lambda's CPU at `reference_memory_mb`.
+    pub reference_cpu: Option<f64>,
     /// Set-up time [ms] that the code outside the handler spends (part of `init`); with it,
     /// `coldsim run` also reports the what-if of doing it in every invocation instead.
     pub setup_in_handler_ms: Option<f64>,
@@ -303,11 +307,68 @@ impl Function {
 
     /// How much longer (or shorter) its init and exec times are at `memory_mb` than at
     /// `reference_memory_mb`: the CPU-bound share scales with the CPU share, min(memory,
-    /// 1769 MB) / 1769 MB, and the rest does not.
+    /// 1769 MB) / 1769 MB, and the rest does not. Moved to another platform (`reference_cpu`
+    /// set), the CPU-bound share scales from the CPU it was measured with to min(1, vcpus).
     pub fn time_factor(&self) -> f64 {
         let cpu = |mb: u32| f64::from(mb.min(ONE_VCPU_MB));
         let f = self.cpu_fraction;
-        (1.0 - f) + f * cpu(self.reference_memory_mb) / cpu(self.memory_mb)
+        match self.reference_cpu {
+            None => (1.0 - f) + f * cpu(self.reference_memory_mb) / cpu(self.memory_mb),
+            Some(measured) => (1.0 - f) + f * measured / self.vcpus().min(1.0),
+        }
+    }
+
+    /// The CPU one request had where its times were measured [vCPU, at most 1]: Lambda's at
+    /// `reference_memory_mb`, or the instance's own on another platform.
+    fn measured_cpu(&self) -> f64 {
+        match (self.reference_cpu, self.kind) {
+            (Some(c), _) => c,
+            (None, BillingModel::AwsLambda) => {
+                lambda_vcpus(self.reference_memory_mb.min(ONE_VCPU_MB))
+            }
+            (None, _) => self.vcpus().min(1.0),
+        }
+    }
+
+    /// The platform what-if: the same function (its handler and init times, CPU share,
+    /// connections and arrivals) deployed on `kind` with the platform's defaults: on Lambda the
+    /// function's own memory (Azure Consumption: at most its 1,536 MB), on an instance
+    /// platform its default instance (memory, vCPUs, requests at once); the platform's
+    /// keep-alive, minimum and maximum instances (Lambda: no provisioned or reserved
+    /// concurrency), and `host` on Managed Instances. The CPU-bound share of its times scales
+    /// from the CPU it was measured with to the new instance's. The same function when `kind`
+    /// is already its platform.
+    pub fn on_platform(&self, kind: BillingModel, host: Option<Host>) -> Function {
+        use crate::model::platform as p;
+        if self.kind == kind {
+            return self.clone();
+        }
+        let measured = self.measured_cpu();
+        let mut f = self.clone();
+        f.kind = kind;
+        f.memory_mb = match kind {
+            BillingModel::AwsLambda => self.memory_mb,
+            BillingModel::AzureConsumption => self.memory_mb.min(p::memory_rule(kind).max),
+            _ => p::default_memory_mb(kind),
+        };
+        // An instance's memory is the instance's, whatever a trace's rows say.
+        f.memory_pinned = self.memory_pinned || kind != BillingModel::AwsLambda;
+        if let Some(r) = &f.init_runtime {
+            f.init = r.at(f.memory_mb);
+        }
+        f.vcpus = None;
+        f.container_concurrency = None;
+        f.keep_alive = p::default_keep_alive(kind);
+        f.provisioned_concurrency = p::default_min_instances(kind);
+        f.scaling = None;
+        f.reserved_concurrency = None;
+        f.max_instances = p::default_max_instances(kind, f.vcpus());
+        f.host = host.filter(|_| kind == BillingModel::AwsLambdaManagedInstances);
+        if kind != BillingModel::AwsLambda {
+            f.ephemeral_storage_mb = f.ephemeral_storage_mb.min(512);
+        }
+        f.reference_cpu = Some(measured);
+        f
     }
 
     /// The factor on its init times: [`Function::time_factor`], except for a runtime's measured

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cost::{BillingModel, CostOptions, Prices};
+use crate::cost::{BillingModel, CloudRunBilling, CostOptions, Prices};
 use crate::model::dist::TimeDist;
 use crate::model::function::{Function, Template};
 use crate::model::keep_alive::{EvictionRule, KeepAliveSpec};
@@ -131,7 +131,13 @@ impl Scenario {
         let spec = d.init.as_ref().ok_or_else(|| {
             format!("function {name:?} of the trace has no init time: set init in [defaults]")
         })?;
+        // On an instance platform the memory is the instance's, not what a row's request used.
+        let per_request = matches!(
+            d.kind,
+            BillingModel::AwsLambda | BillingModel::AzureConsumption
+        );
         let memory_mb = memory_mb
+            .filter(|_| per_request)
             .or(d.memory_mb)
             .unwrap_or_else(|| crate::model::platform::default_memory_mb(d.kind));
         let init = spec.at(memory_mb);
@@ -140,7 +146,7 @@ impl Scenario {
             custom_runtime: spec.runtime().is_some_and(|r| r.custom),
             init_runtime: spec.runtime().cloned(),
             memory_mb,
-            memory_pinned: false,
+            memory_pinned: !per_request,
             exec_pinned: false,
             arch: d.arch,
             arrival: None,
@@ -165,6 +171,7 @@ impl Scenario {
             setup_in_handler_ms: None,
             cpu_fraction: d.cpu_fraction,
             reference_memory_mb: memory_mb,
+            reference_cpu: None,
         })
     }
 }
@@ -203,6 +210,146 @@ impl Scenario {
             f.connections = 0;
         }
         Some(s)
+    }
+}
+
+/// Where a platform what-if moves a scenario: the platform and, on Cloud Run, its billing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlatformTarget {
+    /// The platform.
+    pub kind: BillingModel,
+    /// Cloud Run's billing (request-based by default); ignored elsewhere.
+    pub cloud_run: CloudRunBilling,
+}
+
+impl PlatformTarget {
+    /// `aws-lambda`, `azure-flex-consumption`, ..., and `google-cloud-run:instance` (or
+    /// `:request`) for Cloud Run's billing.
+    pub fn parse(s: &str) -> Result<PlatformTarget, String> {
+        let (name, billing) = match s.split_once(':') {
+            Some((n, b)) => (n, Some(b)),
+            None => (s, None),
+        };
+        let kind = BillingModel::parse(name).ok_or_else(|| {
+            let names: Vec<&str> = BillingModel::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown platform {name:?}: one of {}", names.join(", "))
+        })?;
+        let cloud_run = match (kind, billing) {
+            (_, None) => CloudRunBilling::default(),
+            (BillingModel::GoogleCloudRun, Some("request")) => CloudRunBilling::Request,
+            (BillingModel::GoogleCloudRun, Some("instance")) => CloudRunBilling::Instance,
+            (BillingModel::GoogleCloudRun, Some(b)) => {
+                return Err(format!(
+                    "google-cloud-run:{b}: billing is request or instance"
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(format!(
+                    "{s}: only google-cloud-run takes a billing (:request or :instance)"
+                ));
+            }
+        };
+        Ok(PlatformTarget { kind, cloud_run })
+    }
+
+    /// As written: the platform, and Cloud Run's billing when it is instance-based.
+    pub fn label(&self) -> String {
+        match (self.kind, self.cloud_run) {
+            (BillingModel::GoogleCloudRun, CloudRunBilling::Instance) => {
+                "google-cloud-run:instance".into()
+            }
+            (k, _) => k.as_str().into(),
+        }
+    }
+}
+
+impl Scenario {
+    /// The platform what-if: every function (of `functions`: the scenario's and a trace's)
+    /// moved to `target` as [`Function::on_platform`] moves it, `[defaults]` likewise, the
+    /// platform's account limit and scaling rate, billed with `prices` (from `source`) under
+    /// `options`' free-tier choice. An error when the sheet is of another platform, lacks a
+    /// figure the run needs (Cloud Run's instance-based rates), or has not the default
+    /// instance type (Managed Instances).
+    pub fn on_platform(
+        &self,
+        target: PlatformTarget,
+        functions: &[Function],
+        prices: Prices,
+        source: &str,
+    ) -> Result<Scenario, String> {
+        use crate::model::platform as p;
+        let kind = target.kind;
+        if prices.model() != kind {
+            return Err(format!(
+                "{source}: the sheet is for {}, not {}",
+                prices.model().as_str(),
+                kind.as_str()
+            ));
+        }
+        let host = match &prices {
+            Prices::AwsLambdaManagedInstances(sheet) => {
+                Some(sheet.host(p::DEFAULT_INSTANCE_TYPE).ok_or_else(|| {
+                    format!(
+                        "{source}: the sheet has no {} instance, the type Managed Instances run on by default",
+                        p::DEFAULT_INSTANCE_TYPE
+                    )
+                })?)
+            }
+            _ => None,
+        };
+        let mut s = self.clone();
+        s.functions = functions
+            .iter()
+            .map(|f| f.on_platform(kind, host))
+            .collect();
+        if self.platform.kind != kind {
+            let d = &mut s.defaults;
+            d.kind = kind;
+            d.memory_mb = match kind {
+                BillingModel::AwsLambda => d.memory_mb,
+                BillingModel::AzureConsumption => {
+                    d.memory_mb.map(|m| m.min(p::memory_rule(kind).max))
+                }
+                _ => None,
+            };
+            let memory = d.memory_mb.unwrap_or_else(|| p::default_memory_mb(kind));
+            d.vcpus = None;
+            d.container_concurrency = None;
+            d.keep_alive = p::default_keep_alive(kind);
+            d.min_instances = p::default_min_instances(kind);
+            d.max_instances = p::default_max_instances(kind, p::default_vcpus(kind, memory));
+            d.host = host;
+            if kind != BillingModel::AwsLambda {
+                d.ephemeral_storage_mb = d.ephemeral_storage_mb.min(512);
+            }
+            s.platform.kind = kind;
+            s.platform.account_concurrency =
+                p::default_account_concurrency(kind).unwrap_or(MAX_ACCOUNT_CONCURRENCY);
+            s.platform.scaling = p::default_scaling(kind);
+        }
+        let minimum = s.functions.iter().any(|f| f.provisioned_concurrency > 0);
+        if let Prices::GoogleCloudRun(sheet) = &prices {
+            if let Some(key) = sheet.missing(target.cloud_run, minimum) {
+                return Err(format!(
+                    "{}: {} lacks {key}, which no public source gives: add it to a copy of {} and pass that sheet (--prices FILE)",
+                    target.label(),
+                    if source == "built-in" {
+                        "the built-in sheet"
+                    } else {
+                        source
+                    },
+                    Prices::built_in_file(kind)
+                ));
+            }
+        }
+        s.cost.prices = prices;
+        s.cost.source = source.to_string();
+        s.cost.options.cloud_run = target.cloud_run;
+        s.cost.options.host = host;
+        if kind != BillingModel::AwsLambda {
+            s.cost.options.init_billing = Default::default();
+        }
+        Ok(s)
     }
 }
 

@@ -1,7 +1,28 @@
-//! A what-if applied to every function of a scenario, as `coldsim compare` and `coldsim plan` make them: another keep-alive, provisioned containers, a warmer, or another memory size.
+//! A what-if applied to every function of a scenario, as `coldsim compare` and `coldsim plan` make them: another keep-alive, provisioned containers, a warmer, another memory size, or another platform.
 
+use crate::cost::Prices;
 use crate::model::function::Warmer;
 use crate::model::keep_alive::KeepAliveSpec;
+use crate::model::scenario::PlatformTarget;
+
+/// The price sheet a platform what-if bills with, and where it came from ("built-in" or a path).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sheet {
+    /// The sheet.
+    pub prices: Prices,
+    /// "built-in" or its path.
+    pub source: String,
+}
+
+impl Sheet {
+    /// The built-in sheet of `target`'s platform.
+    pub fn built_in(target: PlatformTarget) -> Sheet {
+        Sheet {
+            prices: Prices::built_in(target.kind),
+            source: "built-in".into(),
+        }
+    }
+}
 
 /// What a compared policy changes, for every function.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +35,8 @@ pub enum Change {
     Warmer(Warmer),
     /// Every function's memory size [MB] (times scale by its `cpu_fraction`).
     Memory(u32),
+    /// Every function on another platform with its defaults, billed with `sheet`.
+    Platform(PlatformTarget, Sheet),
 }
 
 /// A compared policy: its label as written and what it changes.

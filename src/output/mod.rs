@@ -6,6 +6,7 @@ pub mod invoice;
 pub mod number;
 pub mod page;
 pub mod plan;
+pub mod platforms;
 pub mod summary;
 pub mod sweep;
 pub mod table;

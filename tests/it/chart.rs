@@ -415,7 +415,15 @@ fn row(policy: &str, cold: Option<f64>, idle: f64, cost: f64, p99: f64) -> Row {
         p99_ms: Some(p99),
         idle_gb_s: idle,
         wasted_memory_vs_fixed_10m: Some(idle / 10.0),
-        cost_usd: cost,
+        total_usd: cost,
+        platform: "aws-lambda".into(),
+        requests_usd: 0.0,
+        compute_usd: cost,
+        provisioned_usd: 0.0,
+        management_usd: 0.0,
+        month_total_usd: cost * 30.0,
+        peak_containers: 5,
+        peak_in_flight: 5,
         p75_function_cold_start_ratio: cold,
         prewarmed: 0,
         warmer_pings: 0,
@@ -472,7 +480,7 @@ fn simulated_comparison() -> Comparison {
                     .apply(&scenario, &scenario.functions)
                     .expect("applies"),
             );
-            Row::new(p, &s, base.totals.gb_s.idle)
+            Row::new(p, "aws-lambda", &s, base.totals.gb_s.idle)
         })
         .collect();
     Comparison {

@@ -12,6 +12,7 @@ mod hardening;
 mod invariants;
 mod layers;
 mod plan;
+mod platform_what_if;
 mod platforms;
 mod policy;
 mod readme;

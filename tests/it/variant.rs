@@ -111,7 +111,7 @@ fn a_memory_what_if_gives_the_same_figures_through_compare_sweep_and_plan() {
         .find(|s| s["value"] == "1024")
         .expect("plan examined 1024 MB");
     let point = &sweep["rows"][0]["metrics"];
-    let (c_p99, c_cost) = (f64_at(row, "/p99_ms"), f64_at(row, "/cost_usd"));
+    let (c_p99, c_cost) = (f64_at(row, "/p99_ms"), f64_at(row, "/total_usd"));
     let s_p99 = f64_at(point, "/p99_ms/mean");
     let s_cost = f64_at(point, "/cost_usd/mean");
     let p_p99 = f64_at(step, "/values/0");

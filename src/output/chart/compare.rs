@@ -298,13 +298,13 @@ fn policy_cost_chart(c: &Comparison) -> Figure {
     let rows = &c.policies;
     let cheapest = rows
         .iter()
-        .filter(|r| r.cost_usd.is_finite())
-        .min_by(|a, b| a.cost_usd.total_cmp(&b.cost_usd));
+        .filter(|r| r.total_usd.is_finite())
+        .min_by(|a, b| a.total_usd.total_cmp(&b.total_usd));
     let title = match cheapest {
         Some(r) => format!(
             "Cost and p99 latency per policy: cheapest {} at {}",
             policy_label(&r.policy),
-            usd(r.cost_usd)
+            usd(r.total_usd)
         ),
         None => "Cost and p99 latency per policy".to_string(),
     };
@@ -313,8 +313,8 @@ fn policy_cost_chart(c: &Comparison) -> Figure {
     let labels: Vec<String> = rows.iter().map(|r| policy_label(&r.policy)).collect();
     let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4) as u32;
     fig.y_label_room = (longest * 9 + 20).clamp(60, 260);
-    let costs: Vec<Option<f64>> = rows.iter().map(|r| Some(r.cost_usd.max(0.0))).collect();
-    let cost_notes: Vec<String> = rows.iter().map(|r| usd(r.cost_usd)).collect();
+    let costs: Vec<Option<f64>> = rows.iter().map(|r| Some(r.total_usd.max(0.0))).collect();
+    let cost_notes: Vec<String> = rows.iter().map(|r| usd(r.total_usd)).collect();
     let mut cost = policy_bars("cost [USD]", usd_tick, &labels, &costs, &cost_notes);
     let p99: Vec<Option<f64>> = rows.iter().map(|r| r.p99_ms).collect();
     let p99_notes: Vec<String> = rows

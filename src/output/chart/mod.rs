@@ -15,8 +15,8 @@
 //!
 //! `figure` describes a chart and `draw` draws it, in the embedded `font`; `format` writes its
 //! numbers and `palette` gives its colours. `shared` holds the builders the charts of a run and
-//! of a cost report have in common; `run`, `cost`, `compare` and `sweep` build the charts of
-//! each report. This file only declares them and re-exports what the crate uses.
+//! of a cost report have in common; `run`, `cost`, `compare`, `platforms` and `sweep` build the
+//! charts of each report. This file only declares them and re-exports what the crate uses.
 
 mod compare;
 mod cost;
@@ -25,6 +25,7 @@ mod figure;
 mod font;
 mod format;
 pub mod palette;
+mod platforms;
 mod run;
 mod shared;
 mod sweep;
@@ -34,6 +35,7 @@ pub use cost::cost_charts;
 pub use draw::{Chart, ChartError, HEIGHT, WIDTH};
 pub use figure::Marker;
 pub use format::{count, usd};
+pub use platforms::platform_charts;
 pub use run::{Limits, run_charts};
 pub use shared::MAX_BARS;
 pub use sweep::sweep_charts;

@@ -198,6 +198,7 @@ fn function(
         setup_in_handler_ms: merged.setup_in_handler_ms,
         cpu_fraction,
         reference_memory_mb,
+        reference_cpu: None,
     })
 }
 

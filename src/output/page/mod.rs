@@ -4,6 +4,8 @@
 //! inline SVG (each figure links to its PNG and SVG files, written beside the page). It reads
 //! on a laptop screen and prints on A4 or Letter, no chart cut across pages.
 
+mod platforms;
+
 use std::fmt::Write;
 
 use crate::analysis::compare::{Comparison, Row};
@@ -14,6 +16,8 @@ use crate::cost::InitBilling;
 use crate::output::chart::frontier;
 use crate::output::chart::palette::{self, Colour};
 use crate::output::chart::{Chart, count, usd};
+
+pub use platforms::platforms_page;
 
 const STYLE: &str = r#"
 :root { --ink: #202020; --muted: #606060; --rule: #d8d8d8; }
@@ -432,7 +436,7 @@ fn compare_row(r: &Row, on_frontier: bool) -> Vec<String> {
         opt(r.p99_ms, 1),
         format!("{:.1}", r.idle_gb_s),
         opt(r.wasted_memory_vs_fixed_10m, 3),
-        usd(r.cost_usd),
+        usd(r.total_usd),
         ratio3(r.p75_function_cold_start_ratio),
         count(r.prewarmed),
         count(r.warmer_pings),
@@ -508,9 +512,9 @@ pub fn compare_page(c: &Comparison, charts: &[Chart]) -> String {
     );
     named(
         &mut out,
-        best(&c.policies, |r| Some(r.cost_usd)),
+        best(&c.policies, |r| Some(r.total_usd)),
         "lowest cost",
-        &|r| usd(r.cost_usd),
+        &|r| usd(r.total_usd),
         None,
     );
     named(

@@ -1,0 +1,222 @@
+//! The same traffic on each platform: `compare --policy platform:KIND` gives the figures of a scenario written for that platform, `coldsim cost --platform` one bill per platform (the Lambda one as `coldsim cost` alone gives it), and their errors.
+
+use std::path::Path;
+use std::process::Command;
+
+use coldsim::analysis::compare::compare;
+use coldsim::analysis::summary::Summary;
+use coldsim::input::spec::policy;
+use coldsim::sim::engine::Simulation;
+
+/// A Lambda scenario of one function for two hours, `kind` set when given.
+fn scenario(kind: Option<&str>, cpu_fraction: f64) -> String {
+    let platform = kind.map_or_else(String::new, |k| format!("[platform]\nkind = \"{k}\"\n"));
+    format!(
+        "name = \"w\"\nseed = 3\nduration = \"2h\"\n{platform}[[function]]\nname = \"f\"\n\
+         arrival = {{ process = \"poisson\", rate_per_s = 4.0 }}\n\
+         init = {{ dist = \"constant\", ms = 400 }}\nexec = {{ dist = \"exponential\", mean_ms = 200 }}\n\
+         cpu_fraction = {cpu_fraction}\n"
+    )
+}
+
+fn parse(text: &str) -> coldsim::Scenario {
+    coldsim::parse(text, "w.toml").unwrap_or_else(|e| panic!("{e}\n{text}"))
+}
+
+fn summary(s: &coldsim::Scenario) -> Summary {
+    let mut sim = Simulation::new(s);
+    sim.run(&mut ());
+    Summary::new(s, s.seed, &sim)
+}
+
+#[test]
+fn a_platform_policy_gives_the_figures_of_a_scenario_written_for_that_platform() {
+    let lambda = parse(&scenario(None, 0.0));
+    for kind in [
+        "aws-lambda-managed-instances",
+        "azure-flex-consumption",
+        "azure-consumption",
+        "google-cloud-run",
+    ] {
+        let p = policy(&format!("platform:{kind}")).expect("a platform policy");
+        let c = compare(&lambda, lambda.seed, &[p], &mut |_| {}).expect("compared");
+        let row = &c.policies[0];
+        let native = summary(&parse(&scenario(Some(kind), 0.0))).totals;
+        assert_eq!(row.platform, kind);
+        assert_eq!(row.invocations, native.invocations, "{kind}");
+        assert_eq!(row.cold_starts, native.cold_starts, "{kind}");
+        assert_eq!(row.peak_containers, native.containers.peak, "{kind}");
+        assert_eq!(row.p99_ms, native.latency_ms.p99, "{kind}");
+        assert_eq!(row.total_usd, native.cost_usd, "{kind}");
+        assert_eq!(row.management_usd, native.cost.management_usd, "{kind}");
+        assert_eq!(row.month_total_usd, native.month_cost_usd, "{kind}");
+    }
+}
+
+#[test]
+fn lambda_as_a_platform_policy_is_the_scenario_itself() {
+    let lambda = parse(&scenario(None, 0.5));
+    let p = policy("platform:aws-lambda").expect("a platform policy");
+    let c = compare(&lambda, lambda.seed, &[p], &mut |_| {}).expect("compared");
+    let own = summary(&lambda).totals;
+    assert_eq!(c.policies[0].platform, "aws-lambda");
+    assert_eq!(c.policies[0].total_usd, own.cost_usd);
+    assert_eq!(c.policies[0].p99_ms, own.latency_ms.p99);
+}
+
+#[test]
+fn moved_to_another_platform_the_cpu_bound_share_runs_at_the_new_instances_cpu() {
+    // Measured on Lambda at 128 MB (128/1769 of a vCPU), all CPU-bound, 1,769 ms: on Cloud
+    // Run's default instance (1 vCPU) alone a request takes 1,769 × 128/1769 = 128 ms. Half
+    // CPU-bound: 884.5 + 64 = 948.5 ms. I/O-bound: 1,769 ms on either.
+    for (fraction, ms) in [(1.0, 128.0), (0.5, 948.5), (0.0, 1769.0)] {
+        let text = format!(
+            "name = \"c\"\nduration = \"1h\"\n[[function]]\nname = \"f\"\nmemory_mb = 128\n\
+             arrival = {{ process = \"periodic\", every = \"1m\" }}\n\
+             init = {{ dist = \"constant\", ms = 0 }}\nexec = {{ dist = \"constant\", ms = 1769 }}\n\
+             cpu_fraction = {fraction}\n"
+        );
+        let s = parse(&text);
+        let p = policy("platform:google-cloud-run").expect("a platform policy");
+        let c = compare(&s, s.seed, &[p], &mut |_| {}).expect("compared");
+        let p50 = c.policies[0].p50_ms.expect("a latency");
+        assert!(
+            (p50 - ms).abs() < 0.002,
+            "cpu_fraction {fraction}: {p50} ms, not {ms}"
+        );
+    }
+}
+
+#[test]
+fn cloud_run_instance_billing_as_a_policy_names_the_figure_it_lacks() {
+    let lambda = parse(&scenario(None, 0.0));
+    let p = policy("platform:google-cloud-run:instance").expect("a platform policy");
+    let e = compare(&lambda, lambda.seed, &[p], &mut |_| {})
+        .expect_err("no public instance-based memory price")
+        .to_string();
+    assert!(e.contains("instance_based.memory_usd_per_gib_s"), "{e}");
+    assert!(e.contains("--prices"), "{e}");
+    for bad in [
+        "platform:azure",
+        "platform:aws-lambda:instance",
+        "platform:google-cloud-run:hourly",
+    ] {
+        assert!(policy(bad).is_err(), "{bad} accepted");
+    }
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// `coldsim cost ARGS --out DIR/out` in a fresh folder; (success, stderr, cost.json if written).
+fn cost(args: &[&str]) -> (bool, String, Option<serde_json::Value>) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_coldsim"))
+        .current_dir(dir.path())
+        .arg("cost")
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .output()
+        .expect("coldsim runs");
+    let json = std::fs::read(out.join("cost.json"))
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("cost.json parses"));
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        json,
+    )
+}
+
+#[test]
+fn cost_on_platforms_gives_one_bill_per_platform_and_lambdas_as_cost_alone_does() {
+    let trace = fixture("azure-functions-2021-sample.csv");
+    let common = [
+        "--format",
+        "azure2021",
+        "--init",
+        "300ms",
+        "--no-break-even",
+    ];
+    let mut args = vec![trace.as_str()];
+    args.extend(common);
+    let (ok, err, alone) = cost(&args);
+    assert!(ok, "{err}");
+    let alone = alone.expect("cost.json");
+    args.extend([
+        "--platform",
+        "azure-flex-consumption,aws-lambda,google-cloud-run",
+    ]);
+    let (ok, err, many) = cost(&args);
+    assert!(ok, "{err}");
+    let many = many.expect("cost.json");
+    let platforms = many["platforms"].as_array().expect("platforms");
+    let names: Vec<&str> = platforms
+        .iter()
+        .map(|p| p["platform"].as_str().expect("a platform"))
+        .collect();
+    assert_eq!(
+        names,
+        ["azure-flex-consumption", "aws-lambda", "google-cloud-run"]
+    );
+    assert_eq!(platforms[1]["total_usd"], alone["total_usd"]);
+    assert_eq!(platforms[1]["cold_starts"], alone["cold_starts"]);
+    assert_eq!(platforms[1]["functions"], alone["functions"]);
+    // Every platform runs the same arrivals.
+    for p in platforms {
+        assert_eq!(p["invocations"], alone["invocations"]);
+    }
+    let usd = |p: &serde_json::Value| p["total_usd"].as_f64().expect("total_usd");
+    let cheapest = platforms
+        .iter()
+        .min_by(|a, b| usd(a).total_cmp(&usd(b)))
+        .expect("a platform");
+    assert_eq!(many["cheapest"], cheapest["platform"]);
+}
+
+#[test]
+fn cost_on_platforms_refuses_what_it_cannot_price() {
+    let trace = fixture("azure-functions-2021-sample.csv");
+    let base = [trace.as_str(), "--format", "azure2021", "--init", "300ms"];
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["--platform", "azure"],
+            &["--platform", "unknown platform \"azure\""],
+        ),
+        (
+            &["--platform", "google-cloud-run:instance"],
+            &["instance_based.memory_usd_per_gib_s", "--prices"],
+        ),
+        (
+            &[
+                "--platform",
+                "aws-lambda",
+                "--prices",
+                "a.toml",
+                "--prices",
+                "b.toml",
+            ],
+            &["--prices"],
+        ),
+    ];
+    for (extra, needles) in cases {
+        let mut args = base.to_vec();
+        args.extend(extra);
+        let (ok, err, json) = cost(&args);
+        assert!(!ok && json.is_none(), "{args:?} accepted");
+        // One line (the argument parser adds its usage hint below it).
+        let line = err.lines().next().unwrap_or_default();
+        assert!(line.starts_with("error: "), "{err}");
+        for n in needles {
+            assert!(line.contains(n), "{args:?}: {err} does not name {n}");
+        }
+    }
+}
