@@ -85,8 +85,14 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
     if !args.output.quiet {
         let (n, r) = (result.points.len(), result.replications);
         let path = out.join(&files[0].0);
+        let mut stdout = std::io::stdout().lock();
+        if shard.is_none() {
+            for c in crate::analysis::sweep::crossings(&result) {
+                writeln!(stdout, "break-even: {}", c.sentence())?;
+            }
+        }
         writeln!(
-            std::io::stdout().lock(),
+            stdout,
             "{}: {n} grid points × {r} replications, wrote {}",
             result.scenario,
             path.display()

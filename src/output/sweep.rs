@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use crate::analysis::sweep::{
-    METRIC_UNITS, METRICS, SHARD_FORMAT, Set, ShardFile, ShardPoint, ShardRun, SweepResult,
+    Crossing, METRIC_UNITS, METRICS, SHARD_FORMAT, Set, ShardFile, ShardPoint, ShardRun,
+    SweepResult, crossings,
 };
 
 /// Decimals of each metric in `sweep.csv` (mean and half-width alike).
@@ -50,6 +51,8 @@ struct JsonSweep<'a> {
     grid_points: u64,
     units: Ordered<&'static str>,
     rows: Vec<JsonRow>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    break_even: Vec<Crossing>,
 }
 
 impl SweepResult {
@@ -81,7 +84,8 @@ impl SweepResult {
     }
 
     /// `sweep.json`: the scenario, seed, replications, grid and one row per point (its values,
-    /// seeds and each metric's `mean` and `ci95` at full precision); pretty, ending in a newline.
+    /// seeds and each metric's `mean` and `ci95` at full precision), and the platforms'
+    /// break-even crossings when there are some; pretty, ending in a newline.
     pub fn to_json(&self) -> Vec<u8> {
         let units = Ordered(METRICS.into_iter().zip(METRIC_UNITS).collect());
         let rows = self
@@ -113,6 +117,7 @@ impl SweepResult {
             grid_points: self.grid_points,
             units,
             rows,
+            break_even: crossings(self),
         };
         let mut out = serde_json::to_vec_pretty(&doc)
             .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
@@ -168,5 +173,27 @@ impl SweepResult {
             .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
         out.push(b'\n');
         out
+    }
+}
+
+impl Crossing {
+    /// One sentence: `google-cloud-run becomes cheaper than aws-lambda at traffic_scale 2.5
+    /// (between 2 and 4), at $2.50`.
+    pub fn sentence(&self) -> String {
+        let at = if self.at.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", self.at.join(", "))
+        };
+        format!(
+            "{} becomes cheaper than {} at {} {} (between {} and {}), at {}{at}",
+            self.cheaper_above,
+            self.cheaper_below,
+            self.axis,
+            crate::output::number::significant(self.value),
+            self.between.0,
+            self.between.1,
+            crate::output::chart::usd(self.cost_usd),
+        )
     }
 }

@@ -220,3 +220,61 @@ fn cost_on_platforms_refuses_what_it_cannot_price() {
         }
     }
 }
+
+#[test]
+fn a_sweep_over_platforms_and_traffic_names_where_the_cheaper_platform_changes() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let text = "name = \"be\"\nseed = 1\nduration = \"1h\"\n[[function]]\nname = \"api\"\n\
+                arrival = { process = \"poisson\", rate_per_s = 1.0 }\n\
+                init = { dist = \"constant\", ms = 300 }\nexec = { dist = \"constant\", ms = 200 }\n";
+    std::fs::write(dir.path().join("be.toml"), text).expect("write");
+    let out = dir.path().join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_coldsim"))
+        .current_dir(dir.path())
+        .args([
+            "sweep",
+            "be.toml",
+            "--set",
+            "platform.kind=aws-lambda,google-cloud-run",
+        ])
+        .args(["--set", "traffic_scale=1,1000", "--out"])
+        .arg(&out)
+        .output()
+        .expect("coldsim runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sweep.json")).expect("sweep.json"))
+            .expect("parses");
+    let cost = |i: usize| {
+        json["rows"][i]["metrics"]["cost_usd"]["mean"]
+            .as_f64()
+            .expect("a cost")
+    };
+    // Rows: Lambda at 1 and 1000, then Cloud Run at 1 and 1000.
+    let (d0, d1) = (cost(0) - cost(2), cost(1) - cost(3));
+    assert!(
+        d0 < 0.0 && d1 > 0.0,
+        "Lambda cheaper at 1, Cloud Run at 1000: {d0} {d1}"
+    );
+    let c = &json["break_even"][0];
+    assert_eq!(c["cheaper_below"], "aws-lambda");
+    assert_eq!(c["cheaper_above"], "google-cloud-run");
+    let value = c["value"].as_f64().expect("a value");
+    assert!(
+        (value - (1.0 + 999.0 * d0 / (d0 - d1))).abs() < 1e-9,
+        "{value}"
+    );
+    assert!(
+        stdout.contains(
+            "break-even: google-cloud-run becomes cheaper than aws-lambda at traffic_scale"
+        ),
+        "{stdout}"
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(page.contains("id=\"break-even\""));
+}

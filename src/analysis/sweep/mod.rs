@@ -15,6 +15,8 @@
 //! - **Confidence intervals.** Over the replications where a metric is defined, the mean and
 //!   the half-width `t(0.975, n − 1) · s / √n` of the 95 % Student t interval (`s`: the sample
 //!   standard deviation); with one replication there is no interval.
+//! - **Break-even.** Over a `platform.kind` axis and a numeric one (`traffic_scale`), where
+//!   two platforms' mean costs cross ([`crossings`]).
 //! - **Shards.** Shard `I/N` (0-based) runs the points whose index `i` has `i mod N = I`;
 //!   [`merge`] puts shards back together into exactly what one machine computes.
 //!
@@ -24,6 +26,7 @@
 //! [`Scenario::from_toml`]: crate::model::scenario::Scenario::from_toml
 //! [`merge`]: fn@merge
 
+mod break_even;
 mod ci;
 mod grid;
 mod merge;
@@ -32,6 +35,7 @@ mod run;
 mod set;
 mod shard;
 
+pub use break_even::{Crossing, PLATFORM_KEY, crossings};
 pub use ci::{mean_ci95, t_975};
 pub use grid::{check_sets, grid_len, grid_point, point_scenario};
 pub(crate) use merge::{SHARD_FORMAT, ShardPoint, ShardRun};

@@ -725,6 +725,14 @@ pub fn sweep_page(r: &SweepResult, charts: &[Chart]) -> String {
         table_row(&mut out, &cells, false);
     }
     out.push_str("</tbody></table></div>\n");
+    let crossings = crate::analysis::sweep::crossings(r);
+    if !crossings.is_empty() {
+        out.push_str("<h2 id=\"break-even\">Break-even</h2>\n<p>Where two platforms' mean costs cross between neighbouring values of the numeric axis (linear interpolation):</p>\n<ul>\n");
+        for c in &crossings {
+            let _ = writeln!(out, "<li>{}</li>", esc(&c.sentence()));
+        }
+        out.push_str("</ul>\n");
+    }
     figures(&mut out, charts);
     out.push_str("<footer>Written by coldsim sweep; the figures are those of sweep.json and sweep.csv.</footer>\n</body>\n</html>\n");
     out
