@@ -112,10 +112,14 @@ pub struct LatencyFigures {
 /// Container counts; the means are exact time averages over the window.
 #[derive(Clone, Debug, Serialize)]
 pub struct ContainerFigures {
-    /// Containers created: one per cold start, plus those a policy pre-warmed.
+    /// Containers created: one per cold start, plus those a policy pre-warmed and those the
+    /// platform's scaler started.
     pub created: u64,
     /// Containers a keep-alive policy pre-warmed (made ready before an arrival needed them).
     pub prewarmed: u64,
+    /// Instances the platform's scaler started in the background (Cloud Run, Managed
+    /// Instances): neither cold starts nor billed for their start-up.
+    pub scaled_out: u64,
     /// Idle containers evicted to make room in a memory-bounded pool.
     pub evicted: u64,
     /// Most alive at once.
@@ -197,8 +201,9 @@ fn figures(
             .then(|| stats.cold_starts as f64 / stats.invocations as f64),
         latency_ms: latency_figures(latency),
         containers: ContainerFigures {
-            created: stats.cold_starts - stats.cold_joins + stats.prewarms,
+            created: stats.cold_starts - stats.cold_joins + stats.prewarms + stats.scale_outs,
             prewarmed: stats.prewarms,
+            scaled_out: stats.scale_outs,
             evicted: stats.evictions,
             peak: levels.peak_alive,
             mean_alive,
@@ -222,6 +227,7 @@ struct CountSums {
     warm_starts: u64,
     throttled: u64,
     prewarms: u64,
+    scale_outs: u64,
     cold_joins: u64,
     evictions: u64,
     warmer_pings: u64,
@@ -237,6 +243,7 @@ impl CountSums {
         self.warm_starts += s.warm_starts;
         self.throttled += s.throttled;
         self.prewarms += s.prewarms;
+        self.scale_outs += s.scale_outs;
         self.cold_joins += s.cold_joins;
         self.evictions += s.evictions;
         self.warmer_pings += s.warmer_pings;

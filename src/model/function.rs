@@ -7,6 +7,7 @@ use crate::cost::{Arch, BillingModel, Host, Package};
 use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::TimeDist;
 use crate::model::keep_alive::KeepAliveSpec;
+pub use crate::model::platform::Scaler;
 use crate::time::SimDuration;
 
 /// How a function is invoked.
@@ -93,6 +94,8 @@ pub struct Function {
     pub max_event_age: SimDuration,
     /// How provisioned concurrency changes over time; `None` keeps `provisioned_concurrency`.
     pub scaling: Option<Scaling>,
+    /// The platform's own scaler of instances (Cloud Run, Managed Instances), if it has one.
+    pub scaler: Option<Scaler>,
 }
 
 /// Provisioned concurrency that changes over time.
@@ -255,6 +258,8 @@ pub struct Template {
     pub kind: BillingModel,
     /// The EC2 instance type environments run on (Lambda Managed Instances).
     pub host: Option<Host>,
+    /// The platform's scaler of instances, if it has one.
+    pub scaler: Option<Scaler>,
 }
 
 /// Lambda's default (and largest) maximum event age for asynchronous invocations.
@@ -364,6 +369,7 @@ impl Function {
         f.reserved_concurrency = None;
         f.max_instances = p::default_max_instances(kind, f.vcpus());
         f.host = host.filter(|_| kind == BillingModel::AwsLambdaManagedInstances);
+        f.scaler = p::default_scaler(kind);
         if kind != BillingModel::AwsLambda {
             f.ephemeral_storage_mb = f.ephemeral_storage_mb.min(512);
         }

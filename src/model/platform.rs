@@ -166,6 +166,53 @@ pub fn default_scaling(kind: BillingModel) -> Option<(u32, SimDuration)> {
     }
 }
 
+/// A platform's own scaler of instances: every `window` it wants enough instances for the
+/// window's mean requests in flight at `target` of each instance's concurrency, and starts the
+/// missing ones in the background (ready after an init, no request waiting on them).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scaler {
+    /// The utilisation it aims at: a share of an instance's concurrency, in (0, 1].
+    pub target: f64,
+    /// How often it looks, over the mean of that span.
+    pub window: SimDuration,
+    /// An arrival that finds every instance full is throttled and starts one in the
+    /// background (Managed Instances: no cold starts), instead of starting one and waiting.
+    pub throttle_when_full: bool,
+    /// Instances grow at most by as many as were alive at the start of each such span
+    /// (Managed Instances: traffic that more than doubles in 5 minutes is throttled).
+    pub doubling: Option<SimDuration>,
+}
+
+/// The platform's own scaler of instances, when it has one.
+pub fn default_scaler(kind: BillingModel) -> Option<Scaler> {
+    let minute = SimDuration::from_secs(60);
+    match kind {
+        // "Cloud Run ... tries to keep ... 60% of the maximum concurrent requests ... and 60% CPU
+        // utilization ..., averaged over a one-minute window" (Cloud Run docs, About instance
+        // autoscaling). A request finding every instance full starts one (a cold start).
+        BillingModel::GoogleCloudRun => Some(Scaler {
+            target: 0.6,
+            window: minute,
+            throttle_when_full: false,
+            doubling: None,
+        }),
+        // "Scales asynchronously based on CPU resource utilization and multi-concurrency
+        // saturation ... does not support cold starts ... If your traffic more than doubles
+        // within 5 minutes, you may see throttles" (AWS, Scaling Lambda Managed Instances). AWS
+        // publishes no default target: 50 %, the headroom that absorbs a doubling; a minute,
+        // the period of its CloudWatch metrics.
+        BillingModel::AwsLambdaManagedInstances => Some(Scaler {
+            target: 0.5,
+            window: minute,
+            throttle_when_full: true,
+            doubling: Some(SimDuration::from_secs(300)),
+        }),
+        // Flex adds instances as per-instance concurrency fills (Microsoft Learn, event-driven
+        // scaling): a new instance when every one is full, as on Lambda.
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

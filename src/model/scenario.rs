@@ -160,6 +160,7 @@ impl Scenario {
             provisioned_concurrency: d.min_instances,
             warmer: None,
             scaling: None,
+            scaler: d.scaler,
             invocation: d.invocation,
             max_event_age: d.max_event_age,
             connections: d.connections,
@@ -319,6 +320,7 @@ impl Scenario {
             d.min_instances = p::default_min_instances(kind);
             d.max_instances = p::default_max_instances(kind, p::default_vcpus(kind, memory));
             d.host = host;
+            d.scaler = p::default_scaler(kind);
             if kind != BillingModel::AwsLambda {
                 d.ephemeral_storage_mb = d.ephemeral_storage_mb.min(512);
             }

@@ -123,6 +123,7 @@ impl Simulation {
         let first_merged = sim.merged_members.first().copied();
         for i in 0..sim.funcs.len() {
             sim.provision(i);
+            sim.start_scaler(i);
             // The merged process's first arrival is drawn in its first member's place.
             if !sim.funcs[i].merged {
                 sim.schedule_next_arrival(FunctionId(i as u32));

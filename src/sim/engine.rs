@@ -187,6 +187,8 @@ impl Simulation {
                 Event::WarmerDue(f) => self.pinged(f),
                 Event::RetryDue(i) => self.retried(i, observer),
                 Event::ScalingDue(f) => self.scale(f),
+                Event::ScalerDue(f) => self.scaler_due(f),
+                Event::ScaledOut(f) => self.scaled_out(f),
                 Event::PrewarmDue {
                     function,
                     generation,
@@ -360,9 +362,11 @@ impl Simulation {
     }
 
     /// Serves an arrival of function `f` with handler time `exec`: a busy container with room
-    /// for another request first (with `container_concurrency` above 1), then a provisioned
-    /// container, then an idle one the routing rule picks, else a new one; `None` when a
-    /// concurrency limit (on requests in flight) throttles it.
+    /// for another request first (with `container_concurrency` above 1; with a platform scaler,
+    /// only below its target utilisation), then a provisioned container, then an idle one the
+    /// routing rule picks, then a busy one with room above the target, else a new one; `None`
+    /// when a concurrency limit (on requests in flight) throttles it, or when every instance is
+    /// full on a platform without cold starts (Managed Instances).
     #[inline]
     pub(super) fn serve(&mut self, fi: usize, exec: SimDuration) -> Option<Served> {
         let now = self.now;
@@ -374,9 +378,15 @@ impl Simulation {
         if throttled {
             return None;
         }
+        // A busy container with room takes it, up to the scaler's target (its whole capacity
+        // without a scaler); past the target an idle container goes first, then this one.
+        let mut fuller = None;
         if func.capacity > 1 {
             if let Some(slot) = func.open.pick(&mut self.router_rng) {
-                return Some(self.join(fi, slot, exec));
+                if self.pool.get(slot).in_flight < func.soft_capacity {
+                    return Some(self.join(fi, slot, exec));
+                }
+                fuller = Some(slot);
             }
         }
         let provisioned = {
@@ -403,6 +413,18 @@ impl Simulation {
                 slot
             }
             None => {
+                if let Some(slot) = fuller {
+                    return Some(self.join(fi, slot, exec));
+                }
+                if self.funcs[fi]
+                    .scaler
+                    .as_ref()
+                    .is_some_and(|s| s.def.throttle_when_full)
+                {
+                    // No cold starts: the arrival is refused, the scaler adds an instance.
+                    self.scale_out(fi, 1);
+                    return None;
+                }
                 if self.funcs[fi]
                     .max_alive
                     .is_some_and(|m| self.funcs[fi].alive >= m)

@@ -2,7 +2,7 @@
 
 use crate::model::arrival::{ArrivalProcess, ArrivalSpec, MergedPoisson};
 use crate::model::dist::TimeDist;
-use crate::model::function::Function;
+use crate::model::function::{Function, Scaler};
 use crate::model::scenario::Routing;
 use crate::rng::{SimRng, Streams};
 use crate::sim::policy::keep_alive::KeepAlive;
@@ -22,6 +22,9 @@ pub(super) struct Func {
     pub(super) in_flight: u32,
     /// Requests one container serves at once.
     pub(super) capacity: u32,
+    /// Requests a busy container takes before an idle one is preferred: the scaler's target
+    /// share of `capacity`, rounded up (all of it without a scaler).
+    pub(super) soft_capacity: u32,
     /// The most containers alive at once, on platforms that bound instances.
     pub(super) max_alive: Option<u32>,
     /// Requests in one container share its CPUs and slow each other down (processor sharing,
@@ -70,6 +73,8 @@ pub(super) struct Func {
     pub(super) prewarm_keep: SimDuration,
     /// Provisioned concurrency over time, changed by its schedule or target tracking.
     pub(super) provisioned: ProvisionedState,
+    /// The platform's instance scaler and what it has started, if the platform has one.
+    pub(super) scaler: Option<ScalerState>,
 }
 
 impl Func {
@@ -104,6 +109,12 @@ impl Func {
             busy: 0,
             in_flight: 0,
             capacity: def.concurrency(),
+            soft_capacity: def.scaler.map_or(def.concurrency(), |s| {
+                // Less a hair, so that a product a rounding error above a whole number (0.6 × 80)
+                // is that number.
+                ((s.target * f64::from(def.concurrency()) - 1e-9).ceil() as u32)
+                    .clamp(1, def.concurrency())
+            }),
             shares: def.slowdown(def.concurrency()) > 1.0,
             max_alive: def.max_instances,
             alive: 0,
@@ -118,6 +129,7 @@ impl Func {
             prewarm_keep: SimDuration::ZERO,
             provisioned: ProvisionedState::default(),
             interval_peak: 0,
+            scaler: def.scaler.map(ScalerState::new),
             stats: FunctionStats::new(warmup, def.per_host().unwrap_or(0)),
             def,
         }
@@ -147,6 +159,35 @@ pub(super) struct ProvisionedState {
     pub(super) want_less: u32,
     /// The next schedule step.
     pub(super) step: usize,
+}
+
+/// A platform scaler's state: instances it has started that are not ready yet, the demand it
+/// has seen, and the growth allowed in the current doubling span.
+#[derive(Debug)]
+pub(super) struct ScalerState {
+    pub(super) def: Scaler,
+    /// Instances started, not ready yet.
+    pub(super) starting: u32,
+    /// The function's demand integral at the last look [request·µs].
+    pub(super) seen: u128,
+    /// Start of the current doubling span, the instances alive or starting then, and the
+    /// instances started since.
+    pub(super) span_from: SimTime,
+    pub(super) span_base: u32,
+    pub(super) span_started: u32,
+}
+
+impl ScalerState {
+    fn new(def: Scaler) -> ScalerState {
+        ScalerState {
+            def,
+            starting: 0,
+            seen: 0,
+            span_from: SimTime::ZERO,
+            span_base: 0,
+            span_started: 0,
+        }
+    }
 }
 
 /// Takes the Poisson arrivals of every function with a Poisson process into one merged

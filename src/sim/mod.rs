@@ -14,6 +14,7 @@ mod provisioned;
 pub mod queue;
 mod results;
 mod retry;
+mod scaler;
 mod sharing;
 pub mod stats;
 mod trace_link;

@@ -26,6 +26,10 @@ pub enum Event {
     /// A function's provisioned concurrency is due to change (a schedule step or a
     /// target-tracking tick).
     ScalingDue(FunctionId),
+    /// A function's instance scaler looks at the last window's demand.
+    ScalerDue(FunctionId),
+    /// An instance the scaler started for this function is ready.
+    ScaledOut(FunctionId),
     /// The pending arrival of the trace came due.
     TraceArrived,
     /// The container in this slot finished its invocation (init included, on a cold start).

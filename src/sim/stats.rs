@@ -35,6 +35,8 @@ pub struct FunctionStats {
     pub queue_delay: Latency,
     /// Containers a keep-alive policy pre-warmed.
     pub prewarms: u64,
+    /// Instances the platform's scaler started in the background.
+    pub scale_outs: u64,
     /// Cold starts that joined a container already initializing, so started none.
     pub cold_joins: u64,
     /// Idle containers evicted to make room in a memory-bounded pool.
@@ -62,6 +64,7 @@ impl FunctionStats {
             pending: 0,
             queue_delay: Latency::per_function(),
             prewarms: 0,
+            scale_outs: 0,
             cold_joins: 0,
             evictions: 0,
             provisioned_us: 0,
@@ -391,6 +394,9 @@ pub struct Levels {
     pub in_flight_area: u128,
     /// Most requests in flight at once for a positive time in the window.
     pub peak_in_flight: u32,
+    /// Integral of requests in flight from time 0, warm-up included [request·µs]: what a
+    /// platform's scaler reads.
+    pub demand_area: u128,
     /// Environments per host (Lambda Managed Instances); 0 when hosts are not counted.
     per_host: u32,
     /// Integral of hosts, ceil(alive / per_host) [host·µs].
@@ -409,6 +415,7 @@ impl Levels {
             peak_busy: 0,
             in_flight_area: 0,
             peak_in_flight: 0,
+            demand_area: 0,
             per_host: 0,
             host_area: 0,
         }
@@ -425,6 +432,9 @@ impl Levels {
     /// Accounts for the levels held since the last call, up to `now`; call before they change.
     #[inline]
     pub fn advance(&mut self, now: SimTime, busy: u32, alive: u32, in_flight: u32) {
+        if in_flight > 0 {
+            self.demand_area += u128::from(in_flight) * u128::from(now.0 - self.last);
+        }
         let from = self.last.max(self.warmup);
         if now.0 > from {
             let dt = u128::from(now.0 - from);

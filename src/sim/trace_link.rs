@@ -56,6 +56,7 @@ impl Simulation {
                     self.touch(f as usize);
                     self.provision(f as usize);
                 }
+                self.start_scaler(f as usize);
                 f
             }
         };

@@ -16,6 +16,7 @@ mod platform_what_if;
 mod platforms;
 mod policy;
 mod readme;
+mod scaler;
 mod sharing;
 mod sweep;
 mod variant;

@@ -105,6 +105,7 @@ pub(super) struct RawFunction {
     pub(super) provisioned_target: Option<RawTarget>,
     pub(super) min_instances: Option<u32>,
     pub(super) max_instances: Option<u32>,
+    pub(super) scale_target: Option<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -209,6 +210,7 @@ impl RawFunction {
             provisioned_target: self.provisioned_target.clone(),
             min_instances: self.min_instances.or(defaults.min_instances),
             max_instances: self.max_instances.or(defaults.max_instances),
+            scale_target: self.scale_target.or(defaults.scale_target),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }

@@ -101,5 +101,6 @@ pub(super) fn defaults(
         min_instances,
         kind: keys.kind,
         host: cost.options.host,
+        scaler: keys.scaler(raw.scale_target)?,
     })
 }

@@ -187,6 +187,7 @@ fn function(
         provisioned_concurrency: 0,
         warmer,
         scaling: None,
+        scaler: keys.scaler(merged.scale_target)?,
         invocation: merged.invocation.unwrap_or_default(),
         max_event_age: keys.max_event_age(merged.max_event_age)?,
         connections: merged.connections.unwrap_or(1),

@@ -7,7 +7,7 @@ use super::values::shown;
 use super::values::validate_dist;
 use crate::cost::{Arch, BillingModel, Package};
 use crate::model::dist::{TimeDist, TimeDistSpec};
-use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init};
+use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init, Scaler};
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::platform;
 use crate::model::scenario::{
@@ -159,6 +159,27 @@ impl Keys<'_> {
                 format!("must be between 1 and {most} requests, got {n}"),
             )),
             n => Ok(n),
+        }
+    }
+
+    /// `scale_target`: the utilisation the platform's scaler aims at, in (0, 1], on the
+    /// platforms that have one; the platform's scaler (with its default target) otherwise.
+    pub(super) fn scaler(&self, target: Option<f64>) -> Result<Option<Scaler>, ScenarioError> {
+        let default = crate::model::platform::default_scaler(self.kind);
+        match (target, default) {
+            (None, d) => Ok(d),
+            (Some(_), None) => Err(self.invalid(
+                "scale_target",
+                format!(
+                    "{} has no utilisation scaler (instances start when every one is full); scale_target belongs to google-cloud-run and aws-lambda-managed-instances",
+                    self.kind.as_str()
+                ),
+            )),
+            (Some(t), Some(_)) if !(t.is_finite() && t > 0.0 && t <= 1.0) => Err(self.invalid(
+                "scale_target",
+                format!("must be a share of an instance's concurrency above 0 and at most 1, got {}", shown(t)),
+            )),
+            (Some(t), Some(d)) => Ok(Some(Scaler { target: t, ..d })),
         }
     }
 
