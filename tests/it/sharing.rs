@@ -228,3 +228,32 @@ fn random_overlapping_requests_end_as_plain_processor_sharing_says() {
     let peak = sim.total_levels().peak_in_flight;
     assert!(peak >= 8, "{peak} in flight at most: too few to share");
 }
+
+#[test]
+fn requests_that_end_at_the_same_instant_end_in_the_order_they_started() {
+    // One vCPU, all CPU-bound. A at 0 needs 2000 ms alone, B at 1000 1000 ms, C and D at 1400
+    // 800 ms each. By 1000 A has done 1000 (B's tag: 1000 + 1000 = 2000); by 1400 each has
+    // done 200 more (C's and D's tags: 1200 + 800 = 2000, A's 2000). From 1400 four share the
+    // CPU and need 800 more each: 3200 ms, so all four end at 4600, in the order they started.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("sharing-ties");
+    std::fs::create_dir_all(&dir).expect("a folder for the trace");
+    let csv = "timestamp,function,duration_ms\n0,f,2000\n1,f,1000\n1.4,f,800\n1.4,f,800\n";
+    std::fs::write(dir.join("rows.csv"), csv).expect("the trace");
+    let text = "name = \"t\"\nduration = \"1h\"\n\
+         [workload]\ntrace = { path = \"rows.csv\", format = \"invocations\" }\n\
+         [defaults]\ninit = { dist = \"constant\", ms = 0 }\n\
+         container_concurrency = 10\nvcpus = 1\ncpu_fraction = 1\n";
+    let s =
+        coldsim::Scenario::from_toml(text, &dir.join("t.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let spec = s.trace.as_ref().expect("a trace");
+    let reader = TraceReader::open(&spec.path, &spec.options, Streams::trace_stream(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (source, _handle) = TraceSource::new(reader);
+    let mut sim = Simulation::with_source(&s, 0, None, Some(Box::new(source)));
+    let mut seen: Vec<Invocation> = Vec::new();
+    sim.run(&mut seen);
+    assert_eq!(
+        latencies(&seen),
+        vec![(0, 4600), (1000, 3600), (1400, 3200), (1400, 3200)]
+    );
+}
