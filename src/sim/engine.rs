@@ -205,6 +205,9 @@ impl Simulation {
         func.stats
             .levels
             .advance(self.now, func.busy, func.alive, func.in_flight);
+        if let Some(s) = &mut func.scaler {
+            s.advance(self.now, func.in_flight);
+        }
         self.total_levels.advance(
             self.now,
             self.total_busy,
@@ -326,7 +329,7 @@ impl Simulation {
     /// Records a served request once its handler time is known (at once, or when it ends
     /// when it shares its container's CPUs): its latency, its bill, and the observer's view.
     /// A warmer's ping is billed only.
-    #[inline]
+    #[inline(always)]
     pub(super) fn complete<O: Observer>(
         &mut self,
         served: &Served,
@@ -367,7 +370,7 @@ impl Simulation {
     /// routing rule picks, then a busy one with room above the target, else a new one; `None`
     /// when a concurrency limit (on requests in flight) throttles it, or when every instance is
     /// full on a platform without cold starts (Managed Instances).
-    #[inline]
+    #[inline(always)]
     pub(super) fn serve(&mut self, fi: usize, exec: SimDuration) -> Option<Served> {
         let now = self.now;
         let func = &mut self.funcs[fi];
@@ -572,7 +575,7 @@ impl Simulation {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn finished(&mut self, slot: u32) {
         let now = self.now;
         let (f, created, served, left) = {

@@ -168,7 +168,11 @@ pub(super) struct ScalerState {
     pub(super) def: Scaler,
     /// Instances started, not ready yet.
     pub(super) starting: u32,
-    /// The function's demand integral at the last look [request·µs].
+    /// Integral of the function's requests in flight from time 0, warm-up included
+    /// [request·µs], brought up to date with the function's other integrals, and its value at
+    /// the last look.
+    pub(super) demand: u128,
+    pub(super) demand_at: SimTime,
     pub(super) seen: u128,
     /// Start of the current doubling span, the instances alive or starting then, and the
     /// instances started since.
@@ -178,10 +182,19 @@ pub(super) struct ScalerState {
 }
 
 impl ScalerState {
+    /// Accounts for `in_flight` requests since the last call, up to `now`.
+    #[inline]
+    pub(super) fn advance(&mut self, now: SimTime, in_flight: u32) {
+        self.demand += u128::from(in_flight) * u128::from((now - self.demand_at).as_micros());
+        self.demand_at = now;
+    }
+
     fn new(def: Scaler) -> ScalerState {
         ScalerState {
             def,
             starting: 0,
+            demand: 0,
+            demand_at: SimTime::ZERO,
             seen: 0,
             span_from: SimTime::ZERO,
             span_base: 0,

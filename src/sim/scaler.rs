@@ -23,11 +23,11 @@ impl Simulation {
         let fi = f.0 as usize;
         self.touch(fi);
         let func = &mut self.funcs[fi];
-        let demand = func.stats.levels.demand_area;
         let capacity = f64::from(func.capacity);
         let Some(s) = func.scaler.as_mut() else {
             return;
         };
+        let demand = s.demand;
         let window = s.def.window;
         let mean = (demand - s.seen) as f64 / window.as_micros() as f64;
         s.seen = demand;

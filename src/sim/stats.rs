@@ -394,9 +394,6 @@ pub struct Levels {
     pub in_flight_area: u128,
     /// Most requests in flight at once for a positive time in the window.
     pub peak_in_flight: u32,
-    /// Integral of requests in flight from time 0, warm-up included [request·µs]: what a
-    /// platform's scaler reads.
-    pub demand_area: u128,
     /// Environments per host (Lambda Managed Instances); 0 when hosts are not counted.
     per_host: u32,
     /// Integral of hosts, ceil(alive / per_host) [host·µs].
@@ -415,7 +412,6 @@ impl Levels {
             peak_busy: 0,
             in_flight_area: 0,
             peak_in_flight: 0,
-            demand_area: 0,
             per_host: 0,
             host_area: 0,
         }
@@ -432,9 +428,6 @@ impl Levels {
     /// Accounts for the levels held since the last call, up to `now`; call before they change.
     #[inline]
     pub fn advance(&mut self, now: SimTime, busy: u32, alive: u32, in_flight: u32) {
-        if in_flight > 0 {
-            self.demand_area += u128::from(in_flight) * u128::from(now.0 - self.last);
-        }
         let from = self.last.max(self.warmup);
         if now.0 > from {
             let dt = u128::from(now.0 - from);
