@@ -186,7 +186,11 @@ fn cost_on_platforms_gives_one_bill_per_platform_and_lambdas_as_cost_alone_does(
 fn cost_on_platforms_refuses_what_it_cannot_price() {
     let trace = fixture("azure-functions-2021-sample.csv");
     let base = [trace.as_str(), "--format", "azure2021", "--init", "300ms"];
-    let cases: [(&[&str], &[&str]); 3] = [
+    let sheet = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("prices/google-cloud-run-us-central1.toml")
+        .display()
+        .to_string();
+    let cases: [(&[&str], &[&str]); 4] = [
         (
             &["--platform", "azure"],
             &["--platform", "unknown platform \"azure\""],
@@ -196,15 +200,19 @@ fn cost_on_platforms_refuses_what_it_cannot_price() {
             &["instance_based.memory_usd_per_gib_s", "--prices"],
         ),
         (
+            &["--platform", "aws-lambda", "--prices", "a.toml"],
+            &["--prices", "a.toml"],
+        ),
+        (
             &[
                 "--platform",
-                "aws-lambda",
+                "google-cloud-run",
                 "--prices",
-                "a.toml",
+                &sheet,
                 "--prices",
-                "b.toml",
+                &sheet,
             ],
-            &["--prices"],
+            &["--prices", "google-cloud-run already has a sheet"],
         ),
     ];
     for (extra, needles) in cases {
@@ -277,4 +285,57 @@ fn a_sweep_over_platforms_and_traffic_names_where_the_cheaper_platform_changes()
     );
     let page = std::fs::read_to_string(out.join("report.html")).expect("report.html");
     assert!(page.contains("id=\"break-even\""));
+}
+
+#[test]
+fn compare_bills_a_platform_policy_with_the_sheet_given_for_it() {
+    // The built-in Flex sheet with every execution priced twice: the policy's requests part
+    // doubles, the rest of the bill stays.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("w.toml"), scenario(None, 0.0)).expect("write");
+    let sheet = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("prices/azure-flex-consumption-east-us.toml"),
+    )
+    .expect("the built-in sheet")
+    .replace(
+        "executions_usd_per_million = 0.4",
+        "executions_usd_per_million = 0.8",
+    );
+    std::fs::write(dir.path().join("flex.toml"), sheet).expect("write");
+    let compare = |extra: &[&str]| -> serde_json::Value {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        let output = Command::new(env!("CARGO_BIN_EXE_coldsim"))
+            .current_dir(dir.path())
+            .args([
+                "compare",
+                "w.toml",
+                "--policy",
+                "platform:azure-flex-consumption",
+                "--quiet",
+                "--out",
+            ])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .expect("coldsim runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("compare.json")).expect("compare.json"))
+                .expect("parses");
+        json["policies"][0].clone()
+    };
+    let (built_in, given) = (compare(&[]), compare(&["--prices", "flex.toml"]));
+    let f = |v: &serde_json::Value, k: &str| v[k].as_f64().expect("a figure");
+    assert!(f(&built_in, "requests_usd") > 0.0);
+    assert!((f(&given, "requests_usd") - 2.0 * f(&built_in, "requests_usd")).abs() < 1e-12);
+    assert_eq!(given["compute_usd"], built_in["compute_usd"]);
+    let delta = f(&given, "total_usd") - f(&built_in, "total_usd");
+    assert!(
+        (delta - f(&built_in, "requests_usd")).abs() < 1e-12,
+        "{delta}"
+    );
 }
