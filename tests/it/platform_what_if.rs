@@ -339,3 +339,28 @@ fn compare_bills_a_platform_policy_with_the_sheet_given_for_it() {
         "{delta}"
     );
 }
+
+#[test]
+fn the_cost_chart_of_managed_instances_shows_the_management_fee() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let text = scenario(Some("aws-lambda-managed-instances"), 0.0);
+    std::fs::write(dir.path().join("w.toml"), text).expect("write");
+    let out = dir.path().join("out");
+    let output = Command::new(env!("CARGO_BIN_EXE_coldsim"))
+        .current_dir(dir.path())
+        .args(["run", "w.toml", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .expect("coldsim runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let svg = std::fs::read_to_string(out.join("cost.svg")).expect("cost.svg");
+    assert!(
+        svg.contains("management fee"),
+        "no management fee in the legend"
+    );
+    assert!(!svg.contains("ephemeral storage"));
+}

@@ -21,6 +21,7 @@ pub fn cost_charts(invoice: &Invoice) -> Result<Vec<Chart>, ChartError> {
                     l.init_usd,
                     l.provisioned_usd,
                     l.ephemeral_storage_usd,
+                    l.management_usd,
                 ],
                 l.total_usd,
             )
@@ -32,7 +33,8 @@ pub fn cost_charts(invoice: &Invoice) -> Result<Vec<Chart>, ChartError> {
         .map(|l| {
             let m = &l.month;
             // The projection keeps no storage figure of its own: what the parts leave.
-            let storage = m.total_usd - m.requests_usd - m.compute_usd - m.provisioned_usd;
+            let storage =
+                m.total_usd - m.requests_usd - m.compute_usd - m.provisioned_usd - m.management_usd;
             (
                 l.name.clone(),
                 [
@@ -45,6 +47,7 @@ pub fn cost_charts(invoice: &Invoice) -> Result<Vec<Chart>, ChartError> {
                     } else {
                         0.0
                     },
+                    m.management_usd,
                 ],
                 m.total_usd,
             )

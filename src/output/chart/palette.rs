@@ -33,8 +33,10 @@ pub const REQUESTS: Colour = Colour(0x8c, 0x56, 0x4b);
 pub const COMPUTE: Colour = Colour(0xbc, 0xbd, 0x22);
 /// Cost of INIT (cold starts).
 pub const INIT: Colour = Colour(0xff, 0x98, 0x96);
-/// Cost of provisioned concurrency.
+/// Cost of provisioned concurrency (always-ready and minimum instances on other platforms).
 pub const PROVISIONED: Colour = Colour(0x17, 0xbe, 0xcf);
+/// Cost of Lambda Managed Instances' management fee.
+pub const MANAGEMENT: Colour = Colour(0x39, 0x3b, 0x79);
 /// Cost of ephemeral storage.
 pub const STORAGE: Colour = Colour(0xa0, 0xa0, 0xa0);
 /// Text and axes.

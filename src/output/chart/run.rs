@@ -489,6 +489,7 @@ pub fn run_charts(
                     c.init_usd,
                     c.provisioned_usd,
                     c.ephemeral_storage_usd,
+                    c.management_usd,
                 ],
                 c.total_usd,
             )

@@ -225,16 +225,17 @@ pub(super) fn cold_start_ratio_cdf(rows: &[ColdRow]) -> Figure {
 }
 
 /// The parts of a bill, in stacking order, with their colours.
-const COST_PARTS: [(Colour, &str); 5] = [
+const COST_PARTS: [(Colour, &str); 6] = [
     (palette::REQUESTS, "requests"),
     (palette::COMPUTE, "compute (INIT excluded)"),
     (palette::INIT, "INIT (cold starts)"),
-    (palette::PROVISIONED, "provisioned concurrency"),
+    (palette::PROVISIONED, "provisioned or always-ready"),
     (palette::STORAGE, "ephemeral storage"),
+    (palette::MANAGEMENT, "management fee"),
 ];
 
 /// One function's bill: name, the parts of [`COST_PARTS`] and the total [USD].
-pub(super) type CostRow = (String, [f64; 5], f64);
+pub(super) type CostRow = (String, [f64; 6], f64);
 
 pub(super) fn cost_bars(name: &'static str, what: &str, rows: &[CostRow], total: f64) -> Figure {
     let mut sorted: Vec<&CostRow> = rows.iter().collect();
