@@ -409,7 +409,11 @@ impl Simulation {
             slot: 0,
             shared: func.shares,
         };
-        let slot = match provisioned.or_else(|| self.take_idle(fi)) {
+        let reused = match provisioned {
+            Some(slot) => Some(slot),
+            None => self.take_idle(fi),
+        };
+        let slot = match reused {
             Some(slot) => {
                 self.pool.get_mut(slot).state = State::Executing;
                 self.went_busy(slot, now);

@@ -130,7 +130,7 @@ impl Func {
             provisioned: ProvisionedState::default(),
             interval_peak: 0,
             scaler: def.scaler.map(ScalerState::new),
-            stats: FunctionStats::new(warmup, def.per_host().unwrap_or(0)),
+            stats: FunctionStats::new(warmup, def.concurrency(), def.per_host().unwrap_or(0)),
             def,
         }
     }

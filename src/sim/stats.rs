@@ -51,9 +51,9 @@ pub struct FunctionStats {
 }
 
 impl FunctionStats {
-    /// Empty statistics for a window starting at `warmup`, counting hosts of `per_host`
-    /// environments each (0: no hosts).
-    pub fn new(warmup: SimTime, per_host: u32) -> FunctionStats {
+    /// Empty statistics for a window starting at `warmup`, of containers serving `capacity`
+    /// requests at once, counting hosts of `per_host` environments each (0: no hosts).
+    pub fn new(warmup: SimTime, capacity: u32, per_host: u32) -> FunctionStats {
         FunctionStats {
             invocations: 0,
             cold_starts: 0,
@@ -71,7 +71,7 @@ impl FunctionStats {
             warmer_pings: 0,
             warmer_cold_starts: 0,
             latency: Latency::per_function(),
-            levels: Levels::with_hosts(warmup, per_host),
+            levels: Levels::of(warmup, capacity, per_host),
             usage: Usage::default(),
         }
     }
@@ -390,10 +390,12 @@ pub struct Levels {
     pub peak_alive: u32,
     /// Most containers busy for a positive time in the window.
     pub peak_busy: u32,
-    /// Integral of requests in flight [request·µs]: busy containers when each serves one.
-    pub in_flight_area: u128,
-    /// Most requests in flight at once for a positive time in the window.
-    pub peak_in_flight: u32,
+    /// Whether requests in flight are counted apart from busy containers, and hosts: off
+    /// where each container serves one request and no host is counted, so that the hot loop
+    /// of the common case pays for neither.
+    several: bool,
+    in_flight_area: u128,
+    peak_in_flight: u32,
     /// Environments per host (Lambda Managed Instances); 0 when hosts are not counted.
     per_host: u32,
     /// Integral of hosts, ceil(alive / per_host) [host·µs].
@@ -401,7 +403,7 @@ pub struct Levels {
 }
 
 impl Levels {
-    /// Zero integrals for a window starting at `warmup`.
+    /// Zero integrals for a window starting at `warmup`, requests in flight counted apart.
     pub fn new(warmup: SimTime) -> Levels {
         Levels {
             warmup: warmup.0,
@@ -410,6 +412,7 @@ impl Levels {
             alive_area: 0,
             peak_alive: 0,
             peak_busy: 0,
+            several: true,
             in_flight_area: 0,
             peak_in_flight: 0,
             per_host: 0,
@@ -417,11 +420,31 @@ impl Levels {
         }
     }
 
-    /// As [`Levels::new`], counting the hosts that hold `per_host` environments each.
-    pub fn with_hosts(warmup: SimTime, per_host: u32) -> Levels {
+    /// As [`Levels::new`], for containers that serve `capacity` requests at once, counting
+    /// the hosts that hold `per_host` environments each (0: none).
+    pub fn of(warmup: SimTime, capacity: u32, per_host: u32) -> Levels {
         Levels {
+            several: capacity > 1 || per_host > 0,
             per_host,
             ..Levels::new(warmup)
+        }
+    }
+
+    /// Integral of requests in flight [request·µs]: of busy containers when each serves one.
+    pub fn in_flight_area(&self) -> u128 {
+        if self.several {
+            self.in_flight_area
+        } else {
+            self.busy_area
+        }
+    }
+
+    /// Most requests in flight at once for a positive time in the window.
+    pub fn peak_in_flight(&self) -> u32 {
+        if self.several {
+            self.peak_in_flight
+        } else {
+            self.peak_busy
         }
     }
 
@@ -433,12 +456,14 @@ impl Levels {
             let dt = u128::from(now.0 - from);
             self.busy_area += u128::from(busy) * dt;
             self.alive_area += u128::from(alive) * dt;
-            self.in_flight_area += u128::from(in_flight) * dt;
             self.peak_alive = self.peak_alive.max(alive);
             self.peak_busy = self.peak_busy.max(busy);
-            self.peak_in_flight = self.peak_in_flight.max(in_flight);
-            if self.per_host > 0 {
-                self.host_area += u128::from(alive.div_ceil(self.per_host)) * dt;
+            if self.several {
+                self.in_flight_area += u128::from(in_flight) * dt;
+                self.peak_in_flight = self.peak_in_flight.max(in_flight);
+                if self.per_host > 0 {
+                    self.host_area += u128::from(alive.div_ceil(self.per_host)) * dt;
+                }
             }
         }
         self.last = now.0;
@@ -695,7 +720,12 @@ mod tests {
         // Two alive, one busy serving three requests from 5 to 20: only 10..20 counts.
         l.advance(SimTime(20), 1, 2, 3);
         assert_eq!((l.busy_area, l.alive_area, l.peak_alive), (10, 20, 2));
-        assert_eq!((l.in_flight_area, l.peak_in_flight), (30, 3));
+        assert_eq!((l.in_flight_area(), l.peak_in_flight()), (30, 3));
+        // One request per container: the busy containers' figures.
+        let mut one = Levels::of(SimTime(10), 1, 0);
+        one.advance(SimTime(5), 0, 0, 0);
+        one.advance(SimTime(20), 2, 2, 2);
+        assert_eq!((one.in_flight_area(), one.peak_in_flight()), (20, 2));
     }
 
     #[test]

@@ -140,16 +140,16 @@ proptest! {
         for (f, stats) in sim.functions() {
             // Every served arrival's latency is recorded once, at once or when it ends.
             prop_assert_eq!(stats.latency.count(), stats.cold_starts + stats.warm_starts);
-            let peak = u64::from(stats.levels.peak_in_flight);
-            prop_assert!(stats.levels.peak_busy <= stats.levels.peak_in_flight);
-            prop_assert!(stats.levels.busy_area <= stats.levels.in_flight_area);
+            let peak = u64::from(stats.levels.peak_in_flight());
+            prop_assert!(stats.levels.peak_busy <= stats.levels.peak_in_flight());
+            prop_assert!(stats.levels.busy_area <= stats.levels.in_flight_area());
             if let Some(r) = f.reserved_concurrency {
                 prop_assert!(peak <= u64::from(r), "{} in flight over its reservation", f.name);
             }
             busy_peaks += peak;
         }
         // All together, never above the account, nor above the functions' own peaks summed.
-        let total_peak = u64::from(sim.total_levels().peak_in_flight);
+        let total_peak = u64::from(sim.total_levels().peak_in_flight());
         prop_assert!(total_peak <= account, "{total_peak} busy over the account");
         prop_assert!(total_peak <= busy_peaks, "{total_peak} over the summed peaks {busy_peaks}");
         // The same seed gives the same bytes.

@@ -225,7 +225,7 @@ fn random_overlapping_requests_end_as_plain_processor_sharing_says() {
     }
     let worst = got.iter().zip(&want).map(|(g, w)| g.abs_diff(*w)).max();
     assert!(worst <= Some(1), "worst {worst:?} µs");
-    let peak = sim.total_levels().peak_in_flight;
+    let peak = sim.total_levels().peak_in_flight();
     assert!(peak >= 8, "{peak} in flight at most: too few to share");
 }
 
