@@ -50,6 +50,7 @@ impl Simulation {
             .map(|f| Func::new(f.clone(), &mut streams, routing, warmup))
             .collect();
         let (merged, merged_members) = merge_poisson(&mut funcs, &mut streams);
+        let most_capacity = funcs.iter().map(|f| f.capacity).max().unwrap_or(1);
         let by_name = scenario
             .functions
             .iter()
@@ -91,7 +92,7 @@ impl Simulation {
             total_in_flight: 0,
             sharing: Sharing::default(),
             total_alive: 0,
-            total_levels: Levels::new(warmup),
+            total_levels: Levels::of(warmup, most_capacity, 0),
             connections: Connections::new(warmup, scenario.platform.max_connections),
             cold_latency: Latency::new(),
             warm_latency: Latency::new(),

@@ -430,6 +430,16 @@ impl Levels {
         }
     }
 
+    /// From now on, counts requests in flight apart from busy containers (a container that
+    /// serves several has joined): until now they were the same.
+    pub fn count_in_flight_apart(&mut self) {
+        if !self.several {
+            self.several = true;
+            self.in_flight_area = self.busy_area;
+            self.peak_in_flight = self.peak_busy;
+        }
+    }
+
     /// Integral of requests in flight [request·µs]: of busy containers when each serves one.
     pub fn in_flight_area(&self) -> u128 {
         if self.several {
@@ -726,6 +736,13 @@ mod tests {
         one.advance(SimTime(5), 0, 0, 0);
         one.advance(SimTime(20), 2, 2, 2);
         assert_eq!((one.in_flight_area(), one.peak_in_flight()), (20, 2));
+        // A container serving several joins at 20: counted apart from then on.
+        one.count_in_flight_apart();
+        one.advance(SimTime(30), 1, 2, 3);
+        assert_eq!(
+            (one.busy_area, one.in_flight_area(), one.peak_in_flight()),
+            (30, 50, 3)
+        );
     }
 
     #[test]

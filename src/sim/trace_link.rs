@@ -49,6 +49,10 @@ impl Simulation {
                 };
                 let f = self.funcs.len() as u32;
                 let func = Func::new(def, &mut self.streams, self.routing, self.warmup);
+                if func.capacity > 1 {
+                    // Until now every container served one request: in flight was busy.
+                    self.total_levels.count_in_flight_apart();
+                }
                 self.funcs.push(func);
                 self.by_name.insert(meta.name, f);
                 // Minimum instances are kept warm from the function's first invocation on.
