@@ -162,8 +162,8 @@ impl PlatformBills {
             .map(|r| {
                 vec![
                     r.platform.clone(),
-                    format!("{:.4}", r.total_usd),
-                    format!("{:.2}", r.month_total_usd),
+                    money(r.total_usd),
+                    money(r.month_total_usd),
                     r.cold_starts.to_string(),
                     r.cold_start_ratio
                         .map_or_else(|| "-".into(), |x| significant(x * 100.0)),
