@@ -136,3 +136,78 @@ fn scale_target_is_a_share_and_only_where_a_scaler_is() {
         assert!(e.contains("scale_target") && e.contains(kind), "{e}");
     }
 }
+
+/// A random instance-platform scenario: one or two functions on Cloud Run, Managed Instances
+/// or Flex, bursty traffic, several requests per instance, a scaler's target, instance bounds.
+fn platform_scenario() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let function = (
+        0.5f64..60.0, // rate while on [1/s]
+        1u32..2000,   // exec mean [ms]
+        0u32..3000,   // init [ms]
+        1u32..20,     // requests per instance
+        0.1f64..=1.0, // scale target
+        0u32..3,      // minimum instances
+        3u32..12,     // maximum instances
+    );
+    (
+        prop::sample::select(vec![
+            "google-cloud-run",
+            "aws-lambda-managed-instances",
+            "azure-flex-consumption",
+        ]),
+        prop::collection::vec(function, 1..3),
+    )
+        .prop_map(|(kind, functions)| {
+            let mut text =
+                format!("duration = \"30m\"\nwarmup = \"1m\"\n[platform]\nkind = \"{kind}\"\n");
+            for (i, (rate, exec, init, per, target, min, max)) in functions.into_iter().enumerate() {
+                // Cloud Run's idle minimum instances have no public price.
+                let min = if kind == "google-cloud-run" { 0 } else { min };
+                text += &format!(
+                    "[[function]]\nname = \"f{i}\"\n\
+                     arrival = {{ process = \"bursty\", on_rate_per_s = {rate}, mean_on = \"1m\", mean_off = \"2m\" }}\n\
+                     exec = {{ dist = \"exponential\", mean_ms = {exec} }}\n\
+                     init = {{ dist = \"constant\", ms = {init} }}\n\
+                     container_concurrency = {per}\nmin_instances = {min}\nmax_instances = {max}\n"
+                );
+                if kind != "azure-flex-consumption" {
+                    text += &format!("scale_target = {target}\n");
+                }
+            }
+            text
+        })
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 96, ..proptest::prelude::ProptestConfig::default() })]
+
+    /// Counts add up, no function has more instances than its maximum, Managed Instances never
+    /// cold-start, and the same seed gives the same summary.
+    #[test]
+    fn instance_scalers_keep_counts_and_bounds(text in platform_scenario()) {
+        let s = coldsim::parse(&text, "p.toml").map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}\n{text}")))?;
+        let run = || {
+            let mut sim = Simulation::new(&s);
+            sim.run(&mut ());
+            let summary = Summary::new(&s, s.seed, &sim);
+            let peaks: Vec<u32> = sim.functions().map(|(_, st)| st.levels.peak_alive).collect();
+            (summary, peaks)
+        };
+        let (summary, peaks) = run();
+        for ((f, peak), fs) in s.functions.iter().zip(&peaks).zip(&summary.functions) {
+            let g = &fs.figures;
+            proptest::prop_assert_eq!(g.invocations, g.cold_starts + g.warm_starts + g.throttled);
+            if let Some(max) = f.max_instances {
+                proptest::prop_assert!(*peak <= max, "{} instances of {} over its maximum {max}", peak, f.name);
+            }
+            if text.contains("aws-lambda-managed-instances") {
+                proptest::prop_assert_eq!(g.cold_starts, 0);
+            }
+            proptest::prop_assert!(g.containers.scaled_out <= g.containers.created);
+        }
+        let (again, _) = run();
+        proptest::prop_assert_eq!(format!("{:?}", summary.totals.cost), format!("{:?}", again.totals.cost));
+        proptest::prop_assert_eq!(summary.totals.containers.scaled_out, again.totals.containers.scaled_out);
+    }
+}
