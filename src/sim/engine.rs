@@ -533,7 +533,7 @@ impl Simulation {
 
     /// Takes the idle container the routing rule picks, reclaiming any whose deadline has
     /// come: the keep-alive window is half-open, so an arrival exactly at the deadline is cold.
-    #[inline]
+    #[inline(always)]
     pub(super) fn take_idle(&mut self, f: usize) -> Option<u32> {
         loop {
             let slot = self.funcs[f].idle.pick(&mut self.router_rng)?;
