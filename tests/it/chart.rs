@@ -15,10 +15,10 @@ use coldsim::model::scenario::Scenario;
 use coldsim::model::what_if::Policy;
 use coldsim::output::chart::palette::{self, Colour};
 use coldsim::output::chart::{
-    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, policy_style, run_charts,
-    sweep_charts,
+    Chart, HEIGHT, Limits, WIDTH, compare_charts, cost_charts, frontier, platform_charts,
+    policy_style, run_charts, sweep_charts,
 };
-use coldsim::output::page::{compare_page, cost_page, run_page, sweep_page};
+use coldsim::output::page::{compare_page, cost_page, platforms_page, run_page, sweep_page};
 use coldsim::rng::Streams;
 use coldsim::sim::engine::Simulation;
 
@@ -145,6 +145,34 @@ keep_alive = { policy = "fixed", idle = "10m" }
     sim.run(&mut ());
     assert!(handle.error().is_none(), "the sample trace reads");
     Invoice::new(&scenario, &sim, "azure-functions-2021-sample.csv")
+}
+
+/// The sample trace priced on Lambda, Flex and Cloud Run, as `coldsim cost --platform` does.
+fn platform_bills() -> coldsim::analysis::platforms::PlatformBills {
+    use coldsim::model::scenario::PlatformTarget;
+    let toml = r#"
+name = "azure-sample"
+[workload]
+trace = { path = "fixtures/azure-functions-2021-sample.csv", format = "azure2021" }
+[defaults]
+init = { dist = "constant", ms = 400 }
+"#;
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts.toml");
+    let scenario = Scenario::from_toml(toml, &file).unwrap_or_else(|e| panic!("{e}"));
+    let targets: Vec<PlatformTarget> = ["aws-lambda", "azure-flex-consumption", "google-cloud-run"]
+        .iter()
+        .map(|k| PlatformTarget::parse(k).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    coldsim::analysis::platforms::price_on_platforms(
+        &scenario,
+        0,
+        "azure-functions-2021-sample.csv",
+        None,
+        (&targets, &[]),
+        false,
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Writes the charts and the page under `output/ci/<test>/`; returns the page's path.
@@ -701,6 +729,48 @@ fn reports_render_in_headless_chromium() {
     let charts = sweep_charts(&r).unwrap_or_else(|e| panic!("{e}"));
     let path = keep("browser-sweep", &charts, &sweep_page(&r, &charts));
     browse(&path, &charts, &out_dir("").join("sweep-report.png"), 3600);
+
+    let bills = platform_bills();
+    let charts = platform_charts(&bills).unwrap_or_else(|e| panic!("{e}"));
+    let path = keep(
+        "browser-platforms",
+        &charts,
+        &platforms_page(&bills, &charts),
+    );
+    browse(
+        &path,
+        &charts,
+        &out_dir("").join("platforms-report.png"),
+        4400,
+    );
+}
+
+#[test]
+fn platforms_page_holds_every_chart_and_the_table() {
+    let bills = platform_bills();
+    let charts = platform_charts(&bills).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = charts.iter().map(|c| c.name).collect();
+    assert_eq!(names, ["platform-cost-latency", "frontier", "policy-cost"]);
+    let page = platforms_page(&bills, &charts);
+    check_page(
+        &page,
+        &charts,
+        &["aws-lambda", "azure-flex-consumption", "google-cloud-run"],
+        "platforms",
+    );
+    for h in [
+        "platform",
+        "cost USD",
+        "management USD",
+        "30-day USD",
+        "p99 ms",
+        "peak containers",
+    ] {
+        assert!(page.contains(&format!("<th>{h}</th>")), "column {h}");
+    }
+    assert!(page.contains("cheapest: "), "the cheapest card");
+    // One table per platform, per function.
+    assert!(page.contains("id=\"platform-google-cloud-run\""));
 }
 
 /// Two functions, ten minutes of Poisson traffic: a few thousand invocations per run.
