@@ -289,5 +289,24 @@ mod tests {
         let (_, t) = sheet.bill(free, &[(billed(2048), u)], 1.0);
         close(t.compute_usd, 100_000.0 * 0.000026);
         close(t.requests_usd, 250_000.0 * 0.4 / 1e6);
+        // The same month as half the usage projected twice: the grant against the projection.
+        let half = Usage {
+            requests: 250_000,
+            busy_ms: 50_000_000,
+            ..Usage::default()
+        };
+        let (_, m) = sheet.bill(free, &[(billed(2048), half)], 2.0);
+        close(m.compute_usd, 100_000.0 * 0.000026);
+        close(m.requests_usd, 250_000.0 * 0.4 / 1e6);
+    }
+
+    #[test]
+    fn the_activity_minimum_may_be_an_hour_and_no_more() {
+        let mut sheet = FlexSheet::east_us();
+        sheet.activity.minimum_ms = MAX_ROUNDING_MS;
+        assert!(sheet.check_figures().is_ok());
+        sheet.activity.minimum_ms = MAX_ROUNDING_MS + 1;
+        let e = sheet.check_figures().expect_err("over an hour");
+        assert!(e.to_string().contains("activity.minimum_ms"), "{e}");
     }
 }
