@@ -1,6 +1,7 @@
 //! The files of `coldsim compare`, as bytes: `compare.json`, `compare.csv`, and the terminal table.
 
 use crate::analysis::compare::Comparison;
+use crate::output::number::fixed as opt;
 
 /// The columns of `compare.csv`, in order.
 pub const COMPARE_COLUMNS: [&str; 21] = [
@@ -27,17 +28,10 @@ pub const COMPARE_COLUMNS: [&str; 21] = [
     "throttled",
 ];
 
-fn opt(v: Option<f64>, decimals: usize) -> String {
-    v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
-}
-
 impl Comparison {
     /// `compare.json`: pretty-printed, ending in a newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self)
-            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
-        out.push(b'\n');
-        out
+        crate::output::number::json_file(self)
     }
 
     /// `compare.csv`: one row per policy; columns in [`COMPARE_COLUMNS`].

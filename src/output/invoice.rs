@@ -2,14 +2,12 @@
 
 use crate::analysis::invoice::Invoice;
 use crate::cost::{Arch, InitBilling};
+use crate::output::number::money;
 
 impl Invoice {
     /// `cost.json`: pretty-printed, ending in a newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self)
-            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
-        out.push(b'\n');
-        out
+        crate::output::number::json_file(self)
     }
 
     /// `cost.csv`: one row per function, then the total; columns in [`COST_COLUMNS`].
@@ -129,11 +127,3 @@ pub const COST_COLUMNS: [&str; 18] = [
     "cheapest_provisioned_concurrency",
     "month_saving_usd",
 ];
-
-fn money(v: f64) -> String {
-    if v != 0.0 && v.abs() < 0.01 {
-        format!("{v:.6}")
-    } else {
-        format!("{v:.2}")
-    }
-}

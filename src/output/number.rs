@@ -1,4 +1,27 @@
-//! How numbers read in tables and messages: enough significant digits to tell 2 cold starts from 18, without trailing zeros.
+//! How numbers read in tables, messages and files: enough significant digits to tell 2 cold starts from 18, without trailing zeros; dollars; optional figures; a result as the JSON file that holds it.
+
+/// A result as its JSON file: pretty-printed, ending in a newline.
+pub fn json_file<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value)
+        .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
+    out.push(b'\n');
+    out
+}
+
+/// Dollars as a table shows them: six decimals under a cent (so that a small bill is not 0),
+/// else two.
+pub fn money(v: f64) -> String {
+    if v != 0.0 && v.abs() < 0.01 {
+        format!("{v:.6}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// An optional figure with `decimals` decimals; empty when there is none.
+pub fn fixed(v: Option<f64>, decimals: usize) -> String {
+    v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
+}
 
 /// A number with one decimal from 100 up, else four significant digits with trailing zeros
 /// dropped: `322.0`, `1736.7`, `0.0034`, `12.35`, `0`.

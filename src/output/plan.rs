@@ -37,10 +37,7 @@ impl Slo {
 impl PlanResult {
     /// `plan.json`: pretty-printed, ending in a newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self)
-            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
-        out.push(b'\n');
-        out
+        crate::output::number::json_file(self)
     }
 
     /// `plan.csv`: one row per setting examined: its value, whether it meets, its cost and

@@ -1,7 +1,7 @@
 //! The files of `coldsim cost --platform`, as bytes: `cost.json` with one bill per platform, `cost.csv` with a row per platform and function, `cost.md`, and the table printed.
 
 use crate::analysis::platforms::PlatformBills;
-use crate::output::number::significant;
+use crate::output::number::{fixed as opt, money, significant};
 use crate::output::table::{Column, fit};
 
 /// The columns of `cost.csv` with `--platform`, in order.
@@ -27,25 +27,10 @@ pub const PLATFORM_COLUMNS: [&str; 19] = [
     "month_cold_starts",
 ];
 
-fn opt(v: Option<f64>, decimals: usize) -> String {
-    v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
-}
-
-fn money(v: f64) -> String {
-    if v != 0.0 && v.abs() < 0.01 {
-        format!("{v:.6}")
-    } else {
-        format!("{v:.2}")
-    }
-}
-
 impl PlatformBills {
     /// `cost.json`: pretty-printed, ending in a newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self)
-            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
-        out.push(b'\n');
-        out
+        crate::output::number::json_file(self)
     }
 
     /// `cost.csv`: per platform, a row per function, then its total.

@@ -1,6 +1,7 @@
 //! The files of `coldsim run`, as bytes: `summary.json`, `functions.csv`, `timeseries.csv`, and the terminal table.
 
 use crate::analysis::summary::{Figures, FunctionSummary, Summary};
+use crate::output::number::fixed as opt;
 use crate::output::number::significant;
 use crate::sim::stats::TimeSeries;
 use crate::time::MICROS_PER_S;
@@ -8,10 +9,7 @@ use crate::time::MICROS_PER_S;
 impl Summary {
     /// `summary.json`: pretty-printed, ending in a newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self)
-            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
-        out.push(b'\n');
-        out
+        crate::output::number::json_file(self)
     }
 
     /// `functions.csv`: one row per function; columns are in [`FUNCTION_COLUMNS`].
@@ -137,10 +135,6 @@ fn secs(us: u64) -> String {
     let s = format!("{}.{:06}", us / MICROS_PER_S, us % MICROS_PER_S);
     let s = s.trim_end_matches('0');
     s.trim_end_matches('.').to_string()
-}
-
-fn opt(v: Option<f64>, decimals: usize) -> String {
-    v.map(|x| format!("{x:.decimals$}")).unwrap_or_default()
 }
 
 /// Functions the terminal table lists one by one; with more, it lists the busiest.

@@ -119,10 +119,7 @@ impl SweepResult {
             rows,
             break_even: crossings(self),
         };
-        let mut out = serde_json::to_vec_pretty(&doc)
-            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
-        out.push(b'\n');
-        out
+        crate::output::number::json_file(&doc)
     }
 
     /// The file name of this shard's file: `shard-I-of-N.json` (`shard-0-of-1.json` for a whole grid).
@@ -169,10 +166,7 @@ impl SweepResult {
                 .collect(),
             origin: String::new(),
         };
-        let mut out = serde_json::to_vec_pretty(&file)
-            .unwrap_or_else(|e| unreachable!("plain structs serialize: {e}"));
-        out.push(b'\n');
-        out
+        crate::output::number::json_file(&file)
     }
 }
 
