@@ -257,9 +257,27 @@ mod tests {
             ..Usage::default()
         };
         let (c, _) = sheet.bill(CostOptions::default(), &[(billed(2048), u)], 1.0);
-        close(c[0].provisioned_usd, 7200.0 * 0.000004 + 1200.0 * 0.000016);
+        let ready = 7200.0 * 0.000004 + 1200.0 * 0.000016;
+        close(c[0].provisioned_usd, ready);
         close(c[0].requests_usd, 1000.0 * 0.4 / 1e6);
         close(c[0].compute_usd, 0.0);
+        close(c[0].total_usd, ready + 1000.0 * 0.4 / 1e6);
+        close(c[0].billed_gb_s, 1200.0);
+        // Beside on-demand activity of 10 s, the same month projected from half of it twice.
+        let half = Usage {
+            provisioned_requests: 500,
+            ready_busy_ms: 300_000,
+            provisioned_configured_mb_s: 2048 * 1800,
+            busy_ms: 5_000,
+            requests: 10,
+            ..Usage::default()
+        };
+        let (m, _) = sheet.bill(CostOptions::default(), &[(billed(2048), half)], 2.0);
+        close(m[0].provisioned_usd, ready);
+        close(m[0].compute_usd, 20.0 * 0.000026);
+        close(m[0].requests_usd, 1020.0 * 0.4 / 1e6);
+        close(m[0].total_usd, ready + 20.0 * 0.000026 + 1020.0 * 0.4 / 1e6);
+        close(m[0].billed_gb_s, 1220.0);
     }
 
     #[test]
