@@ -16,23 +16,32 @@ impl Simulation {
         self.touch(fi);
         let now = self.now;
         let keep = self.funcs[fi].prewarm_keep;
-        // A pre-warm takes free memory only: it never evicts.
-        let need = u64::from(self.funcs[fi].def.memory_mb);
-        if let Some(e) = &mut self.eviction {
-            if !e.fits(need) {
-                return;
-            }
-            e.used_mb += need;
-        }
-        let slot = self.pool.create(f, now);
-        self.pool.get_mut(slot).first_idle = now;
-        self.funcs[fi].alive += 1;
-        self.container_up(fi);
+        let Some(slot) = self.ready_unasked(fi) else {
+            return;
+        };
         let func = &mut self.funcs[fi];
         if now >= self.warmup {
             func.stats.prewarms += 1;
         }
         let retire_at = self.max_lifetime.map_or(SimTime::NEVER, |l| now + l);
         self.make_idle(fi, slot, (now + keep).min(retire_at));
+    }
+
+    /// A container of function `fi` that no arrival asked for (a pre-warm, a scaler's
+    /// instance), ready now and not yet idle: counted alive with its connections; `None` when
+    /// a memory-bounded pool has no free room for it (it takes free memory only, never evicts).
+    pub(super) fn ready_unasked(&mut self, fi: usize) -> Option<u32> {
+        let need = u64::from(self.funcs[fi].def.memory_mb);
+        if let Some(e) = &mut self.eviction {
+            if !e.fits(need) {
+                return None;
+            }
+            e.used_mb += need;
+        }
+        let slot = self.pool.create(FunctionId(fi as u32), self.now);
+        self.pool.get_mut(slot).first_idle = self.now;
+        self.funcs[fi].alive += 1;
+        self.container_up(fi);
+        Some(slot)
     }
 }

@@ -80,18 +80,9 @@ impl Simulation {
         if let Some(s) = self.funcs[fi].scaler.as_mut() {
             s.starting -= 1;
         }
-        // Like a pre-warm, it takes free memory only: it never evicts.
-        let need = u64::from(self.funcs[fi].def.memory_mb);
-        if let Some(e) = &mut self.eviction {
-            if !e.fits(need) {
-                return;
-            }
-            e.used_mb += need;
-        }
-        let slot = self.pool.create(f, now);
-        self.pool.get_mut(slot).first_idle = now;
-        self.funcs[fi].alive += 1;
-        self.container_up(fi);
+        let Some(slot) = self.ready_unasked(fi) else {
+            return;
+        };
         let func = &mut self.funcs[fi];
         if now >= self.warmup {
             func.stats.scale_outs += 1;

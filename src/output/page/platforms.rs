@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{card, esc, figures, head, nav, opt, table_head, table_row};
+use super::{best, card, esc, figures, head, nav, opt, table_head, table_row};
 use crate::analysis::platforms::PlatformBills;
 use crate::output::chart::{Chart, count, usd};
 
@@ -47,21 +47,10 @@ pub fn platforms_page(bills: &PlatformBills, charts: &[Chart]) -> String {
             None,
         );
     }
-    let fastest = bills
-        .platforms
-        .iter()
-        .filter_map(|p| p.total.p99_ms.map(|v| (p, v)))
-        .fold(
-            None,
-            |best: Option<(&crate::analysis::invoice::Invoice, f64)>, (p, v)| match best {
-                Some((_, b)) if b <= v => best,
-                _ => Some((p, v)),
-            },
-        );
-    if let Some((p, v)) = fastest {
+    if let Some((r, v)) = best(&bills.rows, |r| r.p99_ms).and_then(|r| r.p99_ms.map(|v| (r, v))) {
         card(
             &mut out,
-            &p.platform,
+            &r.platform,
             &format!("lowest p99 latency: {v:.1} ms"),
             None,
         );
