@@ -232,12 +232,27 @@ fn window_warning(window_us: u64) -> Option<String> {
 impl Invoice {
     /// The bill of a finished run over a trace.
     pub fn new(scenario: &Scenario, sim: &Simulation, trace: &str) -> Invoice {
+        Invoice::with_summary(
+            scenario,
+            sim,
+            trace,
+            &Summary::new(scenario, scenario.seed, sim),
+        )
+    }
+
+    /// The bill of a finished run over a trace, its latency and containers from `summary`
+    /// (the run's).
+    pub fn with_summary(
+        scenario: &Scenario,
+        sim: &Simulation,
+        trace: &str,
+        summary: &Summary,
+    ) -> Invoice {
         let usage = usage(sim);
         let factor = month_factor(sim);
         let prices = &scenario.cost.prices;
         let (costs, total_cost) = prices.bill(scenario.cost.options, &usage, 1.0);
         let (month_costs, month_total) = prices.bill(scenario.cost.options, &usage, factor);
-        let summary = Summary::new(scenario, scenario.seed, sim);
         let mut sums = CountsOf::default();
         let mut functions = Vec::new();
         for ((((f, s), c), m), g) in sim
@@ -304,7 +319,7 @@ pub fn bill_trace(
     with_break_even: bool,
     progress: Progress<'_>,
 ) -> Result<Invoice, RunError> {
-    let (mut invoice, sim) = bill_run(scenario, seed, trace, window, &mut *progress)?;
+    let (mut invoice, sim, _) = bill_run(scenario, seed, trace, window, &mut *progress)?;
     if with_break_even {
         let (peaks, levels) = break_even(scenario, &sim, seed, &mut *progress)?;
         invoice.set_break_even(&peaks, levels);
@@ -313,14 +328,15 @@ pub fn bill_trace(
 }
 
 /// Runs `scenario` over its trace, checks that no invocation lies beyond `window` when one is
-/// given, and bills it (the reader's notes on each function kept); returns the bill and the run.
+/// given, and bills it (the reader's notes on each function kept); returns the bill, the run
+/// and its summary.
 pub fn bill_run(
     scenario: &Scenario,
     seed: u64,
     trace: &str,
     window: Option<SimDuration>,
     progress: Progress<'_>,
-) -> Result<(Invoice, Simulation), RunError> {
+) -> Result<(Invoice, Simulation, Summary), RunError> {
     let finished = run(scenario, seed, None, &mut *progress)?;
     let latest = finished
         .trace
@@ -335,12 +351,13 @@ pub fn bill_run(
             });
         }
     }
-    let mut invoice = Invoice::new(scenario, &finished.sim, trace);
+    let summary = Summary::new(scenario, seed, &finished.sim);
+    let mut invoice = Invoice::with_summary(scenario, &finished.sim, trace, &summary);
     let notes = finished.notes();
     for line in &mut invoice.functions {
         line.note = crate::analysis::run::note_of(&notes, &line.name);
     }
-    Ok((invoice, finished.sim))
+    Ok((invoice, finished.sim, summary))
 }
 
 /// Runs the trace again with provisioned concurrency at up to four levels per function, a

@@ -5,7 +5,6 @@ use serde::Serialize;
 use crate::analysis::compare::{Comparison, Row};
 use crate::analysis::invoice::{Invoice, bill_run, break_even};
 use crate::analysis::run::{Progress, RunError};
-use crate::analysis::summary::Summary;
 use crate::model::scenario::{PlatformTarget, Scenario};
 use crate::model::what_if::Sheet;
 use crate::time::SimDuration;
@@ -47,9 +46,8 @@ pub fn price_on_platforms(
     with_break_even: bool,
     progress: Progress<'_>,
 ) -> Result<PlatformBills, RunError> {
-    let (lambda, sim) = bill_run(scenario, seed, trace, window, &mut *progress)?;
+    let (lambda, sim, lambda_summary) = bill_run(scenario, seed, trace, window, &mut *progress)?;
     let functions: Vec<_> = sim.functions().map(|(f, _)| f.clone()).collect();
-    let lambda_summary = Summary::new(scenario, seed, &sim);
     let baseline_idle = lambda_summary.totals.gb_s.idle;
     let mut platforms = Vec::with_capacity(targets.len());
     let mut rows = Vec::with_capacity(targets.len());
@@ -72,8 +70,7 @@ pub fn price_on_platforms(
             let s = scenario
                 .on_platform(*target, &functions, sheet.prices, &sheet.source)
                 .map_err(|e| RunError::WhatIf(format!("--platform {label}: {e}")))?;
-            let (invoice, sim) = bill_run(&s, seed, trace, window, &mut *progress)?;
-            let summary = Summary::new(&s, seed, &sim);
+            let (invoice, _, summary) = bill_run(&s, seed, trace, window, &mut *progress)?;
             (invoice, summary)
         };
         invoice.platform = label.clone();
