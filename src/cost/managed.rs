@@ -184,6 +184,52 @@ mod tests {
     }
 
     #[test]
+    fn a_projected_month_scales_the_hours_and_the_requests() {
+        // Half the usage projected to a month (scale 2): four host-hours and two million
+        // requests.
+        let sheet = ManagedSheet::us_east_1();
+        let options = CostOptions {
+            host: sheet.host("m7g.xlarge"),
+            ..CostOptions::default()
+        };
+        let u = Usage {
+            requests: 1_000_000,
+            host_us: 2 * 3_600 * 1_000_000,
+            ..Usage::default()
+        };
+        let (c, _) = sheet.bill(options, &[(Billed::default(), u)], 2.0);
+        close(c[0].compute_usd, 4.0 * 0.1632);
+        close(c[0].requests_usd, 0.4);
+    }
+
+    #[test]
+    fn an_instance_type_needs_more_memory_than_each_instance_keeps() {
+        let mut sheet = ManagedSheet::us_east_1();
+        assert!(sheet.check_figures().is_ok());
+        // Enough vCPUs, but no memory beyond what is kept.
+        sheet.instances.insert(
+            "tiny".into(),
+            InstanceType {
+                vcpus: 8,
+                memory_gib: 1,
+                usd_per_hour: 0.1,
+            },
+        );
+        let e = sheet.check_figures().expect_err("1 GiB is all kept");
+        assert!(e.to_string().contains("instances.\"tiny\""), "{e}");
+        // Enough memory, but no vCPU beyond what is kept.
+        sheet.instances.insert(
+            "tiny".into(),
+            InstanceType {
+                vcpus: 1,
+                memory_gib: 64,
+                usd_per_hour: 0.1,
+            },
+        );
+        assert!(sheet.check_figures().is_err());
+    }
+
+    #[test]
     fn environments_pack_by_cpu_and_by_memory() {
         let sheet = ManagedSheet::us_east_1();
         let xl = sheet.host("m7g.xlarge").expect("m7g.xlarge");
