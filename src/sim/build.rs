@@ -81,6 +81,11 @@ impl Simulation {
             shared_capacity: scenario.platform.account_concurrency - reserved_total,
             max_lifetime: scenario.platform.max_lifetime,
             request_rule: scenario.cost.prices.requests(),
+            plain_rounding_ms: {
+                let rule = scenario.cost.prices.requests();
+                (rule == crate::cost::RequestRule::lambda(rule.rounding_ms))
+                    .then_some(rule.rounding_ms)
+            },
             periods: scenario.cost.prices.periods(),
             provisioned_unit_us: if scenario.platform.kind == crate::cost::BillingModel::AwsLambda {
                 300 * 1_000_000

@@ -52,6 +52,9 @@ pub struct Simulation {
     pub(super) max_lifetime: Option<SimDuration>,
     /// How each request's duration is counted for the bill.
     pub(super) request_rule: RequestRule,
+    /// The rule's rounding when it is Lambda's plain one (INIT billed, no minimum, memory as
+    /// configured): the common case, billed without looking at the rest of the rule.
+    pub(super) plain_rounding_ms: Option<u64>,
     /// How instances' busy periods and lives are counted, on platforms that bill instances.
     pub(super) periods: Option<PeriodRule>,
     /// Provisioned (minimum) instances bill their level in steps of this [µs]: Lambda's
@@ -338,7 +341,15 @@ impl Simulation {
     ) {
         let func = &mut self.funcs[request.function.0 as usize];
         if request.counted {
-            served.bill(&mut func.stats.usage, request.memory_mb, &self.request_rule);
+            match self.plain_rounding_ms {
+                Some(rounding_ms) if !served.provisioned => func.stats.usage.on_demand(
+                    request.memory_mb,
+                    served.init.as_micros(),
+                    served.exec.as_micros(),
+                    rounding_ms,
+                ),
+                _ => served.bill(&mut func.stats.usage, request.memory_mb, &self.request_rule),
+            }
         }
         if request.ping {
             return;
