@@ -21,11 +21,12 @@ use coldsim::time::{SimDuration, SimTime};
 pub type Entry = fn(&[u8]) -> Result<(), String>;
 
 /// Every target, by the name of its folder in `fuzz/seeds/` and `fuzz/regressions/`.
-pub const TARGETS: [(&str, Entry); 6] = [
+pub const TARGETS: [(&str, Entry); 7] = [
     ("scenario", scenario),
     ("trace_invocations", trace_invocations),
     ("trace_azure2021", trace_azure2021),
     ("trace_azure2019", trace_azure2019),
+    ("trace_cloudwatch", trace_cloudwatch),
     ("prices", prices),
     ("policy", policy),
 ];
@@ -68,6 +69,11 @@ pub fn trace_azure2019(data: &[u8]) -> Result<(), String> {
     trace(TraceFormat::Azure2019, data)
 }
 
+/// Lambda's CloudWatch logs in any layout; see [`trace`] (bit 5 names the function).
+pub fn trace_cloudwatch(data: &[u8]) -> Result<(), String> {
+    trace(TraceFormat::Cloudwatch, data)
+}
+
 /// A trace read from memory: the first byte holds the options (bit 0 `sort`, bit 1
 /// milliseconds, bit 2 even spread, bit 3 split memory), the rest is `trace.csv`, then
 /// optionally `durations.csv` and `memory.csv`, each after a byte 0x1E. Arrivals are read
@@ -104,6 +110,8 @@ pub fn trace(format: TraceFormat, data: &[u8]) -> Result<(), String> {
             MemoryAssignment::AppAverage
         },
         start_at_first_row: flags & 16 != 0,
+        function: (flags & 32 != 0).then(|| "fuzzed".to_string()),
+        also: Vec::new(),
     };
     let mut files = vec![(trace_csv, main)];
     files.extend(durations.map(|d| (durations_csv, d)));

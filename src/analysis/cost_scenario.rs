@@ -54,6 +54,13 @@ pub struct CostSettings {
     pub free_tier: bool,
     /// Seed of the generator.
     pub seed: u64,
+    /// `cloudwatch`: more log files, read with `trace`.
+    pub also: Vec<PathBuf>,
+    /// `cloudwatch`: the function of records whose file names no log group.
+    pub function: Option<String>,
+    /// Functions whose memory [MB] and init times [ms] are given (as logs recorded them):
+    /// each samples those init times instead of `init`.
+    pub inits: Vec<(String, u32, Vec<f64>)>,
 }
 
 /// An init time setting.
@@ -79,6 +86,8 @@ struct Tables {
     defaults: toml::Table,
     cost: toml::Table,
     workload: toml::Table,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    function: Vec<toml::Table>,
 }
 
 fn value<T: Serialize>(v: T) -> toml::Value {
@@ -158,6 +167,15 @@ impl CostSettings {
         if let Some(p) = &self.memory_file {
             trace.insert("memory".into(), path(p));
         }
+        if !self.also.is_empty() {
+            trace.insert(
+                "also".into(),
+                toml::Value::Array(self.also.iter().map(|p| path(p)).collect()),
+            );
+        }
+        if let Some(f) = &self.function {
+            trace.insert("function".into(), value(f));
+        }
         trace.insert("spread".into(), value(self.spread));
         trace.insert("memory_assignment".into(), value(self.memory_assignment));
         let mut workload = toml::Table::new();
@@ -170,6 +188,20 @@ impl CostSettings {
             defaults,
             cost,
             workload,
+            function: self
+                .inits
+                .iter()
+                .map(|(name, memory_mb, samples)| {
+                    let mut init = toml::Table::new();
+                    init.insert("dist".into(), value("empirical"));
+                    init.insert("samples_ms".into(), value(samples));
+                    let mut f = toml::Table::new();
+                    f.insert("name".into(), value(name));
+                    f.insert("memory_mb".into(), value(memory_mb));
+                    f.insert("init".into(), toml::Value::Table(init));
+                    f
+                })
+                .collect(),
         })
         .unwrap_or_else(|e| unreachable!("tables serialize: {e}"))
     }

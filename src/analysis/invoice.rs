@@ -10,6 +10,7 @@ use crate::sim::engine::Simulation;
 use crate::sim::stats::FunctionStats;
 use crate::time::{MICROS_PER_S, SimDuration};
 
+use crate::analysis::reconcile::{Figures as LogFigures, Reconciliation, Recorded};
 use crate::analysis::run::{Progress, RunError, run};
 use crate::analysis::summary::{Figures, Summary, usage, window_us};
 pub use crate::cost::MONTH_S;
@@ -41,6 +42,9 @@ pub struct Invoice {
     pub total: Line,
     /// Each function, in order of first appearance.
     pub functions: Vec<Line>,
+    /// With CloudWatch logs: the figures they record beside the simulated ones.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<Reconciliation>,
 }
 
 /// One function's bill, or the total's.
@@ -286,6 +290,19 @@ impl Invoice {
                 &summary.totals,
             ),
             functions,
+            reconciliation: None,
+        }
+    }
+
+    /// The run's figures as a reconciliation with logs compares them: containers created
+    /// (from `summary`) stand for environments.
+    pub fn simulated_figures(&self, summary: &Summary) -> LogFigures {
+        LogFigures {
+            invocations: self.total.invocations as i64,
+            cold_starts: self.total.cold_starts as i64,
+            environments: Some(summary.totals.containers.created as i64),
+            billed_gb_s: self.total.billed_gb_s,
+            total_usd: self.total.total_usd,
         }
     }
 
@@ -319,7 +336,33 @@ pub fn bill_trace(
     with_break_even: bool,
     progress: Progress<'_>,
 ) -> Result<Invoice, RunError> {
-    let (mut invoice, sim, _) = bill_run(scenario, seed, trace, window, &mut *progress)?;
+    bill_trace_with(
+        scenario,
+        seed,
+        trace,
+        window,
+        with_break_even,
+        None,
+        progress,
+    )
+}
+
+/// As [`bill_trace`], with the figures CloudWatch logs record beside the simulated ones when
+/// `recorded` is given (the trace is those logs).
+pub fn bill_trace_with(
+    scenario: &Scenario,
+    seed: u64,
+    trace: &str,
+    window: Option<SimDuration>,
+    with_break_even: bool,
+    recorded: Option<&Recorded>,
+    progress: Progress<'_>,
+) -> Result<Invoice, RunError> {
+    let (mut invoice, sim, summary) = bill_run(scenario, seed, trace, window, &mut *progress)?;
+    if let Some(recorded) = recorded {
+        let simulated = invoice.simulated_figures(&summary);
+        invoice.reconciliation = Some(Reconciliation::new(recorded, simulated));
+    }
     if with_break_even {
         let (peaks, levels) = break_even(scenario, &sim, seed, &mut *progress)?;
         invoice.set_break_even(&peaks, levels);

@@ -5,6 +5,7 @@ pub mod cost_scenario;
 pub mod invoice;
 pub mod plan;
 pub mod platforms;
+pub mod reconcile;
 pub mod run;
 pub mod summary;
 pub mod sweep;

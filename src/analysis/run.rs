@@ -86,6 +86,7 @@ pub fn run(
         if h.latest_arrival().is_none() {
             let message = match spec.options.format {
                 TraceFormat::Azure2019 => "no invocations in any minute",
+                TraceFormat::Cloudwatch => "no REPORT records of Lambda's platform in the logs",
                 _ => "no invocations after the header",
             };
             return Err(TraceError::File {

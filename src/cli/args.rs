@@ -33,6 +33,7 @@ pub(super) enum FormatArg {
     Invocations,
     Azure2021,
     Azure2019,
+    Cloudwatch,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

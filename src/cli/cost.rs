@@ -13,12 +13,14 @@ use super::compare::load_sheets;
 use super::progress::{print_notes, with_progress};
 use super::write::{add_report, check_out_dir, write_outputs};
 use crate::analysis::cost_scenario::{CostSettings, InitSetting};
-use crate::analysis::invoice::bill_trace;
+use crate::analysis::invoice::bill_trace_with;
 use crate::analysis::platforms::price_on_platforms;
+use crate::analysis::reconcile::{Recorded, record};
 use crate::analysis::run::RunError;
 use crate::cost::BillingModel;
 use crate::cost::{Arch, InitBilling, Package};
 use crate::input::scenario::ScenarioError;
+use crate::input::trace::cloudwatch::{LogOptions, LogReader};
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::scenario::PlatformTarget;
 use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, Scenario};
@@ -32,8 +34,13 @@ use crate::time::SimDuration;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct CostArgs {
-    /// The traffic file (CSV).
-    pub(super) trace: PathBuf,
+    /// The traffic file (CSV); with --format cloudwatch, one or more log files, merged.
+    #[arg(required = true, num_args = 1..)]
+    pub(super) trace: Vec<PathBuf>,
+    /// cloudwatch: the function of records whose file names no log group [default: the
+    /// file's name].
+    #[arg(long, value_name = "NAME")]
+    pub(super) function: Option<String>,
     /// Layout of the file.
     #[arg(long, value_enum, default_value = "invocations")]
     pub(super) format: FormatArg,
@@ -69,9 +76,11 @@ pub(super) struct CostArgs {
     #[arg(long, value_enum, default_value = "zip")]
     pub(super) package: PackageArg,
     /// Init time of a cold start: a duration ("250ms") or a runtime whose measured INIT times
-    /// to sample ("python3.12", "nodejs22.x", "java21", "rust-provided.al2023").
-    #[arg(long, value_name = "DURATION|RUNTIME", default_value = "python3.12")]
-    pub(super) init: String,
+    /// to sample ("python3.12", "nodejs22.x", "java21", "rust-provided.al2023") [default:
+    /// python3.12; with --format cloudwatch, each function's init times as its logs record
+    /// them].
+    #[arg(long, value_name = "DURATION|RUNTIME")]
+    pub(super) init: Option<String>,
     /// Handler time of rows that give none, like "100ms" [default: rows must give one].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero)]
     pub(super) exec: Option<SimDuration>,
@@ -115,17 +124,30 @@ pub(super) fn cost(args: CostArgs) -> Result<()> {
     if args.prices.len() > 1 {
         bail!("--prices: give one price sheet, or one per platform with --platform");
     }
-    let scenario = cost_scenario(&args)?;
+    let mut scenario = cost_scenario(&args)?;
     let out = args.output.folder(&format!("{}-cost", scenario.name));
     check_out_dir(&out)?;
-    let trace = args.trace.display().to_string();
+    let recorded = match args.format {
+        FormatArg::Cloudwatch => {
+            let recorded = read_logs(&args, &scenario)?;
+            if args.init.is_none() && !recorded.inits_ms.is_empty() {
+                let mut settings = cost_settings(&args, args.prices.first().cloned())?;
+                settings.inits = recorded.inits_ms.clone();
+                scenario = scenario_of(&args, &settings)?;
+            }
+            Some(recorded)
+        }
+        _ => None,
+    };
+    let trace = traces_shown(&args.trace);
     let invoice = with_progress(args.output.quiet, |bar| {
-        bill_trace(
+        bill_trace_with(
             &scenario,
             args.seed,
             &trace,
             args.window,
             !args.no_break_even,
+            recorded.as_ref(),
             bar,
         )
     })
@@ -170,7 +192,7 @@ fn cost_on_platforms(args: CostArgs) -> Result<()> {
     let scenario = cost_scenario_with(&args, lambda_sheet)?;
     let out = args.output.folder(&format!("{}-cost", scenario.name));
     check_out_dir(&out)?;
-    let trace = args.trace.display().to_string();
+    let trace = traces_shown(&args.trace);
     let bills = with_progress(args.output.quiet, |bar| {
         price_on_platforms(
             &scenario,
@@ -218,20 +240,34 @@ fn window_error(e: RunError, window: Option<SimDuration>) -> anyhow::Error {
 /// The settings of `coldsim cost` from its flags.
 fn cost_settings(args: &CostArgs, prices: Option<PathBuf>) -> Result<CostSettings> {
     // A runtime's name starts with a letter; anything else is meant as a duration.
-    let init = match SimDuration::parse(&args.init) {
+    let init_text = args.init.as_deref().unwrap_or(DEFAULT_INIT);
+    let init = match SimDuration::parse(init_text) {
         Ok(d) => InitSetting::Fixed(d),
-        Err(e) if !args.init.starts_with(|c: char| c.is_ascii_alphabetic()) => {
-            bail!("--init {}: {e}", args.init)
+        Err(e) if !init_text.starts_with(|c: char| c.is_ascii_alphabetic()) => {
+            bail!("--init {init_text}: {e}")
         }
-        Err(_) => InitSetting::Runtime(args.init.clone()),
+        Err(_) => InitSetting::Runtime(init_text.to_string()),
     };
+    if args.trace.len() > 1 && !matches!(args.format, FormatArg::Cloudwatch) {
+        bail!(
+            "{}: one traffic file at a time (several are read only with --format cloudwatch)",
+            args.trace[1].display()
+        );
+    }
+    if args.function.is_some() && !matches!(args.format, FormatArg::Cloudwatch) {
+        bail!("--function: names the function of log records; pass it with --format cloudwatch");
+    }
     Ok(CostSettings {
-        trace: args.trace.clone(),
+        trace: args.trace[0].clone(),
         format: match args.format {
             FormatArg::Invocations => TraceFormat::Invocations,
             FormatArg::Azure2021 => TraceFormat::Azure2021,
             FormatArg::Azure2019 => TraceFormat::Azure2019,
+            FormatArg::Cloudwatch => TraceFormat::Cloudwatch,
         },
+        also: args.trace[1..].to_vec(),
+        inits: Vec::new(),
+        function: args.function.clone(),
         time_unit: match args.time_unit {
             UnitArg::S => TimeUnit::Seconds,
             UnitArg::Ms => TimeUnit::Milliseconds,
@@ -278,7 +314,42 @@ fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
 
 /// The scenario `coldsim cost` runs with the price sheet at `prices` (or the built-in one).
 fn cost_scenario_with(args: &CostArgs, prices: Option<PathBuf>) -> Result<Scenario> {
-    cost_settings(args, prices)?.scenario().map_err(|e| {
+    scenario_of(args, &cost_settings(args, prices)?)
+}
+
+/// Reads the logs `coldsim cost --format cloudwatch` was given once, for what they record;
+/// notes what was skipped.
+fn read_logs(args: &CostArgs, scenario: &Scenario) -> Result<Recorded> {
+    let options = LogOptions {
+        function: args.function.clone(),
+        sort: args.sort,
+    };
+    let mut logs = LogReader::open(&args.trace, &options)?;
+    let arch = match args.arch {
+        ArchArg::X86_64 => Arch::X86_64,
+        ArchArg::Arm64 => Arch::Arm64,
+    };
+    let recorded = record(
+        &mut logs,
+        &scenario.cost.prices,
+        arch,
+        scenario.cost.options,
+    )?;
+    if !args.output.quiet {
+        let s = recorded.skipped;
+        if s.lines > 0 || s.unreported > 0 {
+            eprintln!(
+                "note: skipped {} log lines that are not START or REPORT records of the platform, and {} STARTs without a REPORT",
+                s.lines, s.unreported
+            );
+        }
+    }
+    Ok(recorded)
+}
+
+/// The scenario of `settings`, its errors worded for the flag that set the key.
+fn scenario_of(args: &CostArgs, settings: &CostSettings) -> Result<Scenario> {
+    settings.scenario().map_err(|e| {
         let (key, message) = match &e {
             ScenarioError::Invalid { key, message, .. } => (key.as_str(), message.as_str()),
             ScenarioError::Syntax { key, message, .. } => {
@@ -288,7 +359,7 @@ fn cost_scenario_with(args: &CostArgs, prices: Option<PathBuf>) -> Result<Scenar
         };
         let flag = match key {
             "defaults.memory_mb" => "--memory-mb".to_string(),
-            "defaults.init" => format!("--init {}", args.init),
+            "defaults.init" => format!("--init {}", args.init.as_deref().unwrap_or(DEFAULT_INIT)),
             "defaults.exec" => "--exec".into(),
             "defaults.keep_alive" => "--keep-alive".into(),
             "platform.account_concurrency" => "--account-concurrency".into(),
@@ -298,4 +369,16 @@ fn cost_scenario_with(args: &CostArgs, prices: Option<PathBuf>) -> Result<Scenar
         };
         anyhow::anyhow!("{flag}: {message}")
     })
+}
+
+/// The init of `--init` when not given.
+const DEFAULT_INIT: &str = "python3.12";
+
+/// The traffic files as the bill names them.
+fn traces_shown(traces: &[PathBuf]) -> String {
+    traces
+        .iter()
+        .map(|t| t.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

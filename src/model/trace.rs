@@ -33,6 +33,14 @@ pub enum TraceFormat {
     /// on the function, as are functions without a durations row or whose app has no memory
     /// row (when those files are given).
     Azure2019,
+    /// AWS Lambda's CloudWatch logs: the JSON of `aws logs filter-log-events`, a Logs Insights
+    /// CSV export (`@timestamp,@message[,@logStream][,@log]`) or the lines `aws logs tail`
+    /// prints, with messages in the text or the JSON log format. Each `REPORT` record is an
+    /// invocation: it arrives at its `START` (same stream and request id), else at the
+    /// `REPORT` less its durations; its handler time, memory and billed duration are the
+    /// record's. Its function is the log group's (`/aws/lambda/NAME`), else `function`, else
+    /// the file's name. Other lines are skipped and counted.
+    Cloudwatch,
 }
 
 /// The unit of numeric `timestamp`s in the `invocations` format.
@@ -100,9 +108,14 @@ pub struct TraceOptions {
     pub memory_assignment: MemoryAssignment,
     /// Numeric timestamps count from the first row, which becomes time 0, as Unix times and
     /// RFC 3339 instants always do (`invocations` only; the scenario key `from_first_row`).
+    /// CloudWatch logs always count from their first invocation.
     /// `coldsim cost` sets it: a bill's window starts at the first invocation.
     #[serde(skip)]
     pub start_at_first_row: bool,
+    /// The function of log records whose file names no log group (`cloudwatch` only).
+    pub function: Option<String>,
+    /// More log files read with the first, merged in time order (`cloudwatch` only).
+    pub also: Vec<PathBuf>,
 }
 
 /// An arrival from outside the scenario's own processes: a row of a trace.

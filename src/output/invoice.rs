@@ -1,8 +1,9 @@
 //! The files of `coldsim cost`, as bytes: `cost.json`, `cost.csv` and `cost.md` (also printed).
 
 use crate::analysis::invoice::Invoice;
+use crate::analysis::reconcile::Reconciliation;
 use crate::cost::{Arch, InitBilling};
-use crate::output::number::money;
+use crate::output::number::{money, significant};
 
 impl Invoice {
     /// `cost.json`: pretty-printed, ending in a newline.
@@ -102,8 +103,90 @@ impl Invoice {
                 pc.map(|b| money(b.month_saving_usd)).unwrap_or_default(),
             ));
         }
+        if let Some(r) = &self.reconciliation {
+            out.push_str(&reconciliation_markdown(r));
+        }
         out
     }
+}
+
+/// The logs' figures beside the simulated ones, and what the logs say of their environments.
+fn reconciliation_markdown(r: &Reconciliation) -> String {
+    let (a, b, d) = (&r.recorded, &r.simulated, &r.difference);
+    let count = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+    let signed = |v: Option<i64>| v.map(|v| format!("{v:+}")).unwrap_or_else(|| "—".into());
+    let mut out = String::from(
+        "\n## Recorded in the logs, and simulated\n\n| figure | recorded | simulated | difference |\n|---|--:|--:|--:|\n",
+    );
+    for (name, x, y, z) in [
+        (
+            "invocations",
+            Some(a.invocations),
+            Some(b.invocations),
+            Some(d.invocations),
+        ),
+        (
+            "cold starts",
+            Some(a.cold_starts),
+            Some(b.cold_starts),
+            Some(d.cold_starts),
+        ),
+        (
+            "environments",
+            a.environments,
+            b.environments,
+            d.environments,
+        ),
+    ] {
+        out.push_str(&format!(
+            "| {name} | {} | {} | {} |\n",
+            count(x),
+            count(y),
+            signed(z)
+        ));
+    }
+    out.push_str(&format!(
+        "| billed GB-s | {} | {} | {:+.3} |\n| cost USD | {} | {} | {} |\n",
+        significant(a.billed_gb_s),
+        significant(b.billed_gb_s),
+        d.billed_gb_s,
+        money(a.total_usd),
+        money(b.total_usd),
+        if d.total_usd < 0.0 {
+            format!("-{}", money(-d.total_usd))
+        } else {
+            format!("+{}", money(d.total_usd))
+        },
+    ));
+    let l = &r.recorded_lives;
+    if let (Some(mean), Some(max)) = (l.mean_life_s, l.max_life_s) {
+        out.push_str(&format!(
+            "\nEnvironments in the logs lived {} s on average (longest {} s), from first arrival to last end; {} warm reuses",
+            significant(mean),
+            significant(max),
+            l.reuses
+        ));
+        if let (Some(p50), Some(p99), Some(max)) = (
+            l.p50_idle_before_reuse_s,
+            l.p99_idle_before_reuse_s,
+            l.max_idle_before_reuse_s,
+        ) {
+            out.push_str(&format!(
+                " after idle times of {} s (median), {} s (99th percentile), {} s (longest)",
+                significant(p50),
+                significant(p99),
+                significant(max)
+            ));
+        }
+        out.push_str(".\n");
+    }
+    if r.recorded_restores > 0 {
+        out.push_str(&format!(
+            "\n{} of the recorded cold starts restored a SnapStart snapshot.\n",
+            r.recorded_restores
+        ));
+    }
+    out
 }
 
 /// The columns of `cost.csv`, in order.

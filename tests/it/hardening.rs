@@ -77,6 +77,7 @@ fn seeds_made_from_valid_files_are_accepted() {
         ("trace_azure2019", "three-files"),
         ("trace_invocations", "invocations-small"),
         ("trace_azure2021", "sample"),
+        ("trace_cloudwatch", "logs-"),
         ("policy", "spec-1."),
     ] {
         let run = entry::TARGETS

@@ -3,6 +3,7 @@
 mod chart;
 mod cli;
 mod closed_form;
+mod cloudwatch;
 mod concurrency;
 mod cost;
 mod exact;

@@ -51,6 +51,8 @@ pub(super) struct RawTrace {
     pub(super) memory_assignment: Option<MemoryAssignment>,
     pub(super) from_first_row: Option<bool>,
     pub(super) scale: Option<f64>,
+    pub(super) function: Option<String>,
+    pub(super) also: Option<Vec<PathBuf>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -33,6 +33,18 @@ pub enum TraceError {
         /// What is wrong and what was expected.
         message: String,
     },
+    /// A log record with a field missing or malformed.
+    #[error("{}:{line}: field {field}: {message}", path.display())]
+    Field {
+        /// The file.
+        path: PathBuf,
+        /// The line where the record starts [1-based].
+        line: u64,
+        /// The field, as the record names it.
+        field: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
     /// A line the CSV parser could not split into fields.
     #[error("{}:{line}: {message}", path.display())]
     Line {

@@ -12,10 +12,11 @@ pub(super) enum Files<'a> {
 }
 
 impl Files<'_> {
-    pub(super) fn open(self, path: &Path) -> Result<Box<dyn std::io::Read>, TraceError> {
+    /// Opens `path` without the CSV record guard, for a reader that bounds its records itself.
+    pub(super) fn open_raw(self, path: &Path) -> Result<Box<dyn std::io::Read>, TraceError> {
         match self {
             Files::Disk => File::open(path)
-                .map(|f| Box::new(Bounded::new(f)) as Box<dyn std::io::Read>)
+                .map(|f| Box::new(f) as Box<dyn std::io::Read>)
                 .map_err(|source| TraceError::Read {
                     path: path.to_path_buf(),
                     source,
@@ -24,14 +25,19 @@ impl Files<'_> {
                 .iter()
                 .find(|(name, _)| *name == path)
                 .map(|(_, bytes)| {
-                    Box::new(Bounded::new(std::io::Cursor::new(bytes.to_vec())))
-                        as Box<dyn std::io::Read>
+                    Box::new(std::io::Cursor::new(bytes.to_vec())) as Box<dyn std::io::Read>
                 })
                 .ok_or_else(|| TraceError::Read {
                     path: path.to_path_buf(),
                     source: std::io::ErrorKind::NotFound.into(),
                 }),
         }
+    }
+
+    /// Opens `path` through the CSV record guard.
+    pub(super) fn open(self, path: &Path) -> Result<Box<dyn std::io::Read>, TraceError> {
+        self.open_raw(path)
+            .map(|r| Box::new(Bounded::new(r)) as Box<dyn std::io::Read>)
     }
 }
 

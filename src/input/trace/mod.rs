@@ -20,6 +20,7 @@
 //! it arbitrary bytes through [`TraceReader::from_memory`]).
 
 mod azure2019;
+pub mod cloudwatch;
 mod decode;
 mod error;
 mod files;
@@ -819,6 +820,8 @@ mod tests {
                 spread: Spread::Even,
                 memory_assignment: MemoryAssignment::Split,
                 start_at_first_row: false,
+                function: None,
+                also: Vec::new(),
             }
         );
         assert_eq!(TraceOptions::default().spread, Spread::Poisson);

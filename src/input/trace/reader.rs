@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::azure2019::{Minutes, read_azure2019};
+use super::cloudwatch::{LogOptions, LogReader};
 use super::decode::Decoder;
 use super::error::TraceError;
 use super::files::Files;
@@ -40,6 +41,12 @@ pub(super) enum Source {
     },
     /// `azure2019`: minute by minute.
     Minutes(Box<Minutes>),
+    /// `cloudwatch`: invocations paired from their records, in arrival order; the first
+    /// one's arrival is time 0.
+    Logs {
+        logs: Box<LogReader>,
+        base: Option<i64>,
+    },
 }
 
 impl TraceReader {
@@ -108,6 +115,20 @@ impl TraceReader {
             reader.source = Source::Minutes(Box::new(minutes));
             return Ok(reader);
         }
+        if options.format == TraceFormat::Cloudwatch {
+            let paths: Vec<_> = std::iter::once(path.to_path_buf())
+                .chain(options.also.iter().cloned())
+                .collect();
+            let log_options = LogOptions {
+                function: options.function.clone(),
+                sort: options.sort,
+            };
+            reader.source = Source::Logs {
+                logs: Box::new(LogReader::open_from(files, &paths, &log_options)?),
+                base: None,
+            };
+            return Ok(reader);
+        }
         let mut table = Box::new(Table::open(files, path)?);
         table.read_as = Some(options.format);
         let decoder = match options.format {
@@ -171,6 +192,27 @@ impl TraceReader {
             }
             Source::Sorted { rows, base } => Ok(rows.next().map(|row| row.arrival(*base))),
             Source::Minutes(minutes) => minutes.next_arrival(),
+            Source::Logs { logs, base } => {
+                let Some(inv) = logs.next_invocation()? else {
+                    return Ok(None);
+                };
+                self.rows_read += 1;
+                for (name, memory_mb) in &logs.functions()[self.functions.len()..] {
+                    self.functions.push(TraceFunction {
+                        name: name.clone(),
+                        exec: None,
+                        memory_mb: Some(*memory_mb),
+                        note: None,
+                    });
+                }
+                let base = *base.get_or_insert(inv.at_us);
+                Ok(Some(TraceArrival {
+                    at: SimTime(u64::try_from(inv.at_us.saturating_sub(base)).unwrap_or(0)),
+                    function: inv.function,
+                    exec: Some(crate::time::SimDuration(inv.exec_us)),
+                    memory_mb: Some(inv.memory_mb),
+                }))
+            }
         }
     }
 

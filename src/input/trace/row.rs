@@ -37,6 +37,7 @@ pub(super) fn format_name(format: TraceFormat) -> &'static str {
         TraceFormat::Invocations => "invocations",
         TraceFormat::Azure2021 => "azure2021",
         TraceFormat::Azure2019 => "azure2019",
+        TraceFormat::Cloudwatch => "cloudwatch",
     }
 }
 

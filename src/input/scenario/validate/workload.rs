@@ -8,7 +8,7 @@ use super::super::raw::{RawCost, RawPlatform, RawTrace};
 use super::values::shown;
 use crate::cost::{BillingModel, CostOptions, InitBilling, Prices};
 use crate::model::scenario::{CostConfig, TraceSpec};
-use crate::model::trace::TraceOptions;
+use crate::model::trace::{TraceFormat, TraceOptions};
 
 /// The folder relative paths of a scenario are resolved against: its file's.
 fn here<'p>(check: &Checker<'p>) -> &'p Path {
@@ -104,6 +104,18 @@ pub(super) fn trace(
             ));
         }
     }
+    let format = t.format.unwrap_or_default();
+    for (given, key) in [
+        (t.function.is_some(), "function"),
+        (t.also.is_some(), "also"),
+    ] {
+        if given && format != TraceFormat::Cloudwatch {
+            return Err(check.invalid(
+                &[Seg::Key("workload"), Seg::Key("trace"), Seg::Key(key)],
+                "is read only with format = \"cloudwatch\"",
+            ));
+        }
+    }
     let here = here(check);
     Ok(Some(TraceSpec {
         scale: t.scale.unwrap_or(1.0),
@@ -117,6 +129,8 @@ pub(super) fn trace(
             spread: t.spread.unwrap_or_default(),
             memory_assignment: t.memory_assignment.unwrap_or_default(),
             start_at_first_row: t.from_first_row.unwrap_or(false),
+            function: t.function.clone(),
+            also: t.also.iter().flatten().map(|p| here.join(p)).collect(),
         },
     }))
 }

@@ -1,0 +1,370 @@
+//! CloudWatch logs as a trace: the same invocations from each layout users export (filter-log-events JSON in text and JSON log format, Logs Insights CSV, `aws logs tail` lines), paired, ordered and named exactly; every malformed record refused with its file, line and field.
+
+use std::path::{Path, PathBuf};
+
+use coldsim::input::trace::cloudwatch::{LogInvocation, LogOptions, LogReader, Skipped};
+use coldsim::input::trace::{TraceFormat, TraceOptions, TraceReader};
+use coldsim::rng::Streams;
+use coldsim::time::SimTime;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/cloudwatch")
+        .join(name)
+}
+
+fn read_all(paths: &[PathBuf], options: &LogOptions) -> (Vec<LogInvocation>, LogReader) {
+    let mut reader = LogReader::open(paths, options).expect("opens");
+    let mut all = Vec::new();
+    while let Some(i) = reader.next_invocation().expect("valid") {
+        all.push(i);
+    }
+    (all, reader)
+}
+
+/// 2024-01-15T10:00:00Z [µs since the epoch].
+const TEN: i64 = 1_705_312_800_000_000;
+
+#[test]
+fn every_layout_gives_the_same_four_invocations() {
+    let expected = [
+        // r1: START at 10:00:00.000 less its 130.63 ms init.
+        (TEN - 130_630, Some(0), 250_500, Some(130_630), 382),
+        // r2: START at 10:00:00.200 less 140 ms.
+        (TEN + 60_000, Some(1), 300_000, Some(140_000), 440),
+        // r3, warm on r1's environment.
+        (TEN + 5_000_000, Some(0), 80_250, None, 81),
+        // r4 has no START: its REPORT at 10:01:00.050 less its 50 ms.
+        (TEN + 60_000_000, Some(0), 50_000, None, 50),
+    ];
+    for file in [
+        "api.json",
+        "api-jsonformat.json",
+        "insights.csv",
+        "api-tail.txt",
+    ] {
+        let (all, reader) = read_all(&[fixture(file)], &LogOptions::default());
+        let got: Vec<_> = all
+            .iter()
+            .map(|i| (i.at_us, i.environment, i.exec_us, i.init_us, i.billed_ms))
+            .collect();
+        assert_eq!(got, expected, "{file}");
+        assert!(
+            all.iter().all(|i| i.memory_mb == 512 && i.function == 0),
+            "{file}"
+        );
+        assert_eq!(reader.environments(), 2, "{file}");
+        // INIT_START twice, END three times, one line of the function's own.
+        assert_eq!(
+            reader.skipped(),
+            Skipped {
+                lines: 6,
+                unreported: 0
+            },
+            "{file}"
+        );
+        // The function from the log group where the layout has one, else the file's name.
+        let name = &reader.functions()[0].0;
+        let want = if file == "insights.csv" {
+            "api"
+        } else {
+            file.split('.').next().unwrap_or_default()
+        };
+        assert_eq!(name, want, "{file}");
+    }
+}
+
+#[test]
+fn a_trace_of_logs_starts_at_its_first_arrival() {
+    let options = TraceOptions {
+        format: TraceFormat::Cloudwatch,
+        function: Some("checkout".into()),
+        ..TraceOptions::default()
+    };
+    let mut reader =
+        TraceReader::open(&fixture("api.json"), &options, Streams::trace_stream(0)).expect("opens");
+    let mut at = Vec::new();
+    while let Some(a) = reader.next_arrival().expect("valid") {
+        at.push((a.at, a.exec.map(|e| e.0), a.memory_mb));
+    }
+    assert_eq!(
+        at,
+        [
+            (SimTime(0), Some(250_500), Some(512)),
+            (SimTime(190_630), Some(300_000), Some(512)),
+            (SimTime(5_130_630), Some(80_250), Some(512)),
+            (SimTime(60_130_630), Some(50_000), Some(512)),
+        ]
+    );
+    assert_eq!(reader.functions()[0].name, "checkout");
+}
+
+#[test]
+fn several_files_merge_in_arrival_order() {
+    let (all, reader) = read_all(
+        &[fixture("api-tail.txt"), fixture("insights.csv")],
+        &LogOptions::default(),
+    );
+    assert_eq!(all.len(), 8);
+    assert!(all.windows(2).all(|w| w[0].at_us <= w[1].at_us));
+    // Two functions (the file's name and the group's), two environments each.
+    assert_eq!(reader.functions().len(), 2);
+    assert_eq!(reader.environments(), 4);
+    // At the same instant, the earlier file first.
+    assert_eq!((all[0].function, all[1].function), (0, 1));
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+fn error_of(text: &str) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = write(dir.path(), "fn.txt", text);
+    let outcome = LogReader::open(&[p], &LogOptions::default()).and_then(|mut reader| {
+        while reader.next_invocation()?.is_some() {}
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => String::new(),
+        Err(e) => e.to_string().replace(&dir.path().display().to_string(), ""),
+    }
+}
+
+#[test]
+fn a_malformed_record_names_the_file_line_and_field() {
+    let t = "2024-01-15T10:00:00.000000+00:00 2024/01/15/[$LATEST]a";
+    let cases = [
+        (
+            format!(
+                "{t} START RequestId: r1\n{t} REPORT RequestId: r1\tDuration: ten ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\n"
+            ),
+            "/fn.txt:2: field Duration: \"ten\" is not a number; expected a number of ms",
+        ),
+        (
+            format!("{t} REPORT RequestId: r1\tDuration: 1 ms\tMemory Size: 128 MB\n"),
+            "/fn.txt:1: field Billed Duration: is missing from the REPORT record",
+        ),
+        (
+            format!(
+                "{t} REPORT RequestId: r1\tDuration: 1 ms\tBilled Duration: 1 ms\tMemory Size: 0 MB\n"
+            ),
+            "/fn.txt:1: field Memory Size: is 0; expected the function's memory in MB",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(error_of(&text), want);
+    }
+    // Out of time order, with the hint.
+    let back = "2024-01-15T10:00:01.000000+00:00 x\n2024-01-15T10:00:00.000000+00:00 y\n";
+    let e = error_of(back);
+    assert!(
+        e.starts_with("/fn.txt:2: field timestamp: is before the previous event's"),
+        "{e}"
+    );
+    assert!(e.contains("--sort"), "{e}");
+}
+
+#[test]
+fn sort_reads_a_newest_first_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string(fixture("insights.csv")).expect("fixture");
+    let mut lines: Vec<&str> = text.lines().collect();
+    let header = lines.remove(0);
+    lines.reverse();
+    let reversed = format!("{header}\n{}\n", lines.join("\n"));
+    let p = write(dir.path(), "newest-first.csv", &reversed);
+    assert!(
+        LogReader::open(std::slice::from_ref(&p), &LogOptions::default())
+            .and_then(|mut r| loop {
+                if r.next_invocation()?.is_none() {
+                    break Ok(());
+                }
+            })
+            .is_err()
+    );
+    let (all, _) = read_all(
+        &[p],
+        &LogOptions {
+            sort: true,
+            ..LogOptions::default()
+        },
+    );
+    let (want, _) = read_all(&[fixture("insights.csv")], &LogOptions::default());
+    assert_eq!(all.len(), want.len());
+    assert_eq!(
+        all.iter().map(|i| i.at_us).collect::<Vec<_>>(),
+        want.iter().map(|i| i.at_us).collect::<Vec<_>>()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bill as recorded, beside the bill as simulated
+
+/// [USD per request], and x86_64 / arm64 duration in the first tier [USD per GB·s], of the
+/// built-in sheet.
+const REQUEST_USD: f64 = 2e-7;
+const X86_USD_PER_GB_S: f64 = 1.66667e-5;
+const ARM_USD_PER_GB_S: f64 = 1.33334e-5;
+
+fn close(a: f64, b: f64) {
+    assert!((a - b).abs() <= 1e-12 * b.abs().max(1e-300), "{a} != {b}");
+}
+
+#[test]
+fn the_recorded_figures_are_the_records_own() {
+    use coldsim::analysis::reconcile::record;
+    use coldsim::cost::{Arch, BillingModel, CostOptions, Prices};
+    let prices = Prices::built_in(BillingModel::AwsLambda);
+    let mut logs = LogReader::open(&[fixture("api.json")], &LogOptions::default()).expect("opens");
+    let r = record(&mut logs, &prices, Arch::X86_64, CostOptions::default()).expect("valid");
+    // Billed 382 + 440 + 81 + 50 ms at 512 MB.
+    let gb_s = 953.0 * 0.5 / 1000.0;
+    assert_eq!(r.figures.invocations, 4);
+    assert_eq!(r.figures.cold_starts, 2);
+    assert_eq!(r.figures.environments, Some(2));
+    close(r.figures.billed_gb_s, gb_s);
+    close(
+        r.figures.total_usd,
+        4.0 * REQUEST_USD + gb_s * X86_USD_PER_GB_S,
+    );
+    // Environment a: from r1's arrival (09:59:59.869370) to r4's end (10:01:00.050000);
+    // environment b: r2 alone, 440 ms.
+    close(r.lives.max_life_s.expect("lives"), 60.180_63);
+    close(
+        r.lives.mean_life_s.expect("lives"),
+        (60.180_63 + 0.44) / 2.0,
+    );
+    // Reused twice: r3 4.7495 s after r1 ended, r4 54.91975 s after r3.
+    assert_eq!(r.lives.reuses, 2);
+    close(r.lives.max_idle_before_reuse_s.expect("reuses"), 54.919_75);
+    let p50 = r.lives.p50_idle_before_reuse_s.expect("reuses");
+    assert!((p50 - 4.7495).abs() <= 4.7495e-3, "{p50}");
+    assert_eq!(
+        r.inits_ms,
+        vec![("api".to_string(), 512, vec![130.63, 140.0])]
+    );
+    // On arm64, the same records at arm64's rate.
+    let mut logs = LogReader::open(&[fixture("api.json")], &LogOptions::default()).expect("opens");
+    let arm = record(&mut logs, &prices, Arch::Arm64, CostOptions::default()).expect("valid");
+    close(
+        arm.figures.total_usd,
+        4.0 * REQUEST_USD + gb_s * ARM_USD_PER_GB_S,
+    );
+}
+
+fn cost_json(args: &[&str]) -> (serde_json::Value, std::process::Output) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    let output = assert_cmd::Command::cargo_bin("coldsim")
+        .expect("the binary")
+        .args([
+            "cost",
+            "--format",
+            "cloudwatch",
+            "--quiet",
+            "--no-break-even",
+            "--out",
+        ])
+        .arg(&out)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    let json = std::fs::read(out.join("cost.json"))
+        .ok()
+        .map(|b| serde_json::from_slice(&b).expect("JSON"))
+        .unwrap_or(serde_json::Value::Null);
+    (json, output)
+}
+
+#[test]
+fn cost_of_logs_puts_the_recorded_bill_beside_the_simulated_one() {
+    let api = fixture("api.json").display().to_string();
+    let (json, output) = cost_json(&[&api]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let keys = |v: &serde_json::Value| {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        keys(&json["recorded"]),
+        [
+            "billed_gb_s",
+            "cold_starts",
+            "environments",
+            "invocations",
+            "total_usd"
+        ]
+    );
+    assert_eq!(keys(&json["recorded"]), keys(&json["simulated"]));
+    assert_eq!(keys(&json["recorded"]), keys(&json["difference"]));
+    let gb_s = 953.0 * 0.5 / 1000.0;
+    close(
+        json["recorded"]["total_usd"].as_f64().expect("a number"),
+        4.0 * REQUEST_USD + gb_s * X86_USD_PER_GB_S,
+    );
+    // The same arrivals and handler times: the same invocations, and each function's memory
+    // is its records'.
+    assert_eq!(json["simulated"]["invocations"], 4);
+    assert_eq!(json["functions"][0]["memory_mb"], 512);
+    let diff = |k: &str| {
+        json["simulated"][k].as_f64().expect("a number")
+            - json["recorded"][k].as_f64().expect("a number")
+    };
+    for k in [
+        "invocations",
+        "cold_starts",
+        "environments",
+        "billed_gb_s",
+        "total_usd",
+    ] {
+        close(json["difference"][k].as_f64().expect("a number"), diff(k));
+    }
+    // The logs do not say the architecture: --arch gives it, for the record and the run.
+    let (arm, _) = cost_json(&[&api, "--arch", "arm64"]);
+    close(
+        arm["recorded"]["total_usd"].as_f64().expect("a number"),
+        4.0 * REQUEST_USD + gb_s * ARM_USD_PER_GB_S,
+    );
+    assert!(
+        arm["simulated"]["total_usd"].as_f64() < json["simulated"]["total_usd"].as_f64(),
+        "{} against {}",
+        arm["simulated"]["total_usd"],
+        json["simulated"]["total_usd"]
+    );
+}
+
+#[test]
+fn a_malformed_log_is_one_line_naming_the_record_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = write(
+        dir.path(),
+        "api.txt",
+        "2024-01-15T10:00:00.000000+00:00 2024/01/15/[$LATEST]a REPORT RequestId: r1\tDuration: 1 ms\tBilled Duration: x ms\tMemory Size: 128 MB\n",
+    );
+    let (json, output) = cost_json(&[&p.display().to_string()]);
+    assert!(!output.status.success());
+    assert_eq!(json, serde_json::Value::Null);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("api.txt:1: field Billed Duration: \"x\" is not a number"),
+        "{stderr}"
+    );
+    // Several files are for logs only.
+    let output = assert_cmd::Command::cargo_bin("coldsim")
+        .expect("the binary")
+        .args(["cost", "a.csv", "b.csv", "--quiet"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("b.csv: one traffic file at a time"));
+}
