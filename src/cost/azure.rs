@@ -186,6 +186,24 @@ mod tests {
     }
 
     #[test]
+    fn the_sheet_refuses_no_memory_step_and_a_minimum_over_an_hour() {
+        let mut sheet = ConsumptionSheet::east_us();
+        assert_eq!(sheet.check_figures(), Ok(()));
+        sheet.execution_time.minimum_ms = super::super::sheet::MAX_ROUNDING_MS;
+        assert_eq!(sheet.check_figures(), Ok(()));
+        sheet.execution_time.minimum_ms += 1;
+        let e = sheet.check_figures().expect_err("over an hour");
+        assert!(e.to_string().contains("execution_time.minimum_ms"), "{e}");
+        let mut sheet = ConsumptionSheet::east_us();
+        sheet.execution_time.memory_rounding_mb = 0;
+        let e = sheet.check_figures().expect_err("no step");
+        assert!(
+            e.to_string().contains("execution_time.memory_rounding_mb"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn each_execution_bills_its_memory_step_for_at_least_100_ms() {
         // 160 MB bills as 256 MB (Microsoft's own example); a 30 ms execution as 100 ms; a
         // 250.2 ms one as 251 ms; a cold start's host start-up not at all.

@@ -290,6 +290,80 @@ mod tests {
     }
 
     #[test]
+    fn a_projected_month_scales_busy_time_lives_and_requests() {
+        // The usage of half a month, projected (scale 2): twice each figure of the test above.
+        let mut sheet = CloudRunSheet::us_central1();
+        sheet.instance_based.memory_usd_per_gib_s = Some(0.000002);
+        let u = Usage {
+            requests: 10_000,
+            busy_ms: 1_000_000,
+            alive_ms: 3_600_000,
+            ..Usage::default()
+        };
+        let (c, _) = sheet.bill(CostOptions::default(), &[(service(), u)], 2.0);
+        close(
+            c[0].compute_usd,
+            2.0 * (1000.0 * 0.000024 + 500.0 * 0.0000025),
+        );
+        close(c[0].requests_usd, 2.0 * 10_000.0 * 0.4 / 1e6);
+        let options = CostOptions {
+            cloud_run: CloudRunBilling::Instance,
+            ..CostOptions::default()
+        };
+        let (c, _) = sheet.bill(options, &[(service(), u)], 2.0);
+        close(
+            c[0].compute_usd,
+            2.0 * (3600.0 * 0.000018 + 1800.0 * 0.000002),
+        );
+        // The free tier comes off the projected usage: 1 vCPU and 2 GiB busy 180,000 s and 2
+        // million requests, projected, are 360,000 vCPU-s, 720,000 GiB-s and 4 million
+        // requests, twice the free 180,000, 360,000 and 2 million: half of each is billed.
+        let free = CostOptions {
+            free_tier: true,
+            ..CostOptions::default()
+        };
+        let big = Billed {
+            memory_mb: 2048,
+            ..service()
+        };
+        let u = Usage {
+            requests: 2_000_000,
+            busy_ms: 180_000_000,
+            ..Usage::default()
+        };
+        let (c, _) = sheet.bill(free, &[(big, u)], 2.0);
+        close(
+            c[0].compute_usd,
+            180_000.0 * 0.000024 + 360_000.0 * 0.0000025,
+        );
+        close(c[0].requests_usd, 2_000_000.0 * 0.4 / 1e6);
+    }
+
+    #[test]
+    fn idle_minimum_instances_bill_cpu_and_memory_at_their_idle_rates() {
+        // One minimum instance of 1 vCPU and 512 MiB assigned 1,000 s, busy 100 of them:
+        // 900 s idle at the idle rates of both CPU and memory; nothing idle on instance billing.
+        let mut sheet = CloudRunSheet::us_central1();
+        sheet.request_based.idle_cpu_usd_per_vcpu_s = Some(0.0000025);
+        sheet.request_based.idle_memory_usd_per_gib_s = Some(0.0000025);
+        sheet.instance_based.memory_usd_per_gib_s = Some(0.000002);
+        let u = Usage {
+            ready_busy_ms: 100_000,
+            provisioned_configured_mb_s: 512 * 1000,
+            alive_ms: 1_000_000,
+            ..Usage::default()
+        };
+        let (c, _) = sheet.bill(CostOptions::default(), &[(service(), u)], 1.0);
+        close(c[0].provisioned_usd, 900.0 * (0.0000025 + 0.5 * 0.0000025));
+        let options = CostOptions {
+            cloud_run: CloudRunBilling::Instance,
+            ..CostOptions::default()
+        };
+        let (c, _) = sheet.bill(options, &[(service(), u)], 1.0);
+        close(c[0].provisioned_usd, 0.0);
+    }
+
+    #[test]
     fn instance_based_bills_whole_lives_and_needs_a_memory_rate() {
         let sheet = CloudRunSheet::us_central1();
         assert_eq!(

@@ -163,6 +163,23 @@ fn cloud_run_bills_start_up_and_busy_time_per_instance() {
 }
 
 #[test]
+fn an_instance_reclaimed_before_the_end_bills_its_last_busy_period() {
+    // Kept 5 s after its request: the first instance (busy [0, 700) ms with its start-up) is
+    // reclaimed at 5.7 s, before the run ends; the request at 10 s starts another, busy
+    // [10, 10.7) s. 1.4 s billed, as many vCPU-seconds and 0.7 GiB-s.
+    let text = "name = \"p\"\nduration = \"1m\"\n[platform]\nkind = \"google-cloud-run\"\n\
+        [[function]]\nname = \"f\"\narrival = { process = \"explicit\", at = [\"0s\", \"10s\"] }\n\
+        init = { dist = \"constant\", ms = 500 }\nexec = { dist = \"constant\", ms = 200 }\n\
+        keep_alive = { policy = \"fixed\", idle = \"5s\" }\n";
+    let s = parse(text);
+    let t = summary(&s).totals;
+    assert_eq!((t.cold_starts, t.warm_starts), (2, 0));
+    let expected = 1.4 * (0.000024 + 0.5 * 0.0000025) + 2.0 * 0.4 / 1e6;
+    close(t.cost.total_usd, expected, "request-based");
+    close(t.cost.billed_gb_s, 0.7, "GiB-s");
+}
+
+#[test]
 fn cloud_run_instance_billing_needs_a_memory_price_no_source_gives() {
     let text = "name = \"p\"\nduration = \"1m\"\n[platform]\nkind = \"google-cloud-run\"\nbilling = \"instance\"\n\
         [[function]]\nname = \"f\"\narrival = { process = \"explicit\", at = [\"0s\"] }\n\
