@@ -1,9 +1,10 @@
-//! Trace reading: an `invocations` CSV read by `TraceReader` against the csv crate reading the same file as raw byte records, and a 10-million-row file read and simulated end to end.
+//! Trace reading: an `invocations` CSV read by `TraceReader` against the csv crate reading the same file as raw byte records, a 10-million-row file read and simulated end to end, and a million invocations of CloudWatch logs paired and ordered.
 
 use std::io::Write;
 use std::path::Path;
 
 use coldsim::analysis::summary::Summary;
+use coldsim::input::trace::cloudwatch::{LogOptions, LogReader};
 use coldsim::input::trace::{TraceOptions, TraceReader, TraceSource};
 use coldsim::model::scenario::Scenario;
 use coldsim::rng::Streams;
@@ -103,5 +104,64 @@ fn end_to_end(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, reading, end_to_end);
+/// Writes `invocations` of one Lambda function as `aws logs tail` prints them: START, a line
+/// of the function's own, END and REPORT each, 1 ms apart, on 50 environments, every tenth a
+/// cold start.
+fn write_logs(path: &Path, invocations: u64) {
+    let file = std::fs::File::create(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut w = std::io::BufWriter::new(file);
+    for i in 0..invocations {
+        let t = |ms: u64| {
+            let ms = i + ms;
+            let s = ms / 1000;
+            format!(
+                "2024-01-15T{:02}:{:02}:{:02}.{:03}000+00:00 2024/01/15/[$LATEST]{:032x}",
+                s / 3600 % 24,
+                s / 60 % 60,
+                s % 60,
+                ms % 1000,
+                i % 50
+            )
+        };
+        let init = if i % 10 == 0 {
+            "\tInit Duration: 130.63 ms"
+        } else {
+            ""
+        };
+        let _ = writeln!(w, "{} START RequestId: {i:036x} Version: $LATEST", t(0));
+        let _ = writeln!(w, "{} [INFO]\thello from {i}", t(0));
+        let _ = writeln!(w, "{} END RequestId: {i:036x}", t(0));
+        let _ = writeln!(
+            w,
+            "{} REPORT RequestId: {i:036x}\tDuration: 0.{:02} ms\tBilled Duration: 1 ms\tMemory Size: 512 MB\tMax Memory Used: 80 MB{init}\t",
+            t(0),
+            i % 100
+        );
+    }
+    let _ = w.flush();
+}
+
+/// CloudWatch logs read by the log reader: four lines an invocation, paired and ordered.
+fn logs(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let path = dir.path().join("api.txt");
+    write_logs(&path, ROWS);
+    let mut group = c.benchmark_group("trace");
+    group.throughput(Throughput::Elements(ROWS));
+    group.sample_size(10);
+    group.bench_function("cloudwatch_tail_1M_invocations", |b| {
+        b.iter(|| {
+            let mut r = LogReader::open(std::slice::from_ref(&path), &LogOptions::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut n = 0u64;
+            while let Ok(Some(i)) = r.next_invocation() {
+                n += i.exec_us;
+            }
+            n
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, reading, end_to_end, logs);
 criterion_main!(benches);

@@ -368,3 +368,39 @@ fn a_malformed_log_is_one_line_naming_the_record_and_writes_nothing() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("b.csv: one traffic file at a time"));
 }
+
+#[test]
+fn memory_holds_the_last_minutes_not_the_file() {
+    // Three hours of one invocation a second, each with its START: the reader never holds more
+    // than the invocations of the last 920 s (and one START), however long the file.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::new();
+    for i in 0..10_800u64 {
+        let t = |ms: u64| {
+            let (s, ms) = (i + ms / 1000, ms % 1000);
+            format!(
+                "2024-01-15T{:02}:{:02}:{:02}.{ms:03}000+00:00 2024/01/15/[$LATEST]a",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            )
+        };
+        text.push_str(&format!(
+            "{} START RequestId: r{i} Version: $LATEST\n",
+            t(0)
+        ));
+        text.push_str(&format!(
+            "{} REPORT RequestId: r{i}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\n",
+            t(10)
+        ));
+    }
+    let p = write(dir.path(), "steady.txt", &text);
+    let mut reader = LogReader::open(&[p], &LogOptions::default()).expect("opens");
+    let (mut count, mut most) = (0, 0);
+    while reader.next_invocation().expect("valid").is_some() {
+        count += 1;
+        most = most.max(reader.held());
+    }
+    assert_eq!(count, 10_800);
+    assert!((900..=922).contains(&most), "held at most {most}");
+}

@@ -40,7 +40,8 @@ pub(super) enum Events {
         path: PathBuf,
         reader: BufReader<Box<dyn Read>>,
         line: u64,
-        buffer: String,
+        /// The line being read, reused.
+        bytes: Vec<u8>,
     },
 }
 
@@ -84,7 +85,7 @@ impl Events {
             path: path.to_path_buf(),
             reader,
             line: 0,
-            buffer: String::new(),
+            bytes: Vec::new(),
         })
     }
 
@@ -124,14 +125,13 @@ impl Events {
                 path,
                 reader,
                 line,
-                buffer,
+                bytes,
             } => {
-                buffer.clear();
-                let mut bytes = Vec::new();
+                bytes.clear();
                 let n = reader
                     .by_ref()
                     .take(MAX_RECORD_BYTES as u64 + 1)
-                    .read_until(b'\n', &mut bytes)
+                    .read_until(b'\n', bytes)
                     .map_err(|source| TraceError::Read {
                         path: path.clone(),
                         source,
@@ -147,8 +147,11 @@ impl Events {
                         message: format!("a line longer than {MAX_RECORD_BYTES} bytes"),
                     });
                 }
-                buffer.push_str(&String::from_utf8_lossy(&bytes));
-                Ok(Some(text_event(buffer, *line)))
+                let text = match std::str::from_utf8(bytes) {
+                    Ok(text) => std::borrow::Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(bytes),
+                };
+                Ok(Some(text_event(&text, *line)))
             }
         }
     }

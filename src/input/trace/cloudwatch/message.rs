@@ -96,6 +96,20 @@ const LABELS: [&str; 12] = [
 /// The value after each label of a text `REPORT` line: fields are separated by tabs (or, once
 /// copied, spaces), each `Label: value unit`.
 fn labelled(text: &str) -> Vec<(&'static str, &str)> {
+    if text.contains('\t') {
+        // As Lambda writes it: one field a tab.
+        return text
+            .trim_start_matches("REPORT ")
+            .split('\t')
+            .filter_map(|field| {
+                let field = field.trim();
+                LABELS
+                    .iter()
+                    .find(|l| field.starts_with(**l))
+                    .map(|l| (*l, field[l.len()..].trim()))
+            })
+            .collect();
+    }
     let mut found: Vec<(usize, &'static str)> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;

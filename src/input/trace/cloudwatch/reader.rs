@@ -81,8 +81,9 @@ pub struct Skipped {
 struct Shared {
     functions: Vec<(String, u32)>,
     by_name: HashMap<String, u32>,
-    /// By function name and stream (a `START` comes before its function is known).
-    environments: HashMap<(String, String), u32>,
+    /// By function name, then stream (a `START` comes before its function is known).
+    environments: HashMap<String, HashMap<String, u32>>,
+    environment_count: u32,
     skipped: Skipped,
 }
 
@@ -147,11 +148,12 @@ struct FileLog {
     sorted: Option<Vec<LogEvent>>,
     /// The function of records without a log group.
     default_function: String,
-    /// `START`s waiting for their `REPORT`, by environment and request id: (arrival, number).
-    open: HashMap<(Option<u32>, String), (i64, u64)>,
-    /// The same, in arrival order, with those already reported left in until they reach the
-    /// front: (arrival, number, key).
-    open_order: VecDeque<(i64, u64, (Option<u32>, String))>,
+    /// `START`s waiting for their `REPORT`, by request id (unique, like a UUID): (environment,
+    /// time, number).
+    open: HashMap<String, (Option<u32>, i64, u64)>,
+    /// The same, in time order, with those already reported left in until they reach the
+    /// front: (time, number, request id).
+    open_order: VecDeque<(i64, u64, String)>,
     ready: BinaryHeap<Reverse<Pending>>,
     last_event: Option<i64>,
     last_out: Option<i64>,
@@ -199,10 +201,10 @@ impl FileLog {
             .map_or(i64::MIN, |t| t.saturating_sub(MAX_SPAN_US));
         while let Some((at, seq, key)) = self.open_order.front() {
             match self.open.get(key) {
-                Some(&(_, s)) if s == *seq && *at >= horizon => {
+                Some(&(_, _, s)) if s == *seq && *at >= horizon => {
                     return at.saturating_sub(MAX_INIT_US).min(horizon);
                 }
-                Some(&(_, s)) if s == *seq => {
+                Some(&(_, _, s)) if s == *seq => {
                     self.open.remove(key);
                     shared.skipped.unreported += 1;
                 }
@@ -304,11 +306,10 @@ impl FileLog {
             Message::Start { request_id } => {
                 self.seq += 1;
                 let env = self.environment(&event, shared);
-                let key = (env, request_id);
-                self.open
-                    .insert(key.clone(), (event.timestamp_us, self.seq));
                 self.open_order
-                    .push_back((event.timestamp_us, self.seq, key));
+                    .push_back((event.timestamp_us, self.seq, request_id.clone()));
+                self.open
+                    .insert(request_id, (env, event.timestamp_us, self.seq));
                 return Ok(());
             }
             Message::Report(report) => report,
@@ -321,9 +322,11 @@ impl FileLog {
             .function(name, report.memory_mb)
             .map_err(|m| self.field_error(event.line, "function", m))?;
         let env = self.environment(&event, shared);
-        let at_us = match self.open.remove(&(env, report.request_id.clone())) {
-            Some((start, _)) => start.saturating_sub(span_us(&report) - duration_us(&report)),
-            None => event.timestamp_us.saturating_sub(span_us(&report)),
+        let at_us = match self.open.remove(report.request_id.as_str()) {
+            Some((start_env, start, _)) if start_env == env => {
+                start.saturating_sub(span_us(&report) - duration_us(&report))
+            }
+            _ => event.timestamp_us.saturating_sub(span_us(&report)),
         };
         self.seq += 1;
         self.ready.push(Reverse(Pending {
@@ -352,13 +355,17 @@ impl FileLog {
             .group
             .as_deref()
             .map_or(self.default_function.as_str(), function_of_group);
-        let next = shared.environments.len() as u32;
-        Some(
-            *shared
-                .environments
-                .entry((name.to_string(), stream.clone()))
-                .or_insert(next),
-        )
+        let streams = match shared.environments.get_mut(name) {
+            Some(s) => s,
+            None => shared.environments.entry(name.to_string()).or_default(),
+        };
+        if let Some(&env) = streams.get(stream.as_str()) {
+            return Some(env);
+        }
+        let env = shared.environment_count;
+        streams.insert(stream.clone(), env);
+        shared.environment_count += 1;
+        Some(env)
     }
 }
 
@@ -428,9 +435,18 @@ impl LogReader {
         &self.shared.functions
     }
 
+    /// What the reader holds now: invocations waiting for the files to pass them, and
+    /// `START`s waiting for their `REPORT`.
+    pub fn held(&self) -> usize {
+        self.files
+            .iter()
+            .map(|f| f.ready.len() + f.open.len())
+            .sum()
+    }
+
     /// Environments (distinct log streams) met so far.
     pub fn environments(&self) -> usize {
-        self.shared.environments.len()
+        self.shared.environment_count as usize
     }
 
     /// What was skipped so far.
