@@ -225,6 +225,30 @@ mod tests {
     }
 
     #[test]
+    fn a_projected_month_takes_the_free_grant_off_the_projected_usage() {
+        // Half a month of 1 million executions and 400,000 GB-s, projected (scale 2): twice
+        // the free grant, so half of each is billed.
+        let sheet = ConsumptionSheet::east_us();
+        let u = Usage {
+            requests: 1_000_000,
+            exec_mb_ms: 400_000 * 1_024_000,
+            ..Usage::default()
+        };
+        let free = CostOptions {
+            free_tier: true,
+            ..CostOptions::default()
+        };
+        let (c, _) = sheet.bill(free, &[(Billed::default(), u)], 2.0);
+        close(c[0].requests_usd, 1_000_000.0 * 0.2 / 1e6);
+        close(c[0].compute_usd, 400_000.0 * 0.000016);
+        close(c[0].billed_gb_s, 800_000.0);
+        // The sheet's checks run through the trait every sheet answers to.
+        let mut broken = sheet;
+        broken.execution_time.memory_rounding_mb = 0;
+        assert!(super::super::sheet::Sheet::check(&broken).is_err());
+    }
+
+    #[test]
     fn the_free_grant_is_a_million_executions_and_400000_gb_s() {
         let sheet = ConsumptionSheet::east_us();
         let u = Usage {
