@@ -101,21 +101,28 @@ fn path(p: &Path) -> toml::Value {
 impl CostSettings {
     /// The name of the run: the trace file's stem, in the characters a name may hold.
     fn name(&self) -> String {
-        self.trace
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "trace".into())
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
+        name_of(&self.trace)
     }
+}
 
+/// A scenario's name for a run over the file at `path`: its stem, in the characters a name
+/// may hold.
+pub fn name_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "trace".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+impl CostSettings {
     /// The scenario file these settings make: functions only from the trace, each from
     /// `[defaults]`; numeric timestamps counted from the first row; with a window, a duration.
     pub fn to_toml(&self) -> String {

@@ -2,6 +2,7 @@
 
 pub mod compare;
 pub mod cost_scenario;
+pub mod fit;
 pub mod invoice;
 pub mod plan;
 pub mod platforms;

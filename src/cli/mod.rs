@@ -3,6 +3,7 @@
 mod args;
 mod compare;
 mod cost;
+mod fit;
 mod gen_trace;
 mod plan;
 mod progress;
@@ -45,6 +46,9 @@ enum Command {
     /// Write a synthetic region shaped like the Azure Functions 2019 dataset: its three files
     /// per day (invocations per minute, duration percentiles, app memory).
     GenTrace(gen_trace::GenTraceArgs),
+    /// Fit a scenario to Lambda's CloudWatch logs: scenario.toml (memory, init and handler
+    /// times, arrivals, keep-alive) and fit.json (the evidence for the keep-alive).
+    Fit(fit::FitArgs),
 }
 
 /// Parses the command line, runs it and turns the outcome into an exit code; errors are printed on one line.
@@ -86,6 +90,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
         Command::GenTrace(args) => gen_trace::gen_trace(args),
+        Command::Fit(args) => fit::fit_logs(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -404,3 +404,134 @@ fn memory_holds_the_last_minutes_not_the_file() {
     assert_eq!(count, 10_800);
     assert!((900..=922).contains(&most), "held at most {most}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// A scenario fitted from logs
+
+fn fitted(paths: &[PathBuf]) -> coldsim::analysis::fit::Fit {
+    let mut logs = LogReader::open(paths, &LogOptions::default()).expect("opens");
+    coldsim::analysis::fit::fit(&mut logs).expect("valid")
+}
+
+#[test]
+fn a_fitted_scenario_replays_the_logs_with_their_counts() {
+    use coldsim::analysis::fit::{FitArrivals, FitDist};
+    let path = fixture("api.json");
+    let fit = fitted(std::slice::from_ref(&path));
+    let f = &fit.functions[0];
+    assert_eq!((f.invocations, f.cold_starts, f.memory_mb), (4, 2, 512));
+    assert_eq!(f.exec_ms, [250.5, 300.0, 80.25, 50.0]);
+    assert_eq!(f.init_ms, [130.63, 140.0]);
+    // Reused after 4.7495 s and 54.91975 s idle; nothing seen to expire: at least 55 s.
+    assert_eq!(f.keep_alive.warm_reuses, 2);
+    assert_eq!(f.keep_alive.expired, 0);
+    assert_eq!(f.keep_alive.window(), Some((55.0, None)));
+    let text = fit.to_toml(
+        "api",
+        (&[path.display().to_string()], None),
+        FitArrivals::Trace,
+        FitDist::Empirical,
+    );
+    let s = coldsim::parse(&text, "fit.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let summary = coldsim::run(&s, s.seed).expect("runs");
+    // The invocations exactly; the cold starts too: the two overlapping first arrivals need
+    // two environments, and no idle time reaches the fitted window.
+    assert_eq!(summary.totals.invocations, 4);
+    assert_eq!(summary.totals.cold_starts, 2);
+}
+
+#[test]
+fn the_keep_alive_lies_between_the_longest_reuse_and_the_shortest_expiry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let line = |s: u64, stream: &str, id: &str, init: bool| {
+        let t = format!(
+            "2024-01-15T10:{:02}:{:02}.000000+00:00 2024/01/15/[$LATEST]{stream}",
+            s / 60,
+            s % 60
+        );
+        let init = if init {
+            "\tInit Duration: 100.00 ms"
+        } else {
+            ""
+        };
+        format!(
+            "{t} START RequestId: {id}\n{t} REPORT RequestId: {id}\tDuration: 0.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB{init}\n"
+        )
+    };
+    // Environment a serves at 0, 10, 30 and 60 s (idle 10, 20 and 30 s before each reuse),
+    // then never again although b starts cold at 160 s (its START, logged after its 100 ms
+    // init: it arrived at 159.9 s): a was gone after 99.9 s idle.
+    let mut text = String::new();
+    for (s, stream, id, init) in [
+        (0, "a", "r1", true),
+        (10, "a", "r2", false),
+        (30, "a", "r3", false),
+        (60, "a", "r4", false),
+        (160, "b", "r5", true),
+    ] {
+        text.push_str(&line(s, stream, id, init));
+    }
+    let p = write(dir.path(), "f.txt", &text);
+    let fit = fitted(&[p]);
+    let k = fit.functions[0].keep_alive;
+    assert_eq!((k.warm_reuses, k.expired), (3, 1));
+    assert_eq!(k.longest_warm_gap_s, Some(30.0));
+    assert_eq!(k.shortest_expired_gap_s, Some(99.9));
+    assert_eq!(k.window(), Some(((30.0 + 99.9) / 2.0, None)));
+    // Bounds that disagree say the window varies: uniform between them.
+    let conflict = coldsim::analysis::fit::KeepAliveEvidence {
+        longest_warm_gap_s: Some(120.0),
+        shortest_expired_gap_s: Some(100.0),
+        ..k
+    };
+    assert_eq!(conflict.window(), Some((100.0, Some(120.0))));
+}
+
+#[test]
+fn fit_writes_a_scenario_that_runs_and_refuses_logs_without_records() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("fit");
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("coldsim")
+            .expect("the binary")
+            .args(args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .expect("runs")
+    };
+    let api = fixture("api.json").display().to_string();
+    let o = run(&["fit", &api, "--quiet", "--out", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scenario = out.join("scenario.toml");
+    let evidence: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("fit.json")).expect("fit.json"))
+            .expect("JSON");
+    assert_eq!(evidence[0]["keep_alive_s"], 55.0);
+    let o = run(&[
+        "run",
+        &scenario.display().to_string(),
+        "--quiet",
+        "--out",
+        &dir.path().join("run").display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let empty = write(
+        dir.path(),
+        "empty.txt",
+        "2024-01-15T10:00:00.000000+00:00 hello\n",
+    );
+    let o = run(&[
+        "fit",
+        &empty.display().to_string(),
+        "--quiet",
+        "--out",
+        &dir.path().join("e").display().to_string(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("no REPORT records"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!dir.path().join("e").join("scenario.toml").exists());
+}
