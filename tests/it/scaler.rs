@@ -75,6 +75,35 @@ fn cloud_run_starts_instances_for_the_minutes_mean_demand_at_its_target() {
 }
 
 #[test]
+fn a_look_counts_the_instances_still_starting() {
+    // Eight requests at 0 of 300 s, 4 per instance, inits of 90 s: two instances, cold. The
+    // look at 60 s wants 8 / (0.5 × 4) = 4 and starts two (ready at 150 s); the look at 120 s
+    // wants 4 again and counts the two still starting: none more.
+    let arrivals = [0; 8];
+    let keys = "container_concurrency = 4\nscale_target = 0.5";
+    let (_, summary) = run(&scenario(
+        "google-cloud-run",
+        &arrivals,
+        90_000,
+        300_000,
+        keys,
+    ));
+    assert_eq!(summary.totals.cold_starts, 8);
+    assert_eq!(summary.totals.containers.scaled_out, 2);
+    // With at most 3 instances, the first look starts one; the second may start none, the
+    // one starting counted against the maximum.
+    let keys = format!("{keys}\nmax_instances = 3");
+    let (_, summary) = run(&scenario(
+        "google-cloud-run",
+        &arrivals,
+        90_000,
+        300_000,
+        &keys,
+    ));
+    assert_eq!(summary.totals.containers.scaled_out, 1);
+}
+
+#[test]
 fn managed_instances_refuse_what_finds_every_instance_full_and_grow_by_doubling() {
     // One environment kept warm, one request each, init 1 s, exec 10 min.
     // 0 s: five arrivals: the first on the warm one; the other four refused (no cold starts);
