@@ -34,6 +34,7 @@ pub(super) enum FormatArg {
     Azure2021,
     Azure2019,
     Cloudwatch,
+    Huawei2025,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

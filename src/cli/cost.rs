@@ -264,6 +264,7 @@ fn cost_settings(args: &CostArgs, prices: Option<PathBuf>) -> Result<CostSetting
             FormatArg::Azure2021 => TraceFormat::Azure2021,
             FormatArg::Azure2019 => TraceFormat::Azure2019,
             FormatArg::Cloudwatch => TraceFormat::Cloudwatch,
+            FormatArg::Huawei2025 => TraceFormat::Huawei2025,
         },
         also: args.trace[1..].to_vec(),
         inits: Vec::new(),

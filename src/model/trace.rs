@@ -41,6 +41,14 @@ pub enum TraceFormat {
     /// record's. Its function is the log group's (`/aws/lambda/NAME`), else `function`, else
     /// the file's name. Other lines are skipped and counted.
     Cloudwatch,
+    /// Huawei Cloud's 2025 public per-request traces (Joosen et al., "Serverless Cold Starts
+    /// and Where to Find Them", EuroSys 2025): `time_worker,time_frontend,requestID,
+    /// clusterName,funcName,podID,userID,totalCost_worker,workerCost,runtimeCost,…`, times and
+    /// costs in seconds. A request arrives at `time_worker` (the first row is time 0) and its
+    /// handler time is `runtimeCost`; its function is `funcName---userID---POOL` as the release
+    /// names it, POOL the first three parts of `podID` (`pool22-300-128`: 300 millicores,
+    /// 128 MB), which give its memory.
+    Huawei2025,
 }
 
 /// The unit of numeric `timestamp`s in the `invocations` format.

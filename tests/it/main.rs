@@ -10,6 +10,7 @@ mod exact;
 mod gentrace;
 mod golden;
 mod hardening;
+mod huawei;
 mod invariants;
 mod layers;
 mod plan;

@@ -55,6 +55,7 @@ pub(super) enum Decoder {
         end_timestamp: usize,
         duration: usize,
     },
+    Huawei2025(Box<super::huawei::Huawei2025>),
 }
 
 pub(super) const INVOCATIONS_COLUMNS: &str =
@@ -92,6 +93,7 @@ impl Decoder {
         match self {
             Decoder::Invocations { timestamp, .. } => *timestamp,
             Decoder::Azure2021 { end_timestamp, .. } => *end_timestamp,
+            Decoder::Huawei2025(h) => h.time_column(),
         }
     }
 
@@ -103,6 +105,7 @@ impl Decoder {
         functions: &mut Vec<TraceFunction>,
     ) -> Result<Decoded, TraceError> {
         match self {
+            Decoder::Huawei2025(h) => h.decode(table, names, functions),
             Decoder::Invocations {
                 timestamp,
                 function,

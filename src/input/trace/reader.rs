@@ -133,6 +133,9 @@ impl TraceReader {
         table.read_as = Some(options.format);
         let decoder = match options.format {
             TraceFormat::Invocations => Decoder::invocations(&table, options)?,
+            TraceFormat::Huawei2025 => {
+                Decoder::Huawei2025(Box::new(super::huawei::Huawei2025::new(&table)?))
+            }
             _ => Decoder::azure2021(&table)?,
         };
         reader.source = Source::Stream {

@@ -38,6 +38,7 @@ pub(super) fn format_name(format: TraceFormat) -> &'static str {
         TraceFormat::Azure2021 => "azure2021",
         TraceFormat::Azure2019 => "azure2019",
         TraceFormat::Cloudwatch => "cloudwatch",
+        TraceFormat::Huawei2025 => "huawei2025",
     }
 }
 

@@ -1,0 +1,132 @@
+//! Huawei Cloud's 2025 public per-request traces (`huawei2025`): one row per request, its time and runtime in seconds, its function named as the release names it (`funcName---userID---pool`), its memory from the pool in its pod id.
+
+use super::error::TraceError;
+use super::names::{Names, name_field, new_function, new_id};
+use super::number::{number_message, parse_scaled};
+use super::row::{Decoded, TraceFunction};
+use super::table::Table;
+use crate::time::SimDuration;
+
+/// The columns read, by name; the release's others are ignored.
+pub(super) const HUAWEI2025_COLUMNS: &str = "time_worker,funcName,podID,userID,runtimeCost";
+
+/// Where the columns of a `huawei2025` file are, and the first row's time.
+#[derive(Debug)]
+pub(super) struct Huawei2025 {
+    time: usize,
+    function: usize,
+    pod: usize,
+    user: usize,
+    runtime: usize,
+    /// The first row's time [µs since the release's day 0]: time 0.
+    origin: Option<i64>,
+}
+
+/// A pod id's pool (`pool22-300-128` of `pool22-300-128-0006319574`) and the memory it gives
+/// [MB]: the pool's third part; its second is the CPU limit in millicores.
+fn pool(pod: &str) -> Option<(&str, u32)> {
+    let mut parts = pod.splitn(4, '-');
+    let (name, cpu, memory) = (parts.next()?, parts.next()?, parts.next()?);
+    cpu.parse::<u32>().ok()?;
+    let mb = memory.parse::<u32>().ok().filter(|mb| *mb > 0)?;
+    Some((&pod[..name.len() + cpu.len() + memory.len() + 2], mb))
+}
+
+impl Huawei2025 {
+    pub(super) fn new(table: &Table) -> Result<Huawei2025, TraceError> {
+        Ok(Huawei2025 {
+            time: table.require("time_worker", HUAWEI2025_COLUMNS)?,
+            function: table.require("funcName", HUAWEI2025_COLUMNS)?,
+            pod: table.require("podID", HUAWEI2025_COLUMNS)?,
+            user: table.require("userID", HUAWEI2025_COLUMNS)?,
+            runtime: table.require("runtimeCost", HUAWEI2025_COLUMNS)?,
+            origin: None,
+        })
+    }
+
+    /// The column blamed for a row out of order.
+    pub(super) fn time_column(&self) -> usize {
+        self.time
+    }
+
+    pub(super) fn decode(
+        &mut self,
+        table: &Table,
+        names: &mut Names,
+        functions: &mut Vec<TraceFunction>,
+    ) -> Result<Decoded, TraceError> {
+        let seconds = |c: usize| {
+            parse_scaled(table.field(c), 6).map_err(|e| {
+                table.error(
+                    c,
+                    number_message(&table.shown(c), e, "a number of seconds, 0 or more"),
+                )
+            })
+        };
+        let at = i64::try_from(seconds(self.time)?).unwrap_or(i64::MAX);
+        let exec = seconds(self.runtime)?;
+        let origin = *self.origin.get_or_insert(at);
+        let pod = name_field(table, self.pod, "a pod id")?;
+        let Some((pool_name, memory_mb)) = pool(pod) else {
+            return Err(table.error(
+                self.pod,
+                format!(
+                    "{} is not a pod id; expected POOL-MILLICORES-MB-NUMBER, like pool22-300-128-0006319574",
+                    table.shown(self.pod)
+                ),
+            ));
+        };
+        let (func, user) = (table.field(self.function), table.field(self.user));
+        names.set_key(&[func, user, pool_name.as_bytes()]);
+        let id = match names.get(&names.key) {
+            Some(id) => id,
+            None => {
+                let func = name_field(table, self.function, "a function number")?;
+                let user = name_field(table, self.user, "a user number")?;
+                let id = new_id(table, self.function, functions)?;
+                let key = std::mem::take(&mut names.key);
+                // The release's own function id.
+                let name = names.insert(&key, id, &[format!("{func}---{user}---{pool_name}")]);
+                names.key = key;
+                let memory = (memory_mb <= 10_240).then_some(memory_mb);
+                let mut f = new_function(name, memory);
+                if memory.is_none() {
+                    f.note = Some(format!(
+                        "its pool's {memory_mb} MB is beyond Lambda's 10240 MB: the memory of [defaults] is used"
+                    ));
+                }
+                functions.push(f);
+                id
+            }
+        };
+        Ok(Decoded {
+            start: at - origin,
+            function: id,
+            exec: Some(SimDuration(exec)),
+            memory_mb: functions[id as usize].memory_mb,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pod_id_gives_its_pool_and_memory() {
+        assert_eq!(
+            pool("pool22-300-128-0006319574"),
+            Some(("pool22-300-128", 128))
+        );
+        assert_eq!(pool("pool7-1000-4096-1"), Some(("pool7-1000-4096", 4096)));
+        for bad in [
+            "pool22",
+            "pool22-300",
+            "pool22-x-128-1",
+            "pool22-300-0-1",
+            "pool22-300-y",
+        ] {
+            assert_eq!(pool(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Huawei Cloud's 2025 per-request traces (`huawei2025`): arrivals, handler times, names and memory exactly as the release's columns give them, and every malformed row refused with its line and column.
+
+use std::path::{Path, PathBuf};
+
+use coldsim::input::trace::{TraceFormat, TraceOptions, TraceReader};
+use coldsim::rng::Streams;
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write");
+    p
+}
+
+#[test]
+fn huawei_2025_requests_arrive_at_their_worker_time_named_as_the_release_names_them() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/huawei2025-requests.csv");
+    let options = TraceOptions {
+        format: TraceFormat::Huawei2025,
+        ..TraceOptions::default()
+    };
+    let mut reader = TraceReader::open(&path, &options, Streams::trace_stream(0)).expect("opens");
+    let mut got = Vec::new();
+    while let Some(a) = reader.next_arrival().expect("valid") {
+        got.push((
+            a.at.as_micros(),
+            a.function,
+            a.exec.map(|e| e.0),
+            a.memory_mb,
+        ));
+    }
+    assert_eq!(
+        got,
+        [
+            (0, 0, Some(829), Some(128)),
+            (480_000, 0, Some(11_000), Some(128)),
+            (1_230_000, 1, Some(1_400_000), Some(4096)),
+            (60_980_000, 0, Some(400), Some(128)),
+        ]
+    );
+    let names: Vec<&str> = reader.functions().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["411---301---pool22-300-128", "7---12---pool7-1000-4096"]
+    );
+}
+
+#[test]
+fn a_malformed_huawei_2025_row_names_its_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let header = "time_worker,funcName,podID,userID,runtimeCost\n";
+    for (row, want) in [
+        (
+            "1.0,4,pool-x,9,0.1",
+            "t.csv:2: column podID: \"pool-x\" is not a pod id",
+        ),
+        (
+            "soon,4,pool1-100-128-1,9,0.1",
+            "t.csv:2: column time_worker: \"soon\" is not a number",
+        ),
+        (
+            "1.0,4,pool1-100-128-1,9,-0.1",
+            "t.csv:2: column runtimeCost: \"-0.1\" is negative",
+        ),
+    ] {
+        let p = write(dir.path(), "t.csv", &format!("{header}{row}\n"));
+        let options = TraceOptions {
+            format: TraceFormat::Huawei2025,
+            ..TraceOptions::default()
+        };
+        let e = TraceReader::open(&p, &options, Streams::trace_stream(0))
+            .and_then(|mut r| r.next_arrival())
+            .expect_err(row)
+            .to_string();
+        let e = e
+            .replace(&dir.path().display().to_string(), "")
+            .replace('/', "");
+        assert!(e.starts_with(want), "{e}");
+    }
+    let p = write(dir.path(), "t.csv", "time,func\n1,2\n");
+    let options = TraceOptions {
+        format: TraceFormat::Huawei2025,
+        ..TraceOptions::default()
+    };
+    let e = TraceReader::open(&p, &options, Streams::trace_stream(0)).expect_err("columns");
+    assert!(e.to_string().contains("time_worker"), "{e}");
+}
