@@ -21,12 +21,13 @@ use coldsim::time::{SimDuration, SimTime};
 pub type Entry = fn(&[u8]) -> Result<(), String>;
 
 /// Every target, by the name of its folder in `fuzz/seeds/` and `fuzz/regressions/`.
-pub const TARGETS: [(&str, Entry); 7] = [
+pub const TARGETS: [(&str, Entry); 8] = [
     ("scenario", scenario),
     ("trace_invocations", trace_invocations),
     ("trace_azure2021", trace_azure2021),
     ("trace_azure2019", trace_azure2019),
     ("trace_cloudwatch", trace_cloudwatch),
+    ("trace_huawei2025", trace_huawei2025),
     ("prices", prices),
     ("policy", policy),
 ];
@@ -72,6 +73,11 @@ pub fn trace_azure2019(data: &[u8]) -> Result<(), String> {
 /// Lambda's CloudWatch logs in any layout; see [`trace`] (bit 5 names the function).
 pub fn trace_cloudwatch(data: &[u8]) -> Result<(), String> {
     trace(TraceFormat::Cloudwatch, data)
+}
+
+/// Huawei Cloud's 2025 per-request traces; see [`trace`].
+pub fn trace_huawei2025(data: &[u8]) -> Result<(), String> {
+    trace(TraceFormat::Huawei2025, data)
 }
 
 /// A trace read from memory: the first byte holds the options (bit 0 `sort`, bit 1

@@ -78,6 +78,7 @@ fn seeds_made_from_valid_files_are_accepted() {
         ("trace_invocations", "invocations-small"),
         ("trace_azure2021", "sample"),
         ("trace_cloudwatch", "logs-"),
+        ("trace_huawei2025", "requests"),
         ("policy", "spec-1."),
     ] {
         let run = entry::TARGETS
