@@ -5,6 +5,7 @@ use crate::model::scenario::Scenario;
 use crate::model::trace::ArrivalSource;
 use crate::rng::Streams;
 use crate::sim::engine::Simulation;
+use crate::sim::invocation::Observer;
 use crate::time::SimDuration;
 
 /// Why a run gave no figures.
@@ -58,7 +59,18 @@ pub fn run(
     scenario: &Scenario,
     seed: u64,
     bucket: Option<SimDuration>,
+    progress: impl FnMut(&Simulation),
+) -> Result<Finished, RunError> {
+    run_observed(scenario, seed, bucket, progress, &mut ())
+}
+
+/// As [`run`], with `observer` seeing every invocation as it happens.
+pub fn run_observed<O: Observer>(
+    scenario: &Scenario,
+    seed: u64,
+    bucket: Option<SimDuration>,
     mut progress: impl FnMut(&Simulation),
+    observer: &mut O,
 ) -> Result<Finished, RunError> {
     let (source, handle) = match &scenario.trace {
         Some(spec) => {
@@ -73,7 +85,7 @@ pub fn run(
         None => (None, None),
     };
     let mut sim = Simulation::with_source(scenario, seed, bucket, source);
-    while !sim.step(1 << 18, &mut ()) {
+    while !sim.step(1 << 18, observer) {
         progress(&sim);
     }
     if let Some(e) = handle.as_ref().and_then(TraceHandle::error) {

@@ -1,6 +1,7 @@
 //! The command line, the only layer that knows clap: per subcommand, load, call the analysis, render, write, each in a file of its own; the shared flags, progress bars and atomic writes beside them.
 
 mod args;
+mod check;
 mod compare;
 mod cost;
 mod fit;
@@ -49,6 +50,9 @@ enum Command {
     /// Fit a scenario to Lambda's CloudWatch logs: scenario.toml (memory, init and handler
     /// times, arrivals, keep-alive) and fit.json (the evidence for the keep-alive).
     Fit(fit::FitArgs),
+    /// Replay Huawei Cloud's per-request files with its documented keep-alive and set the
+    /// simulated cold starts against those it recorded: check.json.
+    CheckColdStarts(check::CheckArgs),
 }
 
 /// Parses the command line, runs it and turns the outcome into an exit code; errors are printed on one line.
@@ -91,6 +95,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Merge(args) => sweep::merge(args),
         Command::GenTrace(args) => gen_trace::gen_trace(args),
         Command::Fit(args) => fit::fit_logs(args),
+        Command::CheckColdStarts(args) => check::check(args),
     }
     .map(|()| ExitCode::SUCCESS)
 }

@@ -84,3 +84,40 @@ fn a_malformed_huawei_2025_row_names_its_line_and_column() {
     let e = TraceReader::open(&p, &options, Streams::trace_stream(0)).expect_err("columns");
     assert!(e.to_string().contains("time_worker"), "{e}");
 }
+
+#[test]
+fn replayed_with_a_minute_of_keep_alive_the_cold_starts_match_the_records() {
+    // Function 411: requests at 0 and 0.48 s (the second arrives while the first's container
+    // initializes, 0.5 or 0.9 s as the records' costs say: cold too), and at 60.98 s, under a
+    // minute after the second container went idle (at 0.991 s at the earliest): warm.
+    // Function 7: one request, cold. The record of day 29 lies outside the requests' span.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let out = dir.path().join("check");
+    let o = assert_cmd::Command::cargo_bin("coldsim")
+        .expect("the binary")
+        .arg("check-cold-starts")
+        .arg(fixtures.join("huawei2025-requests.csv"))
+        .arg("--cold-starts")
+        .arg(fixtures.join("huawei2025-cold-starts.csv"))
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let check: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("check.json")).expect("check.json"))
+            .expect("JSON");
+    assert_eq!(check["recorded"], 3);
+    assert_eq!(check["simulated"], 3);
+    assert_eq!(check["outside"], 1);
+    assert_eq!(check["functions"], 2);
+    assert_eq!(check["functions_equal"], 2);
+    assert_eq!(check["minutes"], 2);
+    assert_eq!(check["minute_correlation"], 1.0);
+    assert_eq!(
+        check["per_function"][0]["function"],
+        "411---301---pool22-300-128"
+    );
+}

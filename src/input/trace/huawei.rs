@@ -108,6 +108,101 @@ impl Huawei2025 {
     }
 }
 
+/// The cold-start records of the 2025 release (`cold_start/R*/*.csv`: `day,time,clusterName,
+/// funcName,userID,requestID,totalCost_cold_start,…,podID`, times and costs in seconds), one
+/// at a time.
+pub struct ColdStarts {
+    table: Table,
+    time: usize,
+    function: usize,
+    user: usize,
+    pod: usize,
+    cost: usize,
+}
+
+/// One cold start as the release records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ColdStart {
+    /// The function, named as the per-request files name it: `funcName---userID---POOL`.
+    pub function: String,
+    /// When [µs since the release's day 0].
+    pub at_us: i64,
+    /// Its whole cost: pod allocation, code and dependency deployment, scheduling [µs].
+    pub cost_us: u64,
+    /// The memory of its pod's pool [MB].
+    pub memory_mb: u32,
+}
+
+/// The columns read from a cold-start file.
+const COLD_START_COLUMNS: &str = "time,funcName,userID,totalCost_cold_start,podID";
+
+impl ColdStarts {
+    /// Opens a cold-start file.
+    pub fn open(path: &std::path::Path) -> Result<ColdStarts, TraceError> {
+        let table = Table::open(super::files::Files::Disk, path)?;
+        Ok(ColdStarts {
+            time: table.require("time", COLD_START_COLUMNS)?,
+            function: table.require("funcName", COLD_START_COLUMNS)?,
+            user: table.require("userID", COLD_START_COLUMNS)?,
+            pod: table.require("podID", COLD_START_COLUMNS)?,
+            cost: table.require("totalCost_cold_start", COLD_START_COLUMNS)?,
+            table,
+        })
+    }
+
+    /// The next record, or `None` at the end.
+    pub fn next_cold_start(&mut self) -> Result<Option<ColdStart>, TraceError> {
+        if !self.table.next()? {
+            return Ok(None);
+        }
+        let t = &self.table;
+        let seconds = |c: usize| {
+            parse_scaled(t.field(c), 6).map_err(|e| {
+                t.error(
+                    c,
+                    number_message(&t.shown(c), e, "a number of seconds, 0 or more"),
+                )
+            })
+        };
+        let at_us = i64::try_from(seconds(self.time)?).unwrap_or(i64::MAX);
+        let cost_us = seconds(self.cost)?;
+        let pod = name_field(t, self.pod, "a pod id")?;
+        let Some((pool_name, memory_mb)) = pool(pod) else {
+            return Err(t.error(
+                self.pod,
+                format!(
+                    "{} is not a pod id; expected POOL-MILLICORES-MB-NUMBER, like pool22-300-128-0006319574",
+                    t.shown(self.pod)
+                ),
+            ));
+        };
+        let func = name_field(t, self.function, "a function number")?;
+        let user = name_field(t, self.user, "a user number")?;
+        Ok(Some(ColdStart {
+            function: format!("{func}---{user}---{pool_name}"),
+            at_us,
+            cost_us,
+            memory_mb,
+        }))
+    }
+}
+
+/// The time of the first row of a per-request file [µs since the release's day 0]: its time 0.
+pub fn first_request_us(path: &std::path::Path) -> Result<Option<i64>, TraceError> {
+    let mut table = Table::open(super::files::Files::Disk, path)?;
+    let time = table.require("time_worker", HUAWEI2025_COLUMNS)?;
+    if !table.next()? {
+        return Ok(None);
+    }
+    let us = parse_scaled(table.field(time), 6).map_err(|e| {
+        table.error(
+            time,
+            number_message(&table.shown(time), e, "a number of seconds, 0 or more"),
+        )
+    })?;
+    Ok(Some(i64::try_from(us).unwrap_or(i64::MAX)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,7 +24,7 @@ pub mod cloudwatch;
 mod decode;
 mod error;
 mod files;
-mod huawei;
+pub mod huawei;
 mod names;
 mod number;
 mod reader;
