@@ -97,7 +97,7 @@ pub fn run_observed<O: Observer>(
     if let (Some(spec), Some(h)) = (&scenario.trace, &handle) {
         if h.latest_arrival().is_none() {
             let message = match spec.options.format {
-                TraceFormat::Azure2019 => "no invocations in any minute",
+                TraceFormat::Azure2019 | TraceFormat::Huawei2023 => "no invocations in any minute",
                 TraceFormat::Cloudwatch => "no REPORT records of Lambda's platform in the logs",
                 _ => "no invocations after the header",
             };

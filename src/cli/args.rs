@@ -35,6 +35,7 @@ pub(super) enum FormatArg {
     Azure2019,
     Cloudwatch,
     Huawei2025,
+    Huawei2023,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

@@ -265,6 +265,7 @@ fn cost_settings(args: &CostArgs, prices: Option<PathBuf>) -> Result<CostSetting
             FormatArg::Azure2019 => TraceFormat::Azure2019,
             FormatArg::Cloudwatch => TraceFormat::Cloudwatch,
             FormatArg::Huawei2025 => TraceFormat::Huawei2025,
+            FormatArg::Huawei2023 => TraceFormat::Huawei2023,
         },
         also: args.trace[1..].to_vec(),
         inits: Vec::new(),

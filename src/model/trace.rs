@@ -49,6 +49,12 @@ pub enum TraceFormat {
     /// names it, POOL the first three parts of `podID` (`pool22-300-128`: 300 millicores,
     /// 128 MB), which give its memory.
     Huawei2025,
+    /// Huawei Cloud's 2023 public traces (Joosen et al., "How Does It Function?", SoCC 2023):
+    /// a day's requests per function and minute, `day,time,0,1,…` (`time` in seconds since the
+    /// trace's start, one column per function, an empty cell for none; some counts written as
+    /// `2.0`). A row's minute is its `time` less the first row's; its requests are spread
+    /// inside the minute as `azure2019`'s are (`spread`). Functions are named by their column.
+    Huawei2023,
 }
 
 /// The unit of numeric `timestamp`s in the `invocations` format.
@@ -110,7 +116,7 @@ pub struct TraceOptions {
     pub durations: Option<PathBuf>,
     /// `app_memory_percentiles.anon.dNN.csv` (`azure2019` only).
     pub memory: Option<PathBuf>,
-    /// Placement of arrivals inside a minute (`azure2019` only).
+    /// Placement of arrivals inside a minute (`azure2019` and `huawei2023`).
     pub spread: Spread,
     /// From app memory to function memory (`azure2019` only).
     pub memory_assignment: MemoryAssignment,

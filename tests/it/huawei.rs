@@ -121,3 +121,60 @@ fn replayed_with_a_minute_of_keep_alive_the_cold_starts_match_the_records() {
         "411---301---pool22-300-128"
     );
 }
+
+#[test]
+fn huawei_2023_minutes_spread_their_requests_inside_each_minute() {
+    use coldsim::input::trace::Spread;
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/huawei2023-requests-minute.csv");
+    let options = TraceOptions {
+        format: TraceFormat::Huawei2023,
+        spread: Spread::Even,
+        ..TraceOptions::default()
+    };
+    let mut reader = TraceReader::open(&path, &options, Streams::trace_stream(0)).expect("opens");
+    let mut got = Vec::new();
+    while let Some(a) = reader.next_arrival().expect("valid") {
+        got.push((a.at.as_micros() / 1_000_000, a.function));
+    }
+    // Minute 0: three of function 3 at the centres of thirds; minute 1: two of function 1
+    // (written 2.0) and one of 3; minute 2 none; minute 3: one of 0 and two of 3.
+    assert_eq!(
+        got,
+        [
+            (10, 3),
+            (30, 3),
+            (50, 3),
+            (75, 1),
+            (90, 3),
+            (105, 1),
+            (195, 3),
+            (210, 0),
+            (225, 3)
+        ]
+    );
+    let names: Vec<&str> = reader.functions().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["0", "1", "2", "3"]);
+    // A count that is not whole, and rows out of order, name their line and column.
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (text, want) in [
+        (
+            "day,time,7\n0,0,1.5\n",
+            "m.csv:2: column 7: \"1.5\" is not a whole number",
+        ),
+        (
+            "day,time,7\n0,60,1\n0,0,1\n",
+            "m.csv:3: column time: \"0\" is not after",
+        ),
+    ] {
+        let p = write(dir.path(), "m.csv", text);
+        let e = TraceReader::open(&p, &options, Streams::trace_stream(0))
+            .and_then(|mut r| r.next_arrival())
+            .expect_err(text)
+            .to_string();
+        let e = e
+            .replace(&dir.path().display().to_string(), "")
+            .replace('/', "");
+        assert!(e.starts_with(want), "{e}");
+    }
+}

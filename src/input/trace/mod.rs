@@ -25,6 +25,7 @@ mod decode;
 mod error;
 mod files;
 pub mod huawei;
+mod huawei2023;
 mod names;
 mod number;
 mod reader;

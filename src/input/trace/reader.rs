@@ -115,6 +115,18 @@ impl TraceReader {
             reader.source = Source::Minutes(Box::new(minutes));
             return Ok(reader);
         }
+        if options.format == TraceFormat::Huawei2023 {
+            let minutes = super::huawei2023::read_huawei2023(
+                files,
+                path,
+                options,
+                rng,
+                &mut reader.functions,
+                &mut reader.rows_read,
+            )?;
+            reader.source = Source::Minutes(Box::new(minutes));
+            return Ok(reader);
+        }
         if options.format == TraceFormat::Cloudwatch {
             let paths: Vec<_> = std::iter::once(path.to_path_buf())
                 .chain(options.also.iter().cloned())

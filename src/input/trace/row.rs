@@ -39,6 +39,7 @@ pub(super) fn format_name(format: TraceFormat) -> &'static str {
         TraceFormat::Azure2019 => "azure2019",
         TraceFormat::Cloudwatch => "cloudwatch",
         TraceFormat::Huawei2025 => "huawei2025",
+        TraceFormat::Huawei2023 => "huawei2023",
     }
 }
 
