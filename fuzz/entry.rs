@@ -21,13 +21,14 @@ use coldsim::time::{SimDuration, SimTime};
 pub type Entry = fn(&[u8]) -> Result<(), String>;
 
 /// Every target, by the name of its folder in `fuzz/seeds/` and `fuzz/regressions/`.
-pub const TARGETS: [(&str, Entry); 8] = [
+pub const TARGETS: [(&str, Entry); 9] = [
     ("scenario", scenario),
     ("trace_invocations", trace_invocations),
     ("trace_azure2021", trace_azure2021),
     ("trace_azure2019", trace_azure2019),
     ("trace_cloudwatch", trace_cloudwatch),
     ("trace_huawei2025", trace_huawei2025),
+    ("trace_huawei2023", trace_huawei2023),
     ("prices", prices),
     ("policy", policy),
 ];
@@ -73,6 +74,11 @@ pub fn trace_azure2019(data: &[u8]) -> Result<(), String> {
 /// Lambda's CloudWatch logs in any layout; see [`trace`] (bit 5 names the function).
 pub fn trace_cloudwatch(data: &[u8]) -> Result<(), String> {
     trace(TraceFormat::Cloudwatch, data)
+}
+
+/// Huawei Cloud's 2023 requests per minute; see [`trace`].
+pub fn trace_huawei2023(data: &[u8]) -> Result<(), String> {
+    trace(TraceFormat::Huawei2023, data)
 }
 
 /// Huawei Cloud's 2025 per-request traces; see [`trace`].

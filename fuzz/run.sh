@@ -16,7 +16,7 @@ if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
   echo "usage: fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]" >&2
   exit 2
 fi
-all_targets=(scenario trace_invocations trace_azure2021 trace_azure2019 trace_cloudwatch trace_huawei2025 prices policy)
+all_targets=(scenario trace_invocations trace_azure2021 trace_azure2019 trace_cloudwatch trace_huawei2025 trace_huawei2023 prices policy)
 targets=("${@:-${all_targets[@]}}")
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -79,6 +79,7 @@ fn seeds_made_from_valid_files_are_accepted() {
         ("trace_azure2021", "sample"),
         ("trace_cloudwatch", "logs-"),
         ("trace_huawei2025", "requests"),
+        ("trace_huawei2023", "minutes"),
         ("policy", "spec-1."),
     ] {
         let run = entry::TARGETS
