@@ -535,3 +535,114 @@ fn fit_writes_a_scenario_that_runs_and_refuses_logs_without_records() {
     );
     assert!(!dir.path().join("e").join("scenario.toml").exists());
 }
+
+/// The CloudWatch text lines (`aws logs tail`) of a coldsim run: a START when the handler
+/// starts (after any init), a REPORT at its end, the container as the log stream.
+fn logs_of(run: &[coldsim::sim::invocation::Invocation]) -> String {
+    use coldsim::sim::invocation::Start;
+    let mut events: Vec<(u64, u8, String)> = Vec::new();
+    for (k, i) in run.iter().enumerate() {
+        let Some(c) = i.container else { continue };
+        let start = i.arrived.as_micros() + i.queued.as_micros() + i.init.as_micros();
+        let end = start + i.exec.as_micros();
+        let stream = format!("2024/01/15/[$LATEST]{:08x}", c.0);
+        let at = |us: u64| {
+            let (s, ms) = (us / 1_000_000, us / 1000 % 1000);
+            format!(
+                "2024-01-{:02}T{:02}:{:02}:{:02}.{ms:03}000+00:00 {stream}",
+                15 + s / 86_400,
+                s / 3600 % 24,
+                s / 60 % 60,
+                s % 60
+            )
+        };
+        let init = if i.start == Start::Cold {
+            format!(
+                "\tInit Duration: {}.{:03} ms",
+                i.init.as_micros() / 1000,
+                i.init.as_micros() % 1000
+            )
+        } else {
+            String::new()
+        };
+        let exec = i.exec.as_micros();
+        events.push((
+            start,
+            0,
+            format!("{} START RequestId: r{k} Version: $LATEST", at(start)),
+        ));
+        events.push((end, 1, format!(
+            "{} REPORT RequestId: r{k}\tDuration: {}.{:03} ms\tBilled Duration: {} ms\tMemory Size: 128 MB{init}",
+            at(end), exec / 1000, exec % 1000, exec.div_ceil(1000)
+        )));
+    }
+    events.sort_by_key(|e| (e.0 / 1000, e.1));
+    events.into_iter().map(|e| e.2 + "\n").collect()
+}
+
+#[test]
+fn logs_of_a_known_keep_alive_fit_it_and_the_fitted_run_has_the_cold_starts_expected() {
+    use coldsim::analysis::fit::{FitArrivals, FitDist};
+    // A day of Poisson traffic, one every 200 s on average, 10 ms handlers, 100 ms inits,
+    // kept 10 minutes: its logs, then what fit makes of them.
+    let text = "name = \"k\"\nseed = 7\nduration = \"1d\"\n[[function]]\nname = \"k\"\nmemory_mb = 128\n\
+        arrival = { process = \"poisson\", rate_per_s = 0.005 }\n\
+        exec = { dist = \"constant\", ms = 10 }\ninit = { dist = \"constant\", ms = 100 }\n\
+        keep_alive = { policy = \"fixed\", idle = \"10m\" }\n";
+    let s = coldsim::parse(text, "k.toml").expect("valid");
+    let mut sim = coldsim::sim::engine::Simulation::new(&s);
+    let mut seen = Vec::new();
+    sim.run(&mut seen);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "k.txt", &logs_of(&seen));
+    let fit = fitted(std::slice::from_ref(&path));
+    let f = &fit.functions[0];
+    let cold = seen
+        .iter()
+        .filter(|i| i.start == coldsim::sim::invocation::Start::Cold)
+        .count() as u64;
+    assert_eq!((f.invocations, f.cold_starts), (seen.len() as u64, cold));
+    // The window the evidence allows holds the true 600 s (to the logs' millisecond).
+    let k = f.keep_alive;
+    let (lo, hi) = (
+        k.longest_warm_gap_s.expect("reuses"),
+        k.shortest_expired_gap_s.expect("expiries"),
+    );
+    assert!(lo <= 600.001 && 599.999 < hi, "[{lo}, {hi})");
+    // Replayed, the invocations exactly.
+    let replay = fit.to_toml(
+        "k",
+        (&[path.display().to_string()], None),
+        FitArrivals::Trace,
+        FitDist::Empirical,
+    );
+    let r = coldsim::run(&coldsim::parse(&replay, "r.toml").expect("valid"), 1).expect("runs");
+    assert_eq!(r.totals.invocations, seen.len() as u64);
+    // Fitted, a Poisson process at the logs' rate λ with the fitted window W: an arrival is
+    // cold when the gap before it exceeds W plus the 10 ms handler (plus the init before it,
+    // after a cold one), so over the day the cold starts are, but for the first, Poisson with
+    // mean Λ = λ·T·exp(−λ·(W + 0.01 s)) less at most λ·T·λ·0.1 s for the inits. The count
+    // lies within Λ ± 3.29 √Λ (99.9 %), widened by that bound.
+    let fitted_text = fit.to_toml("k", (&[], None), FitArrivals::Fitted, FitDist::Empirical);
+    let doc: toml::Table = toml::from_str(&fitted_text).expect("TOML");
+    let func = &doc["function"].as_array().expect("functions")[0];
+    let rate = func["arrival"]["rate_per_s"]
+        .as_float()
+        .expect("a Poisson rate");
+    let window =
+        coldsim::time::SimDuration::parse(func["keep_alive"]["idle"].as_str().expect("fixed"))
+            .expect("a span")
+            .as_micros() as f64
+            / 1e6;
+    let f_s = coldsim::parse(&fitted_text, "f.toml").expect("valid");
+    let day = f_s.duration.expect("a duration").as_micros() as f64 / 1e6;
+    let runs = coldsim::run(&f_s, 3).expect("runs");
+    let mean = rate * day * (-rate * (window + 0.01)).exp();
+    let bias = rate * day * rate * 0.1;
+    let c = runs.totals.cold_starts as f64 - 1.0;
+    assert!(
+        (c - mean).abs() <= 3.29 * mean.sqrt() + bias,
+        "{c} cold starts against {mean:.1} ± {:.1}",
+        3.29 * mean.sqrt() + bias
+    );
+}
