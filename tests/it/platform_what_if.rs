@@ -183,6 +183,49 @@ fn cost_on_platforms_gives_one_bill_per_platform_and_lambdas_as_cost_alone_does(
 }
 
 #[test]
+fn each_platform_takes_its_own_sheet_and_lambda_keeps_its_break_even() {
+    // A Cloud Run sheet with twice the request-based CPU price: Cloud Run's bill changes,
+    // Lambda's is the bill `coldsim cost` alone gives, its provisioned break-even included.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let built_in = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("prices/google-cloud-run-us-central1.toml"),
+    )
+    .expect("the built-in sheet");
+    let dear = built_in.replacen(
+        "cpu_usd_per_vcpu_s = 0.000024",
+        "cpu_usd_per_vcpu_s = 0.000048",
+        1,
+    );
+    assert_ne!(dear, built_in);
+    let sheet = dir.path().join("dear.toml");
+    std::fs::write(&sheet, dear).expect("write");
+    let sheet = sheet.display().to_string();
+    let trace = fixture("azure-functions-2021-sample.csv");
+    let base = [trace.as_str(), "--format", "azure2021", "--init", "300ms"];
+    let (ok, err, alone) = cost(&base);
+    assert!(ok, "{err}");
+    let alone = alone.expect("cost.json");
+    let mut args = base.to_vec();
+    args.extend(["--platform", "aws-lambda,google-cloud-run"]);
+    let (ok, err, plain) = cost(&args);
+    assert!(ok, "{err}");
+    args.extend(["--prices", &sheet]);
+    let (ok, err, priced) = cost(&args);
+    assert!(ok, "{err}");
+    let (plain, priced) = (plain.expect("cost.json"), priced.expect("cost.json"));
+    let lambda = &priced["platforms"][0];
+    assert_eq!(lambda["total_usd"], alone["total_usd"]);
+    assert_eq!(lambda["functions"], alone["functions"]);
+    assert!(
+        alone["functions"][0]["provisioned"].is_object(),
+        "the break-even is there to compare"
+    );
+    let usd = |v: &serde_json::Value| v["compute_usd"].as_f64().expect("compute_usd");
+    let (cheap, dear) = (usd(&plain["platforms"][1]), usd(&priced["platforms"][1]));
+    assert!(dear > cheap * 1.5, "{dear} against {cheap}");
+}
+
+#[test]
 fn cost_on_platforms_refuses_what_it_cannot_price() {
     let trace = fixture("azure-functions-2021-sample.csv");
     let base = [trace.as_str(), "--format", "azure2021", "--init", "300ms"];

@@ -177,6 +177,26 @@ mod tests {
     }
 
     #[test]
+    fn the_numeric_axis_is_the_first_other_one_with_several_numbers() {
+        // A single-valued axis (memory_mb = 512) between the platforms and the scales is
+        // passed over: the crossing is still found along traffic_scale.
+        let mut r = sweep([1.0, 2.0, 4.0], [2.5, 2.5, 2.5]);
+        r.sets.insert(
+            1,
+            Set {
+                key: "function.f.memory_mb".into(),
+                values: vec!["512".into()],
+            },
+        );
+        for p in &mut r.points {
+            p.values.insert(1, "512".into());
+        }
+        let c = crossings(&r);
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].between, (2.0, 4.0));
+    }
+
+    #[test]
     fn no_crossing_when_one_platform_stays_cheaper_and_a_tie_counts_once() {
         assert!(crossings(&sweep([1.0, 2.0, 4.0], [5.0, 6.0, 7.0])).is_empty());
         // Cheaper above: Cloud Run below 2, the tie at 2 reached from one side, then Lambda.
