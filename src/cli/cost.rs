@@ -124,21 +124,9 @@ pub(super) fn cost(args: CostArgs) -> Result<()> {
     if args.prices.len() > 1 {
         bail!("--prices: give one price sheet, or one per platform with --platform");
     }
-    let mut scenario = cost_scenario(&args)?;
+    let (scenario, recorded) = scenario_and_logs(&args, args.prices.first().cloned())?;
     let out = args.output.folder(&format!("{}-cost", scenario.name));
     check_out_dir(&out)?;
-    let recorded = match args.format {
-        FormatArg::Cloudwatch => {
-            let recorded = read_logs(&args, &scenario)?;
-            if args.init.is_none() && !recorded.inits_ms.is_empty() {
-                let mut settings = cost_settings(&args, args.prices.first().cloned())?;
-                settings.inits = recorded.inits_ms.clone();
-                scenario = scenario_of(&args, &settings)?;
-            }
-            Some(recorded)
-        }
-        _ => None,
-    };
     let trace = traces_shown(&args.trace);
     let invoice = with_progress(args.output.quiet, |bar| {
         bill_trace_with(
@@ -189,7 +177,8 @@ fn cost_on_platforms(args: CostArgs) -> Result<()> {
         .iter()
         .position(|s| s.prices.model() == BillingModel::AwsLambda)
         .map(|i| args.prices[i].clone());
-    let scenario = cost_scenario_with(&args, lambda_sheet)?;
+    // With logs, each function's init as they record it, on every platform.
+    let (scenario, _) = scenario_and_logs(&args, lambda_sheet)?;
     let out = args.output.folder(&format!("{}-cost", scenario.name));
     check_out_dir(&out)?;
     let trace = traces_shown(&args.trace);
@@ -309,14 +298,29 @@ fn cost_settings(args: &CostArgs, prices: Option<PathBuf>) -> Result<CostSetting
     })
 }
 
-/// The scenario `coldsim cost` runs, its errors worded for the flag that set the key.
-fn cost_scenario(args: &CostArgs) -> Result<Scenario> {
-    cost_scenario_with(args, args.prices.first().cloned())
-}
-
 /// The scenario `coldsim cost` runs with the price sheet at `prices` (or the built-in one).
 fn cost_scenario_with(args: &CostArgs, prices: Option<PathBuf>) -> Result<Scenario> {
     scenario_of(args, &cost_settings(args, prices)?)
+}
+
+/// The scenario `coldsim cost` runs with the price sheet at `prices` and, with logs, what
+/// they record: each function's init then sampled from its logged ones unless `--init` is
+/// given.
+fn scenario_and_logs(
+    args: &CostArgs,
+    prices: Option<PathBuf>,
+) -> Result<(Scenario, Option<Recorded>)> {
+    let scenario = cost_scenario_with(args, prices.clone())?;
+    if !matches!(args.format, FormatArg::Cloudwatch) {
+        return Ok((scenario, None));
+    }
+    let recorded = read_logs(args, &scenario)?;
+    if args.init.is_some() || recorded.inits_ms.is_empty() {
+        return Ok((scenario, Some(recorded)));
+    }
+    let mut settings = cost_settings(args, prices)?;
+    settings.inits = recorded.inits_ms.clone();
+    Ok((scenario_of(args, &settings)?, Some(recorded)))
 }
 
 /// Reads the logs `coldsim cost --format cloudwatch` was given once, for what they record;

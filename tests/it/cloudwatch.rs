@@ -328,6 +328,12 @@ fn cost_of_logs_puts_the_recorded_bill_beside_the_simulated_one() {
     ] {
         close(json["difference"][k].as_f64().expect("a number"), diff(k));
     }
+    // Priced on several platforms, Lambda's bill is the same: each function's init sampled
+    // from its logs there too.
+    let (many, o) = cost_json(&[&api, "--platform", "aws-lambda,google-cloud-run"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(many["platforms"][0]["total_usd"], json["total_usd"]);
+    assert_eq!(many["platforms"][0]["p99_ms"], json["p99_ms"]);
     // The logs do not say the architecture: --arch gives it, for the record and the run.
     let (arm, _) = cost_json(&[&api, "--arch", "arm64"]);
     close(
