@@ -156,6 +156,19 @@ impl Spreading {
 }
 
 impl Minutes {
+    /// Arrivals from `counts` per minute, spread inside each as `spread` says.
+    pub(super) fn new(counts: Vec<Vec<(u32, u32)>>, spread: Spread, rng: SimRng) -> Minutes {
+        Minutes {
+            counts,
+            next_minute: 0,
+            buffer: Vec::new(),
+            position: 0,
+            merge: Merge::default(),
+            spread,
+            rng,
+        }
+    }
+
     pub(super) fn next_arrival(&mut self) -> Result<Option<TraceArrival>, TraceError> {
         loop {
             if let Some(&(at, function)) = self.buffer.get(self.position) {
@@ -359,15 +372,7 @@ pub(super) fn read_azure2019(
             });
         }
     }
-    Ok(Minutes {
-        counts,
-        next_minute: 0,
-        buffer: Vec::new(),
-        position: 0,
-        merge: Merge::default(),
-        spread: options.spread,
-        rng,
-    })
+    Ok(Minutes::new(counts, options.spread, rng))
 }
 
 /// Reads `function_durations_percentiles`: each known function's exec becomes the

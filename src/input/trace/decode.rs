@@ -184,16 +184,8 @@ impl Decoder {
                 end_timestamp,
                 duration,
             } => {
-                let seconds = |c: usize| {
-                    parse_scaled(table.field(c), 6).map_err(|e| {
-                        table.error(
-                            c,
-                            number_message(&table.shown(c), e, "a number of seconds, 0 or more"),
-                        )
-                    })
-                };
-                let end = seconds(*end_timestamp)?;
-                let exec = seconds(*duration)?;
+                let end = table.seconds(*end_timestamp)?;
+                let exec = table.seconds(*duration)?;
                 // An invocation that began before the trace did starts at time 0.
                 let start = i64::try_from(end.saturating_sub(exec)).unwrap_or(i64::MAX);
                 let (app_bytes, func_bytes) = (table.field(*app), table.field(*func));

@@ -2,7 +2,6 @@
 
 use super::error::TraceError;
 use super::names::{Names, name_field, new_function, new_id};
-use super::number::{number_message, parse_scaled};
 use super::row::{Decoded, TraceFunction};
 use super::table::Table;
 use crate::time::SimDuration;
@@ -55,16 +54,8 @@ impl Huawei2025 {
         names: &mut Names,
         functions: &mut Vec<TraceFunction>,
     ) -> Result<Decoded, TraceError> {
-        let seconds = |c: usize| {
-            parse_scaled(table.field(c), 6).map_err(|e| {
-                table.error(
-                    c,
-                    number_message(&table.shown(c), e, "a number of seconds, 0 or more"),
-                )
-            })
-        };
-        let at = i64::try_from(seconds(self.time)?).unwrap_or(i64::MAX);
-        let exec = seconds(self.runtime)?;
+        let at = i64::try_from(table.seconds(self.time)?).unwrap_or(i64::MAX);
+        let exec = table.seconds(self.runtime)?;
         let origin = *self.origin.get_or_insert(at);
         let pod = name_field(table, self.pod, "a pod id")?;
         let Some((pool_name, memory_mb)) = pool(pod) else {
@@ -156,16 +147,8 @@ impl ColdStarts {
             return Ok(None);
         }
         let t = &self.table;
-        let seconds = |c: usize| {
-            parse_scaled(t.field(c), 6).map_err(|e| {
-                t.error(
-                    c,
-                    number_message(&t.shown(c), e, "a number of seconds, 0 or more"),
-                )
-            })
-        };
-        let at_us = i64::try_from(seconds(self.time)?).unwrap_or(i64::MAX);
-        let cost_us = seconds(self.cost)?;
+        let at_us = i64::try_from(t.seconds(self.time)?).unwrap_or(i64::MAX);
+        let cost_us = t.seconds(self.cost)?;
         let pod = name_field(t, self.pod, "a pod id")?;
         let Some((pool_name, memory_mb)) = pool(pod) else {
             return Err(t.error(
@@ -194,13 +177,9 @@ pub fn first_request_us(path: &std::path::Path) -> Result<Option<i64>, TraceErro
     if !table.next()? {
         return Ok(None);
     }
-    let us = parse_scaled(table.field(time), 6).map_err(|e| {
-        table.error(
-            time,
-            number_message(&table.shown(time), e, "a number of seconds, 0 or more"),
-        )
-    })?;
-    Ok(Some(i64::try_from(us).unwrap_or(i64::MAX)))
+    Ok(Some(
+        i64::try_from(table.seconds(time)?).unwrap_or(i64::MAX),
+    ))
 }
 
 #[cfg(test)]

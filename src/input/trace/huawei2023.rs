@@ -1,6 +1,6 @@
 //! Huawei Cloud's 2023 public traces (`huawei2023`): requests per function and minute, one column per function (`day,time,0,1,…`, `time` in seconds since the trace's start, an empty cell for none), spread inside each minute as `azure2019`'s are.
 
-use super::azure2019::{MINUTE_US, Merge, Minutes};
+use super::azure2019::{MINUTE_US, Minutes};
 use super::error::TraceError;
 use super::files::Files;
 use super::names::{new_function, new_id};
@@ -101,13 +101,5 @@ pub(super) fn read_huawei2023(
             ),
         });
     }
-    Ok(Minutes {
-        counts,
-        next_minute: 0,
-        buffer: Vec::new(),
-        position: 0,
-        merge: Merge::default(),
-        spread: options.spread,
-        rng,
-    })
+    Ok(Minutes::new(counts, options.spread, rng))
 }

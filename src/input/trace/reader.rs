@@ -14,6 +14,16 @@ use crate::model::trace::{TraceFormat, TraceOptions};
 use crate::rng::SimRng;
 use crate::time::SimTime;
 
+/// A reader of counts per minute (`azure2019`, `huawei2023`): the whole file read on opening.
+type ReadMinutes = fn(
+    Files<'_>,
+    &Path,
+    &TraceOptions,
+    SimRng,
+    &mut Vec<TraceFunction>,
+    &mut u64,
+) -> Result<Minutes, TraceError>;
+
 /// Reads a trace, one arrival at a time, in non-decreasing time order.
 #[derive(Debug)]
 pub struct TraceReader {
@@ -103,20 +113,13 @@ impl TraceReader {
                 base: 0,
             },
         };
-        if options.format == TraceFormat::Azure2019 {
-            let minutes = read_azure2019(
-                files,
-                path,
-                options,
-                rng,
-                &mut reader.functions,
-                &mut reader.rows_read,
-            )?;
-            reader.source = Source::Minutes(Box::new(minutes));
-            return Ok(reader);
-        }
-        if options.format == TraceFormat::Huawei2023 {
-            let minutes = super::huawei2023::read_huawei2023(
+        let per_minute = match options.format {
+            TraceFormat::Azure2019 => Some(read_azure2019 as ReadMinutes),
+            TraceFormat::Huawei2023 => Some(super::huawei2023::read_huawei2023 as ReadMinutes),
+            _ => None,
+        };
+        if let Some(read) = per_minute {
+            let minutes = read(
                 files,
                 path,
                 options,

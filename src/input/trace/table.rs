@@ -161,6 +161,20 @@ impl Table {
         }
     }
 
+    /// The field as a number of seconds, 0 or more, in whole µs.
+    pub(super) fn seconds(&self, column: usize) -> Result<u64, TraceError> {
+        super::number::parse_scaled(self.field(column), 6).map_err(|e| {
+            self.error(
+                column,
+                super::number::number_message(
+                    &self.shown(column),
+                    e,
+                    "a number of seconds, 0 or more",
+                ),
+            )
+        })
+    }
+
     /// The field as text, for an error message.
     pub(super) fn shown(&self, column: usize) -> String {
         format!("{:?}", String::from_utf8_lossy(self.field(column)))
