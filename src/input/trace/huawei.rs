@@ -31,6 +31,19 @@ fn pool(pod: &str) -> Option<(&str, u32)> {
     Some((&pod[..name.len() + cpu.len() + memory.len() + 2], mb))
 }
 
+/// The pool and memory of the pod id in `column` of the current row.
+fn pool_field(table: &Table, column: usize) -> Result<(&str, u32), TraceError> {
+    pool(name_field(table, column, "a pod id")?).ok_or_else(|| {
+        table.error(
+            column,
+            format!(
+                "{} is not a pod id; expected POOL-MILLICORES-MB-NUMBER, like pool22-300-128-0006319574",
+                table.shown(column)
+            ),
+        )
+    })
+}
+
 impl Huawei2025 {
     pub(super) fn new(table: &Table) -> Result<Huawei2025, TraceError> {
         Ok(Huawei2025 {
@@ -57,16 +70,7 @@ impl Huawei2025 {
         let at = i64::try_from(table.seconds(self.time)?).unwrap_or(i64::MAX);
         let exec = table.seconds(self.runtime)?;
         let origin = *self.origin.get_or_insert(at);
-        let pod = name_field(table, self.pod, "a pod id")?;
-        let Some((pool_name, memory_mb)) = pool(pod) else {
-            return Err(table.error(
-                self.pod,
-                format!(
-                    "{} is not a pod id; expected POOL-MILLICORES-MB-NUMBER, like pool22-300-128-0006319574",
-                    table.shown(self.pod)
-                ),
-            ));
-        };
+        let (pool_name, memory_mb) = pool_field(table, self.pod)?;
         let (func, user) = (table.field(self.function), table.field(self.user));
         names.set_key(&[func, user, pool_name.as_bytes()]);
         let id = match names.get(&names.key) {
@@ -149,16 +153,7 @@ impl ColdStarts {
         let t = &self.table;
         let at_us = i64::try_from(t.seconds(self.time)?).unwrap_or(i64::MAX);
         let cost_us = t.seconds(self.cost)?;
-        let pod = name_field(t, self.pod, "a pod id")?;
-        let Some((pool_name, memory_mb)) = pool(pod) else {
-            return Err(t.error(
-                self.pod,
-                format!(
-                    "{} is not a pod id; expected POOL-MILLICORES-MB-NUMBER, like pool22-300-128-0006319574",
-                    t.shown(self.pod)
-                ),
-            ));
-        };
+        let (pool_name, memory_mb) = pool_field(t, self.pod)?;
         let func = name_field(t, self.function, "a function number")?;
         let user = name_field(t, self.user, "a user number")?;
         Ok(Some(ColdStart {
