@@ -199,6 +199,9 @@ mod tests {
     #[test]
     fn no_crossing_when_one_platform_stays_cheaper_and_a_tie_counts_once() {
         assert!(crossings(&sweep([1.0, 2.0, 4.0], [5.0, 6.0, 7.0])).is_empty());
+        // A tie at the first value, then apart: the tie is not reached from either side.
+        assert!(crossings(&sweep([2.0, 2.0, 2.0], [2.0, 1.0, 1.0])).is_empty());
+        assert!(crossings(&sweep([2.0, 2.0, 2.0], [2.0, 3.0, 3.0])).is_empty());
         // Cheaper above: Cloud Run below 2, the tie at 2 reached from one side, then Lambda.
         let c = crossings(&sweep([3.0, 2.0, 1.0], [2.0, 2.0, 2.0]));
         assert_eq!(c.len(), 1, "{c:?}");
