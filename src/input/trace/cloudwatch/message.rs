@@ -345,6 +345,12 @@ mod tests {
             (2_000, 474, Some(471_970))
         );
         assert_eq!(r.init_us, None);
+        // Text beyond ASCII (a copy's status, say) between the fields is stepped over whole.
+        let accented = "REPORT RequestId: b Duration: 3.00 ms Status: réussi Billed Duration: 4 ms Memory Size: 128 MB";
+        let Message::Report(r) = parse_message(accented).expect("valid") else {
+            panic!("a report")
+        };
+        assert_eq!((r.duration_us, r.billed_ms, r.memory_mb), (3_000, 4, 128));
     }
 
     #[test]
@@ -428,6 +434,10 @@ mod tests {
         );
         assert_eq!(
             field(r#"{"type":"platform.start","record":{}}"#),
+            "record.requestId"
+        );
+        assert_eq!(
+            field(r#"{"type":"platform.start","record":{"requestId":""}}"#),
             "record.requestId"
         );
         assert_eq!(field(r#"{"type":"platform.report"}"#), "record");
