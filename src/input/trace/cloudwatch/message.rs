@@ -123,10 +123,9 @@ fn labelled(text: &str) -> Vec<(&'static str, &str)> {
                 found.push((i, l));
                 i += l.len();
             }
+            // A byte inside a character is never at a word's start: slicing happens only at
+            // the start or after ASCII whitespace, always at a character's boundary.
             None => i += 1,
-        }
-        while i < bytes.len() && !text.is_char_boundary(i) {
-            i += 1;
         }
     }
     (0..found.len())
