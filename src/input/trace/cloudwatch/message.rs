@@ -439,6 +439,21 @@ mod tests {
             field(r#"{"type":"platform.start","record":{"requestId":""}}"#),
             "record.requestId"
         );
+        assert_eq!(
+            field(
+                r#"{"type":"platform.report","record":{"requestId":"a","metrics":{"durationMs":-1,"billedDurationMs":1,"memorySizeMB":128}}}"#
+            ),
+            "record.metrics.durationMs"
+        );
+        // Memory up to the largest whole number a u32 holds, not beyond.
+        assert_eq!(
+            field(
+                r#"{"type":"platform.report","record":{"requestId":"a","metrics":{"durationMs":1,"billedDurationMs":1,"memorySizeMB":4294967296}}}"#
+            ),
+            "record.metrics.memorySizeMB"
+        );
+        let most = r#"{"type":"platform.report","record":{"requestId":"a","metrics":{"durationMs":1,"billedDurationMs":1,"memorySizeMB":4294967295}}}"#;
+        assert!(matches!(parse_message(most), Ok(Message::Report(r)) if r.memory_mb == u32::MAX));
         assert_eq!(field(r#"{"type":"platform.report"}"#), "record");
     }
 }
