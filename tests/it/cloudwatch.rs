@@ -652,3 +652,70 @@ fn logs_of_a_known_keep_alive_fit_it_and_the_fitted_run_has_the_cold_starts_expe
         3.29 * mean.sqrt() + bias
     );
 }
+
+#[test]
+fn restores_streamless_logs_a_regional_sheet_and_the_init_sample_bound() {
+    use coldsim::analysis::reconcile::{INIT_SAMPLES, record};
+    use coldsim::cost::{Arch, BillingModel, CostOptions, Prices};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let built_in = Prices::built_in(BillingModel::AwsLambda);
+    let read = |name: &str, text: &str, prices: &Prices| {
+        let p = write(dir.path(), name, text);
+        let mut logs = LogReader::open(&[p], &LogOptions::default()).expect("opens");
+        record(&mut logs, prices, Arch::X86_64, CostOptions::default()).expect("valid")
+    };
+    // A SnapStart restore is a cold start, counted as a restore too.
+    let t = "2024-01-15T10:00:00.000000+00:00 2024/01/15/[$LATEST]a";
+    let restored = read(
+        "r.txt",
+        &format!(
+            "{t} REPORT RequestId: r1\tDuration: 2.00 ms\tBilled Duration: 474 ms\tMemory Size: 512 MB\tRestore Duration: 471.97 ms\n"
+        ),
+        &built_in,
+    );
+    assert_eq!((restored.figures.cold_starts, restored.restores), (1, 1));
+    // `aws logs tail --format short` names no stream: no environments to count.
+    let short = read(
+        "s.txt",
+        "2024-01-15T10:00:00 REPORT RequestId: r1\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\n",
+        &built_in,
+    );
+    assert_eq!(short.figures.environments, None);
+    assert_eq!(short.lives.mean_life_s, None);
+    // A sheet of the user's own region prices the record.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("prices/aws-lambda-us-east-1.toml"),
+    )
+    .expect("the built-in sheet");
+    let dear = Prices::from_toml(&text.replace(
+        "usd_per_request = { x86_64 = 2e-7, arm64 = 2e-7 }",
+        "usd_per_request = { x86_64 = 4e-7, arm64 = 4e-7 }",
+    ))
+    .expect("a sheet");
+    assert_ne!(dear, built_in);
+    let cheap = read(
+        "c.txt",
+        &format!(
+            "{t} REPORT RequestId: r1\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\n"
+        ),
+        &built_in,
+    );
+    let regional = read(
+        "d.txt",
+        &format!(
+            "{t} REPORT RequestId: r1\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\n"
+        ),
+        &dear,
+    );
+    close(regional.figures.total_usd - cheap.figures.total_usd, 2e-7);
+    // Init times kept for sampling: the first INIT_SAMPLES of a function, no more.
+    let mut many = String::new();
+    for i in 0..=INIT_SAMPLES {
+        many.push_str(&format!(
+            "{t} REPORT RequestId: r{i}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tInit Duration: 100.00 ms\n"
+        ));
+    }
+    let bounded = read("m.txt", &many, &built_in);
+    assert_eq!(bounded.figures.cold_starts, INIT_SAMPLES as i64 + 1);
+    assert_eq!(bounded.inits_ms[0].2.len(), INIT_SAMPLES);
+}
