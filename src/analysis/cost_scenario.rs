@@ -90,7 +90,8 @@ struct Tables {
     function: Vec<toml::Table>,
 }
 
-fn value<T: Serialize>(v: T) -> toml::Value {
+/// A plain value as a scenario file's TOML value.
+pub(crate) fn value<T: Serialize>(v: T) -> toml::Value {
     toml::Value::try_from(v).unwrap_or_else(|e| unreachable!("plain values serialize: {e}"))
 }
 

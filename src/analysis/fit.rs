@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::analysis::cost_scenario::value;
 use crate::input::trace::TraceError;
 use crate::input::trace::cloudwatch::LogReader;
 use crate::time::{MICROS_PER_S, SimDuration};
@@ -261,10 +262,6 @@ pub fn fit(logs: &mut LogReader) -> Result<Fit, TraceError> {
 fn quantile(sorted: &[f64], p: f64) -> f64 {
     let i = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[i]
-}
-
-fn value<T: Serialize>(v: T) -> toml::Value {
-    toml::Value::try_from(v).unwrap_or_else(|e| unreachable!("plain values serialize: {e}"))
 }
 
 /// A time distribution's table for `values` [ms].

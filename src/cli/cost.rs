@@ -331,14 +331,11 @@ fn read_logs(args: &CostArgs, scenario: &Scenario) -> Result<Recorded> {
         sort: args.sort,
     };
     let mut logs = LogReader::open(&args.trace, &options)?;
-    let arch = match args.arch {
-        ArchArg::X86_64 => Arch::X86_64,
-        ArchArg::Arm64 => Arch::Arm64,
-    };
+    // The architecture `--arch` gave every function, as the scenario holds it.
     let recorded = record(
         &mut logs,
         &scenario.cost.prices,
-        arch,
+        scenario.defaults.arch,
         scenario.cost.options,
     )?;
     if !args.output.quiet {

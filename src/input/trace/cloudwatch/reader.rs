@@ -314,10 +314,7 @@ impl FileLog {
             }
             Message::Report(report) => report,
         };
-        let name = event
-            .group
-            .as_deref()
-            .map_or(self.default_function.as_str(), function_of_group);
+        let name = self.function_name(&event);
         let function = shared
             .function(name, report.memory_mb)
             .map_err(|m| self.field_error(event.line, "function", m))?;
@@ -348,13 +345,18 @@ impl FileLog {
         Ok(())
     }
 
+    /// The function an event belongs to: its log group's, else the file's.
+    fn function_name<'a>(&'a self, event: &'a LogEvent) -> &'a str {
+        event
+            .group
+            .as_deref()
+            .map_or(self.default_function.as_str(), function_of_group)
+    }
+
     /// The environment of an event's stream, under its function's name.
     fn environment(&self, event: &LogEvent, shared: &mut Shared) -> Option<u32> {
         let stream = event.stream.as_ref()?;
-        let name = event
-            .group
-            .as_deref()
-            .map_or(self.default_function.as_str(), function_of_group);
+        let name = self.function_name(event);
         let streams = match shared.environments.get_mut(name) {
             Some(s) => s,
             None => shared.environments.entry(name.to_string()).or_default(),
