@@ -43,7 +43,7 @@ pub struct CostSettings {
     /// Handler time of rows that give none.
     pub exec: Option<SimDuration>,
     /// Every function's keep-alive.
-    pub keep_alive: KeepAliveSpec,
+    pub keep_alive: Option<KeepAliveSpec>,
     /// Concurrent executions allowed over all functions.
     pub account_concurrency: u32,
     /// A price sheet; `None`: the built-in one.
@@ -151,7 +151,9 @@ impl CostSettings {
             t.insert("ms".into(), value(d.as_millis_f64()));
             defaults.insert("exec".into(), toml::Value::Table(t));
         }
-        defaults.insert("keep_alive".into(), value(&self.keep_alive));
+        if let Some(k) = &self.keep_alive {
+            defaults.insert("keep_alive".into(), value(k));
+        }
         let mut platform = toml::Table::new();
         platform.insert(
             "account_concurrency".into(),

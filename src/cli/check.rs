@@ -59,7 +59,7 @@ pub(super) fn check(args: CheckArgs) -> Result<()> {
         // Functions with no recorded cold start: none to sample, and none needed.
         init: InitSetting::Fixed(SimDuration::ZERO),
         exec: None,
-        keep_alive: args.keep_alive.clone(),
+        keep_alive: Some(args.keep_alive.clone()),
         account_concurrency: 1_000_000,
         prices: None,
         init_billing: InitBilling::All,

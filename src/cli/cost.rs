@@ -84,9 +84,11 @@ pub(super) struct CostArgs {
     /// Handler time of rows that give none, like "100ms" [default: rows must give one].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_or_zero)]
     pub(super) exec: Option<SimDuration>,
-    /// Keep-alive: an idle window ("10m"), "none", or a uniform range ("5m-7m").
-    #[arg(long, value_name = "POLICY", default_value = "10m", value_parser = parse_keep_alive)]
-    pub(super) keep_alive: KeepAliveSpec,
+    /// Keep-alive: an idle window ("10m"), "none", a uniform range ("5m-7m") or any policy
+    /// ("preset:aws-lambda-2019") [default: the platform's current preset, "aws-lambda-2025"
+    /// on Lambda].
+    #[arg(long, value_name = "POLICY", value_parser = parse_keep_alive)]
+    pub(super) keep_alive: Option<KeepAliveSpec>,
     /// Concurrent executions allowed over all functions.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_ACCOUNT_CONCURRENCY)]
     pub(super) account_concurrency: u32,

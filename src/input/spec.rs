@@ -1,7 +1,7 @@
 //! Compact specs written on the command line: keep-alive policies (`fixed:10m`, `hybrid:range=4h`), warmers (`5m,2`), objectives (`p99<300ms`), and the suggestions that follow an unknown word.
 
 use crate::model::function::Warmer;
-use crate::model::keep_alive::{HybridSpec, KeepAliveSpec};
+use crate::model::keep_alive::{HybridSpec, IdlePoint, KeepAliveSpec};
 use crate::model::objective::{Metric, Percentile, Slo, Unit};
 use crate::model::scenario::{MAX_ACCOUNT_CONCURRENCY, MAX_MEMORY_MB, PlatformTarget};
 use crate::model::what_if::{Change, Policy, Sheet};
@@ -14,7 +14,8 @@ pub fn is_keep_alive(text: &str) -> bool {
 }
 
 /// Parses a compact policy spec: `fixed:10m`, `fixed-once:10m`, `none`, `uniform:5m-7m`,
-/// `preset:aws-lambda-2019`, `hybrid`, `hybrid:range=4h,head=5,tail=99`.
+/// `preset:aws-lambda-2019`, `hybrid`, `hybrid:range=4h,head=5,tail=99`,
+/// `empirical:5m=0.2,15m=1`.
 pub fn keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
     let (kind, arg) = text.split_once(':').unwrap_or((text, ""));
     let spec = match (kind, arg) {
@@ -36,6 +37,9 @@ pub fn keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
             name: a.to_string(),
         },
         ("hybrid", a) => KeepAliveSpec::Hybrid(hybrid(a)?),
+        ("empirical", a) => KeepAliveSpec::Empirical {
+            points: idle_points(a)?,
+        },
         _ => {
             return Err(format!(
                 "unknown policy {text:?}{}; write {FORMS}",
@@ -45,6 +49,25 @@ pub fn keep_alive(text: &str) -> Result<KeepAliveSpec, String> {
     };
     spec.validate().map_err(|e| e.to_string())?;
     Ok(spec)
+}
+
+/// Parses a measured curve's points: `1m=0,5m=0.3,15m=1` (idle gap = probability of a cold
+/// start).
+fn idle_points(args: &str) -> Result<Vec<IdlePoint>, String> {
+    args.split(',')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (gap, p) = pair.split_once('=').ok_or_else(|| {
+                format!(
+                    "empirical:{args}: write GAP=PROBABILITY pairs, like empirical:5m=0.2,15m=1"
+                )
+            })?;
+            let p = p
+                .parse::<f64>()
+                .map_err(|_| format!("empirical {pair}: {p:?} is not a probability"))?;
+            Ok(IdlePoint(SimDuration::parse(gap)?, p))
+        })
+        .collect()
 }
 
 /// Parses the compact form's arguments: `range=4h,bin=1m,head=5,tail=99,margin=0.1`.
@@ -177,7 +200,7 @@ fn parse_ms(text: &str) -> Option<(f64, Unit)> {
 }
 
 /// Every form of a compared policy, for messages.
-pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], provisioned:N, warmer:EVERY[,N], memory:MB or platform:KIND";
+pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], empirical:5m=0.2,15m=1, provisioned:N, warmer:EVERY[,N], memory:MB or platform:KIND";
 
 /// Parses a compact spec: a keep-alive spec (`fixed:10m`, `fixed-once:10m`, `none`,
 /// `uniform:5m-7m`, `preset:NAME`, `hybrid[:k=v,...]`), `provisioned:N` or `warmer:EVERY[,N]`.
@@ -225,10 +248,18 @@ pub fn policy(text: &str) -> Result<Policy, String> {
 }
 
 /// The kinds of compact keep-alive specs, the part before the `:`.
-pub const KINDS: [&str; 6] = ["fixed", "fixed-once", "none", "uniform", "preset", "hybrid"];
+pub const KINDS: [&str; 7] = [
+    "fixed",
+    "fixed-once",
+    "none",
+    "uniform",
+    "preset",
+    "hybrid",
+    "empirical",
+];
 
 /// Every form of a compact keep-alive spec, for messages.
-pub const FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME or hybrid[:range=4h,head=5,tail=99]";
+pub const FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99] or empirical:5m=0.2,15m=1";
 
 /// ` (did you mean "x"?)` when one of `known` is within two edits of `written` (or starts
 /// with it), else nothing.
@@ -285,6 +316,32 @@ mod tests {
         let err = keep_alive("preset:aws").expect_err("unknown");
         assert!(err.contains("aws-lambda-2019"), "{err}");
         assert!(keep_alive("sometimes").is_err());
+    }
+
+    #[test]
+    fn a_measured_curve_parses_and_a_bad_point_is_named() {
+        let m = |min: u64, p: f64| IdlePoint(SimDuration::from_secs(60 * min), p);
+        assert_eq!(
+            keep_alive("empirical:3m=0,6m=0.4,7m=1"),
+            Ok(KeepAliveSpec::Empirical {
+                points: vec![m(3, 0.0), m(6, 0.4), m(7, 1.0)]
+            })
+        );
+        assert!(
+            keep_alive("empirical:3m")
+                .expect_err("no =")
+                .contains("GAP=PROBABILITY")
+        );
+        assert!(
+            keep_alive("empirical:3m=x")
+                .expect_err("not a number")
+                .contains("\"x\"")
+        );
+        assert!(
+            keep_alive("empirical:3m=0.5")
+                .expect_err("not 1 at the end")
+                .contains("last")
+        );
     }
 
     #[test]

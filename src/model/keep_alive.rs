@@ -38,11 +38,86 @@ pub enum KeepAliveSpec {
     },
     /// The hybrid histogram policy of Shahrad et al., "Serverless in the Wild" (ATC 2020).
     Hybrid(HybridSpec),
+    /// A measured curve: `points` of (idle gap, probability that an invocation after that
+    /// gap is cold), as probes of a platform give them. Each time a container goes idle its
+    /// window is drawn from the distribution whose CDF runs linearly through the points (and
+    /// through (0, 0) before the first), so that an invocation after a gap `g` finds it
+    /// reclaimed with the curve's probability at `g`.
+    Empirical {
+        /// (idle gap, probability of a cold start) pairs: gaps strictly increasing,
+        /// probabilities from 0 to 1 never decreasing, the last exactly 1.
+        points: Vec<IdlePoint>,
+    },
 }
 
-/// Platform presets: (name, policy, source). Each is a fixed or uniform window calibrated to a
-/// public measurement of idle lifetimes before reclaim.
-pub const PRESETS: [(&str, &str, &str); 6] = [
+/// One point of a measured keep-alive curve: after an idle gap this long, an invocation is
+/// cold with this probability. Written `["10m", 0.5]`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+pub struct IdlePoint(pub SimDuration, pub f64);
+
+impl Serialize for IdlePoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let mut t = s.serialize_tuple(2)?;
+        t.serialize_element(&self.0.to_string())?;
+        t.serialize_element(&self.1)?;
+        t.end()
+    }
+}
+
+/// Checks a measured curve's points: at least one, gaps strictly increasing, probabilities
+/// finite, within [0, 1], never decreasing, and the last exactly 1 (every container is
+/// reclaimed by then; probes that never saw only cold starts need one more, longer gap).
+pub fn check_points(points: &[IdlePoint]) -> Result<(), ValueError> {
+    let Some(last) = points.last() else {
+        return Err(ValueError::new(
+            "points",
+            "must hold at least one [idle, probability] pair, like [[\"5m\", 0.2], [\"15m\", 1]]",
+        ));
+    };
+    let mut prev: Option<IdlePoint> = None;
+    for (i, &IdlePoint(idle, p)) in points.iter().enumerate() {
+        if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+            return Err(ValueError::new(
+                format!("points[{i}]"),
+                format!("probability must lie in [0, 1], got {p}"),
+            ));
+        }
+        if let Some(IdlePoint(pi, pp)) = prev {
+            if idle <= pi {
+                return Err(ValueError::new(
+                    format!("points[{i}]"),
+                    format!("idle gaps must increase, but {idle} follows {pi}"),
+                ));
+            }
+            if p < pp {
+                return Err(ValueError::new(
+                    format!("points[{i}]"),
+                    format!(
+                        "probabilities must not decrease (a longer gap is never less often cold), but {p} at {idle} follows {pp} at {pi}"
+                    ),
+                ));
+            }
+        }
+        prev = Some(IdlePoint(idle, p));
+    }
+    if last.1 != 1.0 {
+        return Err(ValueError::new(
+            format!("points[{}]", points.len() - 1),
+            format!(
+                "the last probability must be 1 (every container reclaimed by then), got {}; add the gap after which every probe was cold",
+                last.1
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Platform presets: (name, policy, source). Each is calibrated to a public measurement of
+/// idle lifetimes before reclaim, or to the platform's documentation; the `-2025` ones are the
+/// most recent of either found for that platform (no measurement newer than January 2021 was
+/// found for AWS, Azure or Google; the README's preset table says so).
+pub const PRESETS: [(&str, &str, &str); 10] = [
     (
         "aws-lambda-2017",
         "uniform 45m to 60m",
@@ -64,9 +139,29 @@ pub const PRESETS: [(&str, &str, &str); 6] = [
         "Mikhail Shilkov, \"When does cold start happen on AWS Lambda?\" (current revision): 5 to 7 minutes",
     ),
     (
+        "aws-lambda-2025",
+        "empirical: cold 0 to 3m, 0.003 at 4m to 5m, 0.406 at 6m, 1 at 7m",
+        "Mikhail Shilkov, \"When does cold start happen on AWS Lambda?\", mikhail.io, revision of 2021-01-05 (the newest public curve; AWS documents only \"for some time\"): the probability of a cold start after each idle minute, data/coldstart_aws_interval.json",
+    ),
+    (
         "azure-functions-2019",
         "fixed 20m",
         "Shahrad et al., \"Serverless in the Wild\", USENIX ATC 2020: Azure Functions kept idle instances for a fixed 20 minutes",
+    ),
+    (
+        "azure-functions-2025",
+        "empirical: 0.1 from 2m, 0.21 at 13m to 20m, 0.5 at 22m, 0.91 at 28m, 0.975 at 59m to 60m, 1 at 61m",
+        "Mikhail Shilkov, \"When does cold start happen on Azure Functions?\", mikhail.io, revision of 2021-01-05 (Consumption plan; the newest public curve; Microsoft documents only \"idle for a number of minutes\"): per idle minute, made non-decreasing by a running maximum, and every instance reclaimed one minute after the 60 measured",
+    ),
+    (
+        "google-cloud-run-2025",
+        "empirical: never cold up to 15m, always from 16m",
+        "Cloud Run docs (\"Cloud Run may keep some instances idle for a maximum of 15 minutes\") and Mikhail Shilkov, \"When does cold start happen on Google Cloud Functions?\", mikhail.io, 2021-01-05 (P(cold) 0 up to 15 minutes, 1 from 16)",
+    ),
+    (
+        "huawei-2025",
+        "fixed 1m",
+        "Huawei Cloud FunctionGraph, \"Function Instance Types and Usage Modes\", 2025-08-22: an instance is destroyed after 1 minute without a request; each request resets it (Joosen et al., EuroSys 2025, section 2)",
     ),
     (
         "none",
@@ -74,6 +169,16 @@ pub const PRESETS: [(&str, &str, &str); 6] = [
         "no keep-alive at all: every start is cold (a lower bound)",
     ),
 ];
+
+/// A measured curve from (minutes, probability) pairs.
+fn curve(points: &[(u64, f64)]) -> KeepAliveSpec {
+    KeepAliveSpec::Empirical {
+        points: points
+            .iter()
+            .map(|&(m, p)| IdlePoint(SimDuration::from_secs(60 * m), p))
+            .collect(),
+    }
+}
 
 impl KeepAliveSpec {
     /// The concrete policy behind a preset name.
@@ -96,8 +201,46 @@ impl KeepAliveSpec {
                 min: m(5),
                 max: m(7),
             },
+            // Shilkov's points: 0 for 0 to 3 minutes, 0.003 at 4 and 5, 0.406 at 6, 1 from 7.
+            "aws-lambda-2025" => curve(&[(3, 0.0), (4, 0.003), (5, 0.003), (6, 0.406), (7, 1.0)]),
             "azure-functions-2019" => KeepAliveSpec::Fixed {
                 idle: m(20),
+                extend: None,
+            },
+            // Shilkov's points per minute (0 at 0 and 1, 0.10 at 2, 0.075 at 3 to 7, 0.128 at
+            // 8, 0.103 at 9 to 11, 0.162 at 12, 0.205 at 13 to 16, 0.213 at 17 to 20, 0.408 at
+            // 21, 0.50 at 22, 0.761 at 23, 0.785 at 24 and 25, 0.819 at 26 and 27, 0.910 at 28
+            // and 29, 0.944 at 30 to 47, 0.936 at 48 to 58, 0.975 at 59 and 60), each raised
+            // to the largest before it, and 1 one minute past the last measured.
+            "azure-functions-2025" => curve(&[
+                (1, 0.0),
+                (2, 0.10),
+                (7, 0.10),
+                (8, 0.128),
+                (11, 0.128),
+                (12, 0.162),
+                (13, 0.205),
+                (16, 0.205),
+                (17, 0.213),
+                (20, 0.213),
+                (21, 0.408),
+                (22, 0.50),
+                (23, 0.761),
+                (24, 0.785),
+                (25, 0.785),
+                (26, 0.819),
+                (27, 0.819),
+                (28, 0.910),
+                (29, 0.910),
+                (30, 0.944),
+                (58, 0.944),
+                (59, 0.975),
+                (60, 0.975),
+                (61, 1.0),
+            ]),
+            "google-cloud-run-2025" => curve(&[(15, 0.0), (16, 1.0)]),
+            "huawei-2025" => KeepAliveSpec::Fixed {
+                idle: m(1),
                 extend: None,
             },
             "none" => KeepAliveSpec::None,
@@ -132,6 +275,7 @@ impl KeepAliveSpec {
             )),
             KeepAliveSpec::Preset { name } => KeepAliveSpec::preset(name).map(|_| ()),
             KeepAliveSpec::Hybrid(h) => h.validate(),
+            KeepAliveSpec::Empirical { points } => check_points(points),
             _ => Ok(()),
         }
     }

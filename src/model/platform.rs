@@ -103,22 +103,24 @@ pub fn default_concurrency(kind: BillingModel, memory_mb: u32, vcpus: f64) -> u3
     }
 }
 
-/// The keep-alive of idle instances when the file gives none.
+/// The keep-alive of idle instances when the file gives none: the platform's current preset.
 pub fn default_keep_alive(kind: BillingModel) -> KeepAliveSpec {
-    let fixed = |minutes: u64| KeepAliveSpec::Fixed {
-        idle: SimDuration::from_secs(60 * minutes),
-        extend: None,
-    };
+    KeepAliveSpec::Preset {
+        name: current_preset(kind).to_string(),
+    }
+}
+
+/// The preset of each platform's current behaviour (see [`crate::model::keep_alive::PRESETS`]).
+pub fn current_preset(kind: BillingModel) -> &'static str {
     match kind {
-        // Lambda since 2019: a fixed 10 minutes (Shilkov); Managed Instances' environments are
-        // reclaimed "gradually" with no published figure: the same.
-        BillingModel::AwsLambda | BillingModel::AwsLambdaManagedInstances => fixed(10),
-        // Measured on Azure Functions: a fixed 20 minutes (Shahrad et al., ATC 2020); Flex has
-        // no published measurement: the same.
-        BillingModel::AzureFlexConsumption | BillingModel::AzureConsumption => fixed(20),
-        // "Cloud Run may keep some instances idle for a maximum of 15 minutes" (Cloud Run docs,
-        // About instance autoscaling).
-        BillingModel::GoogleCloudRun => fixed(15),
+        // Managed Instances' environments are reclaimed "gradually" with no published figure:
+        // Lambda's.
+        BillingModel::AwsLambda | BillingModel::AwsLambdaManagedInstances => "aws-lambda-2025",
+        // Flex Consumption has no published measurement: the Consumption plan's.
+        BillingModel::AzureFlexConsumption | BillingModel::AzureConsumption => {
+            "azure-functions-2025"
+        }
+        BillingModel::GoogleCloudRun => "google-cloud-run-2025",
     }
 }
 

@@ -117,10 +117,16 @@ fn check(toml: &str, expected: &[Exp<'_>]) -> Run {
     check_each(toml, &[expected])
 }
 
-/// A one-function scenario of one hour: init 350 ms, exec 100 ms, the given arrival
-/// instants and extra function and top-level lines.
+/// A one-function scenario of one hour: init 350 ms, exec 100 ms, a fixed 10-minute
+/// keep-alive unless `function_extra` gives one, the given arrival instants and extra
+/// function and top-level lines.
 fn one(at: &[&str], function_extra: &str, top_extra: &str) -> String {
     let at: Vec<String> = at.iter().map(|t| format!("{t:?}")).collect();
+    let keep = if function_extra.contains("keep_alive") {
+        ""
+    } else {
+        r#"keep_alive = { policy = "fixed", idle = "10m" }"#
+    };
     format!(
         r#"
 duration = "1h"
@@ -131,6 +137,7 @@ name = "f"
 arrival = {{ process = "explicit", at = [{}] }}
 init = {{ dist = "constant", ms = 350 }}
 exec = {{ dist = "constant", ms = 100 }}
+{keep}
 {function_extra}
 "#,
         at.join(", ")

@@ -13,6 +13,7 @@ mod hardening;
 mod huawei;
 mod invariants;
 mod layers;
+mod lifetime;
 mod plan;
 mod platform_what_if;
 mod platforms;

@@ -235,12 +235,14 @@ fn managed_instances_add_a_host_for_a_fourth_environment() {
     // and starts a fifth: the 5-minute span began with 3 alive, so 3 more are allowed). The
     // other 14 go to the fourth (8, its target of half of 16) and the fifth. Five environments
     // need two hosts (3 fit on one); the two new ones go idle at 1 s and are reclaimed 10
-    // minutes later, at 601 s: two hosts over [0, 601) s, one over [601, 3600) s.
+    // minutes later (a fixed keep-alive), at 601 s: two hosts over [0, 601) s, one over
+    // [601, 3600) s.
     let at = vec!["\"0s\""; 64].join(", ");
     let text = format!(
         "name = \"p\"\nduration = \"1h\"\n[platform]\nkind = \"aws-lambda-managed-instances\"\n\
          [[function]]\nname = \"f\"\narrival = {{ process = \"explicit\", at = [{at}] }}\n\
-         init = {{ dist = \"constant\", ms = 0 }}\nexec = {{ dist = \"constant\", ms = 1000 }}\n"
+         init = {{ dist = \"constant\", ms = 0 }}\nexec = {{ dist = \"constant\", ms = 1000 }}\n\
+         keep_alive = {{ policy = \"fixed\", idle = \"10m\" }}\n"
     );
     let t = summary(&parse(&text)).totals;
     assert_eq!((t.cold_starts, t.warm_starts, t.throttled), (0, 62, 2));

@@ -102,6 +102,46 @@ impl KeepAlive for Uniform {
     }
 }
 
+/// See [`crate::model::keep_alive::KeepAliveSpec::Empirical`]: the window is drawn by
+/// inverting the curve's piecewise-linear CDF.
+#[derive(Clone, Debug)]
+pub struct Empirical {
+    /// (gap [µs], cumulative probability), starting at (0, 0) unless the curve gives gap 0.
+    pub(super) knots: Vec<(u64, f64)>,
+}
+
+impl Empirical {
+    /// The knots of a validated curve.
+    pub fn new(points: &[crate::model::keep_alive::IdlePoint]) -> Empirical {
+        let mut knots = Vec::with_capacity(points.len() + 1);
+        if points.first().is_some_and(|p| p.0.as_micros() > 0) {
+            knots.push((0, 0.0));
+        }
+        knots.extend(points.iter().map(|p| (p.0.as_micros(), p.1)));
+        Empirical { knots }
+    }
+
+    /// The window for a uniform draw `u` in [0, 1): the least gap whose CDF exceeds `u`,
+    /// interpolated linearly inside its segment.
+    pub fn window(&self, u: f64) -> SimDuration {
+        let k = self.knots.partition_point(|&(_, p)| p <= u);
+        if k == 0 {
+            return SimDuration::ZERO;
+        }
+        // The last probability is 1 > u, so k is a knot, and p0 <= u < p1.
+        let (g0, p0) = self.knots[k - 1];
+        let (g1, p1) = self.knots[k];
+        let span = (g1 - g0) as f64;
+        SimDuration(g0 + ((u - p0) / (p1 - p0) * span).round() as u64)
+    }
+}
+
+impl KeepAlive for Empirical {
+    fn on_idle(&mut self, _: &IdleContext, rng: &mut SimRng) -> Decision {
+        Decision::KeepFor(self.window(rng.random::<f64>()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +175,28 @@ mod tests {
             Decision::KeepFor(SimDuration(ten - 60_000_000))
         );
         assert_eq!(p.on_idle(&ctx(100 + ten, 100), &mut rng), Decision::Reclaim);
+    }
+
+    #[test]
+    fn an_empirical_window_inverts_the_curve_and_skips_its_flat_stretches() {
+        use crate::model::keep_alive::IdlePoint;
+        let m = |min: u64, p: f64| IdlePoint(SimDuration::from_secs(60 * min), p);
+        let e = Empirical::new(&[m(2, 0.1), m(5, 0.1), m(8, 0.7), m(20, 1.0)]);
+        let s = |secs: u64| SimDuration::from_secs(secs);
+        assert_eq!(e.window(0.0), s(0));
+        assert_eq!(e.window(0.05), s(60));
+        // The CDF is flat at 0.1 from 2 to 5 minutes: 0.1 is first exceeded after 5.
+        assert_eq!(e.window(0.1), s(300));
+        assert_eq!(e.window(0.4), s(390));
+        assert_eq!(e.window(0.99), SimDuration(1_176_000_000));
+        // A curve that starts at gap 0 puts its first probability on reclaiming at once.
+        let z = Empirical::new(&[IdlePoint(SimDuration::ZERO, 0.5), m(1, 1.0)]);
+        assert_eq!(z.window(0.2), SimDuration::ZERO);
+        assert_eq!(z.window(0.75), s(30));
+        let mut rng = Streams::new(1).stream();
+        let Decision::KeepFor(w) = e.clone().on_idle(&ctx(0, 0), &mut rng) else {
+            panic!("an empirical policy keeps the container for a drawn window");
+        };
+        assert!(w <= s(1200), "{w}");
     }
 }

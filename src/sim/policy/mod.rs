@@ -6,7 +6,7 @@ pub mod keep_alive;
 
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::sim::policy::hybrid::Hybrid;
-use crate::sim::policy::keep_alive::{Fixed, KeepAlive, Reclaim, Uniform};
+use crate::sim::policy::keep_alive::{Empirical, Fixed, KeepAlive, Reclaim, Uniform};
 
 /// Builds a fresh policy with no memory of earlier runs (the spec must be valid).
 pub fn build(spec: &KeepAliveSpec) -> Box<dyn KeepAlive> {
@@ -24,6 +24,7 @@ pub fn build(spec: &KeepAliveSpec) -> Box<dyn KeepAlive> {
             &KeepAliveSpec::preset(name).unwrap_or_else(|e| unreachable!("validated preset: {e}")),
         ),
         KeepAliveSpec::Hybrid(h) => Box::new(Hybrid::new(h)),
+        KeepAliveSpec::Empirical { points } => Box::new(Empirical::new(points)),
     }
 }
 

@@ -115,7 +115,7 @@ impl Keys<'_> {
         }
     }
 
-    /// `keep_alive`, by default the platform's (on Lambda a fixed 10 minutes).
+    /// `keep_alive`, by default the platform's current preset (on Lambda `aws-lambda-2025`).
     pub(super) fn keep_alive(
         &self,
         spec: Option<&KeepAliveSpec>,
