@@ -112,8 +112,8 @@ pub struct LatencyFigures {
 /// Container counts; the means are exact time averages over the window.
 #[derive(Clone, Debug, Serialize)]
 pub struct ContainerFigures {
-    /// Containers created: one per cold start, plus those a policy pre-warmed and those the
-    /// platform's scaler started.
+    /// Containers created: one per cold start, plus those a policy pre-warmed, those the
+    /// platform's scaler started and the replacements initialized ahead of a retirement.
     pub created: u64,
     /// Containers a keep-alive policy pre-warmed (made ready before an arrival needed them).
     pub prewarmed: u64,
@@ -122,6 +122,11 @@ pub struct ContainerFigures {
     pub scaled_out: u64,
     /// Idle containers evicted to make room in a memory-bounded pool.
     pub evicted: u64,
+    /// Containers retired at their maximum lifetime (`platform.max_lifetime`).
+    pub retired: u64,
+    /// Replacements initialized ahead of a retirement (`platform.proactive_init`): their
+    /// init is billed, and they are not cold starts.
+    pub proactive_inits: u64,
     /// Most alive at once.
     pub peak: u32,
     /// Mean alive (busy plus idle).
@@ -201,10 +206,15 @@ fn figures(
             .then(|| stats.cold_starts as f64 / stats.invocations as f64),
         latency_ms: latency_figures(latency),
         containers: ContainerFigures {
-            created: stats.cold_starts - stats.cold_joins + stats.prewarms + stats.scale_outs,
+            created: stats.cold_starts - stats.cold_joins
+                + stats.prewarms
+                + stats.scale_outs
+                + stats.proactive_inits,
             prewarmed: stats.prewarms,
             scaled_out: stats.scale_outs,
             evicted: stats.evictions,
+            retired: stats.retired,
+            proactive_inits: stats.proactive_inits,
             peak: levels.peak_alive,
             mean_alive,
             mean_busy,
@@ -230,6 +240,8 @@ struct CountSums {
     scale_outs: u64,
     cold_joins: u64,
     evictions: u64,
+    retired: u64,
+    proactive_inits: u64,
     warmer_pings: u64,
     retried: u64,
     dropped: u64,
@@ -246,6 +258,8 @@ impl CountSums {
         self.scale_outs += s.scale_outs;
         self.cold_joins += s.cold_joins;
         self.evictions += s.evictions;
+        self.retired += s.retired;
+        self.proactive_inits += s.proactive_inits;
         self.warmer_pings += s.warmer_pings;
         self.retried += s.retried;
         self.dropped += s.dropped;

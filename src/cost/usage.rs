@@ -202,6 +202,15 @@ impl Usage {
         self.init_mb_ms += mb * u128::from(init_ms);
     }
 
+    /// Counts an init that served no request (a replacement initialized ahead of a
+    /// retirement) [µs]: INIT time, rounded up on its own.
+    #[inline]
+    pub fn on_init(&mut self, memory_mb: u32, init_us: u64, rounding_ms: u64) {
+        let init_ms = billed_ms(init_us, rounding_ms);
+        self.init_ms = self.init_ms.saturating_add(init_ms);
+        self.init_mb_ms += u128::from(memory_mb) * u128::from(init_ms);
+    }
+
     /// Counts one invocation served by a provisioned container, with its exec [µs].
     #[inline]
     pub fn on_provisioned(&mut self, memory_mb: u32, exec_us: u64, rounding_ms: u64) {

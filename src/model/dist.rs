@@ -54,7 +54,7 @@ pub enum TimeDistSpec {
 }
 
 /// A validated time distribution, ready to sample.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TimeDist {
     /// Always this span.
     Constant(SimDuration),

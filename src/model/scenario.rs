@@ -38,8 +38,11 @@ pub struct Platform {
     pub account_concurrency: u32,
     /// Which idle container takes an arrival.
     pub routing: Routing,
-    /// A container at least this old is retired when it next goes idle, and an idle one when it reaches this age.
-    pub max_lifetime: Option<SimDuration>,
+    /// Each container's maximum lifetime, drawn when it is created: at least this old, it is
+    /// retired when it next goes idle, and an idle one when it reaches this age.
+    pub max_lifetime: Option<TimeDist>,
+    /// Replacements initialized ahead of retirements (AWS Lambda's proactive initialization).
+    pub proactive_init: Option<ProactiveInit>,
     /// Memory of the pool [GB of 1024 MB], when bounded; a full pool evicts idle containers.
     pub capacity_gb: Option<f64>,
     /// Which idle container a full pool evicts.
@@ -49,6 +52,17 @@ pub struct Platform {
     /// Scaling rate: at most `scale_environments` new containers per function every
     /// `scale_every` (AWS since November 2023: 1000 every 10 s); `None` for unlimited.
     pub scaling: Option<(u32, SimDuration)>,
+}
+
+/// Proactive initialization: for this share of the containers retired at their maximum
+/// lifetime, a replacement of the same function is initialized (billed, never a cold start)
+/// and ready `lead` before the retirement.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ProactiveInit {
+    /// The share of retirements replaced ahead of time [fraction, 0 to 1].
+    pub share: f64,
+    /// How long before the retirement the replacement is ready.
+    pub lead: SimDuration,
 }
 
 /// How runs are priced.

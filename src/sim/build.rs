@@ -5,6 +5,7 @@ use crate::model::trace::ArrivalSource;
 use crate::rng::Streams;
 use crate::sim::engine::Simulation;
 use crate::sim::function::{Func, merge_poisson};
+use crate::sim::lifetime::Lifetimes;
 use crate::sim::policy::eviction::Eviction;
 use crate::sim::pool::{FunctionId, Pool};
 use crate::sim::processor::Sharing;
@@ -50,6 +51,17 @@ impl Simulation {
             .map(|f| Func::new(f.clone(), &mut streams, routing, warmup))
             .collect();
         let (merged, merged_members) = merge_poisson(&mut funcs, &mut streams);
+        // Lifetimes that draw take the next stream, after every other at the start; runs
+        // whose lifetimes draw nothing take none and keep every later stream in place.
+        let lifetimes = scenario.platform.max_lifetime.clone().map(|dist| {
+            let proactive = scenario.platform.proactive_init;
+            let rng = Lifetimes::draws(&dist, proactive.as_ref()).then(|| streams.stream());
+            Lifetimes {
+                dist,
+                proactive,
+                rng,
+            }
+        });
         let most_capacity = funcs.iter().map(|f| f.capacity).max().unwrap_or(1);
         let by_name = scenario
             .functions
@@ -79,7 +91,7 @@ impl Simulation {
             funcs,
             shared_in_flight: 0,
             shared_capacity: scenario.platform.account_concurrency - reserved_total,
-            max_lifetime: scenario.platform.max_lifetime,
+            lifetimes,
             request_rule: scenario.cost.prices.requests(),
             plain_rounding_ms: {
                 let rule = scenario.cost.prices.requests();

@@ -49,7 +49,7 @@ pub struct Simulation {
     /// Busy containers of functions without reserved concurrency, and their shared capacity.
     pub(super) shared_in_flight: u32,
     pub(super) shared_capacity: u32,
-    pub(super) max_lifetime: Option<SimDuration>,
+    pub(super) lifetimes: Option<crate::sim::lifetime::Lifetimes>,
     /// How each request's duration is counted for the bill.
     pub(super) request_rule: RequestRule,
     /// The rule's rounding when it is Lambda's plain one (INIT billed, no minimum, memory as
@@ -187,6 +187,7 @@ impl Simulation {
                     self.shared_due(slot, generation, observer)
                 }
                 Event::KeepAliveExpired { slot, timer } => self.expired(slot, timer),
+                Event::Replace(slot) => self.replace(slot),
                 Event::WarmerDue(f) => self.pinged(f),
                 Event::RetryDue(i) => self.retried(i, observer),
                 Event::ScalingDue(f) => self.scale(f),
@@ -464,6 +465,7 @@ impl Simulation {
                 func.alive += 1;
                 self.container_up(fi);
                 let slot = self.pool.create(FunctionId(fi as u32), now);
+                self.born(slot);
                 let c = self.pool.get_mut(slot);
                 c.init_us = served.init.as_micros();
                 c.ready_at = now + served.init;
@@ -565,7 +567,13 @@ impl Simulation {
 
     pub(super) fn reclaim(&mut self, slot: u32) {
         self.closing(slot);
-        let f = self.pool.get(slot).function.0 as usize;
+        let (f, retire_at) = {
+            let c = self.pool.get(slot);
+            (c.function.0 as usize, c.retire_at)
+        };
+        if self.now >= retire_at && self.now >= self.warmup {
+            self.funcs[f].stats.retired += 1;
+        }
         self.funcs[f].alive -= 1;
         self.total_alive -= 1;
         self.connections.level -= u64::from(self.funcs[f].def.connections);
@@ -593,11 +601,17 @@ impl Simulation {
     #[inline(always)]
     pub(super) fn finished(&mut self, slot: u32) {
         let now = self.now;
-        let (f, created, served, left) = {
+        let (f, created, served, left, retire_at) = {
             let c = self.pool.get_mut(slot);
             c.served += 1;
             c.in_flight -= 1;
-            (c.function.0 as usize, c.created, c.served, c.in_flight)
+            (
+                c.function.0 as usize,
+                c.created,
+                c.served,
+                c.in_flight,
+                c.retire_at,
+            )
         };
         self.touch(f);
         let func = &mut self.funcs[f];
@@ -631,8 +645,7 @@ impl Simulation {
             self.pool.get_mut(slot).state = State::Idle;
             return;
         }
-        let retire_at = self.max_lifetime.map(|l| created + l);
-        if retire_at.is_some_and(|r| now >= r) {
+        if now >= retire_at {
             self.reclaim(slot);
             return;
         }
@@ -656,7 +669,7 @@ impl Simulation {
         };
         let deadline = match decision {
             Decision::Reclaim => now,
-            Decision::KeepFor(d) => (now + d).min(retire_at.unwrap_or(SimTime::NEVER)),
+            Decision::KeepFor(d) => (now + d).min(retire_at),
             Decision::Prewarm { after, keep } => {
                 func.prewarm = func.prewarm.wrapping_add(1);
                 func.prewarm_keep = keep;

@@ -68,6 +68,11 @@ pub struct Container {
     /// When its last request ended, closing its busy period unless another starts at the same
     /// instant; [`SimTime::NEVER`] while busy.
     pub idle_since: SimTime,
+    /// When it reaches its maximum lifetime ([`SimTime::NEVER`]: never): retired then if idle,
+    /// else when it next goes idle.
+    pub retire_at: SimTime,
+    /// When a replacement is initialized ahead of its retirement ([`SimTime::NEVER`]: none).
+    pub replace_at: SimTime,
     // Links of the idle list (MRU/LRU), or `prev` as the position in the random idle vector.
     prev: u32,
     next: u32,
@@ -156,6 +161,8 @@ impl Container {
             ready_at: now,
             busy_since: SimTime::NEVER,
             idle_since: SimTime::NEVER,
+            retire_at: SimTime::NEVER,
+            replace_at: SimTime::NEVER,
             prev: NIL,
             next: NIL,
         }

@@ -1,8 +1,9 @@
 //! Pre-warming: a container a keep-alive policy asked for, made ready ahead of the arrival it expects; its init is the provider's, neither a cold start nor billed.
 
 use crate::sim::engine::Simulation;
+use crate::sim::policy::keep_alive::{Decision, IdleContext};
 use crate::sim::pool::FunctionId;
-use crate::time::SimTime;
+use crate::time::SimDuration;
 
 impl Simulation {
     /// A pre-warm comes due: unless an arrival cancelled it, a warm container appears, idle
@@ -23,7 +24,7 @@ impl Simulation {
         if now >= self.warmup {
             func.stats.prewarms += 1;
         }
-        let retire_at = self.max_lifetime.map_or(SimTime::NEVER, |l| now + l);
+        let retire_at = self.pool.get(slot).retire_at;
         self.make_idle(fi, slot, (now + keep).min(retire_at));
     }
 
@@ -40,8 +41,36 @@ impl Simulation {
         }
         let slot = self.pool.create(FunctionId(fi as u32), self.now);
         self.pool.get_mut(slot).first_idle = self.now;
+        self.born(slot);
         self.funcs[fi].alive += 1;
         self.container_up(fi);
         Some(slot)
+    }
+
+    /// A container no arrival asked for, just ready: kept as the keep-alive policy keeps one
+    /// that has just gone idle having served nothing, until its retirement at the latest.
+    pub(super) fn keep_unasked(&mut self, fi: usize, slot: u32) {
+        let now = self.now;
+        let func = &mut self.funcs[fi];
+        let ctx = IdleContext {
+            now,
+            created: now,
+            first_idle: now,
+            served: 0,
+            busy: func.busy,
+        };
+        let keep = match func.window {
+            Some(w) => w,
+            None => match func.policy.on_idle(&ctx, &mut func.policy_rng) {
+                Decision::KeepFor(d) => d,
+                Decision::Reclaim | Decision::Prewarm { .. } => SimDuration::ZERO,
+            },
+        };
+        let deadline = (now + keep).min(self.pool.get(slot).retire_at);
+        if deadline <= now {
+            self.reclaim(slot);
+            return;
+        }
+        self.make_idle(fi, slot, deadline);
     }
 }

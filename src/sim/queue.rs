@@ -49,6 +49,9 @@ pub enum Event {
         /// The function's pre-warm generation when it was scheduled.
         generation: u32,
     },
+    /// A replacement for the container in this slot is due ahead of its retirement, if the
+    /// container is still there and still due one now.
+    Replace(u32),
     /// The keep-alive timer of the container in this slot fired, if its generation still matches.
     KeepAliveExpired {
         /// The container's slot.
@@ -131,7 +134,7 @@ impl EventQueue {
         }
         let key = self.key(at);
         match event {
-            Event::KeepAliveExpired { .. } | Event::PrewarmDue { .. } => {
+            Event::KeepAliveExpired { .. } | Event::PrewarmDue { .. } | Event::Replace(_) => {
                 self.timers.push(Queued { key, event });
             }
             _ => self.hot.push(Queued { key, event }),

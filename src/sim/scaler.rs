@@ -2,10 +2,8 @@
 
 use crate::sim::engine::Simulation;
 use crate::sim::function::scaled;
-use crate::sim::policy::keep_alive::{Decision, IdleContext};
 use crate::sim::pool::FunctionId;
 use crate::sim::queue::Event;
-use crate::time::{SimDuration, SimTime};
 
 impl Simulation {
     /// Schedules the first look of function `f`'s scaler, one window in.
@@ -87,26 +85,6 @@ impl Simulation {
         if now >= self.warmup {
             func.stats.scale_outs += 1;
         }
-        let ctx = IdleContext {
-            now,
-            created: now,
-            first_idle: now,
-            served: 0,
-            busy: func.busy,
-        };
-        let keep = match func.window {
-            Some(w) => w,
-            None => match func.policy.on_idle(&ctx, &mut func.policy_rng) {
-                Decision::KeepFor(d) => d,
-                Decision::Reclaim | Decision::Prewarm { .. } => SimDuration::ZERO,
-            },
-        };
-        let retire_at = self.max_lifetime.map_or(SimTime::NEVER, |l| now + l);
-        let deadline = (now + keep).min(retire_at);
-        if deadline <= now {
-            self.reclaim(slot);
-            return;
-        }
-        self.make_idle(fi, slot, deadline);
+        self.keep_unasked(fi, slot);
     }
 }

@@ -46,6 +46,10 @@ pub struct FunctionStats {
     pub provisioned_us: u128,
     /// Warmer pings served (billed, not counted as invocations).
     pub warmer_pings: u64,
+    /// Containers retired at their maximum lifetime.
+    pub retired: u64,
+    /// Replacements initialized ahead of a retirement (billed, not cold starts).
+    pub proactive_inits: u64,
     /// Cold starts the warmer's pings met.
     pub warmer_cold_starts: u64,
 }
@@ -69,6 +73,8 @@ impl FunctionStats {
             evictions: 0,
             provisioned_us: 0,
             warmer_pings: 0,
+            retired: 0,
+            proactive_inits: 0,
             warmer_cold_starts: 0,
             latency: Latency::per_function(),
             levels: Levels::of(warmup, capacity, per_host),

@@ -76,6 +76,22 @@ fn a_malformed_huawei_2025_row_names_its_line_and_column() {
             .replace('/', "");
         assert!(e.starts_with(want), "{e}");
     }
+    // A row out of order names the time column wherever the header puts it.
+    let p = write(
+        dir.path(),
+        "t.csv",
+        "funcName,podID,time_worker,userID,runtimeCost\n4,pool1-100-128-1,2.0,9,0.1\n4,pool1-100-128-1,1.0,9,0.1\n",
+    );
+    let options = TraceOptions {
+        format: TraceFormat::Huawei2025,
+        ..TraceOptions::default()
+    };
+    let mut r = TraceReader::open(&p, &options, Streams::trace_stream(0)).expect("opens");
+    let e = std::iter::from_fn(|| r.next_arrival().transpose())
+        .find_map(Result::err)
+        .expect("a row out of order")
+        .to_string();
+    assert!(e.contains("t.csv:3: column time_worker"), "{e}");
     let p = write(dir.path(), "t.csv", "time,func\n1,2\n");
     let options = TraceOptions {
         format: TraceFormat::Huawei2025,
@@ -155,6 +171,42 @@ fn huawei_2023_minutes_spread_their_requests_inside_each_minute() {
     );
     let names: Vec<&str> = reader.functions().iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["0", "1", "2", "3"]);
+    assert_eq!(reader.rows_read(), 4);
+    // A day's file starts where the day does; its first minute is the run's first.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = write(dir.path(), "d.csv", "day,time,7\n1,86400,1\n1,86460,1\n");
+    let mut r = TraceReader::open(&p, &options, Streams::trace_stream(0)).expect("opens");
+    let mut at = Vec::new();
+    while let Some(a) = r.next_arrival().expect("valid") {
+        at.push(a.at.as_micros() / 1_000_000);
+    }
+    assert_eq!(at, [30, 90]);
+    // A file of exactly the most requests a run may have (10^12) opens; one more does not.
+    let row = |last: u64| {
+        let mut cells = vec!["4000000000".to_string(); 249];
+        cells.push(last.to_string());
+        format!("0,0,{}\n", cells.join(","))
+    };
+    let header = format!(
+        "day,time,{}\n",
+        (0..250)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let p = write(
+        dir.path(),
+        "big.csv",
+        &format!("{header}{}", row(4_000_000_000)),
+    );
+    assert!(TraceReader::open(&p, &options, Streams::trace_stream(0)).is_ok());
+    let p = write(
+        dir.path(),
+        "big.csv",
+        &format!("{header}{}", row(4_000_000_001)),
+    );
+    let e = TraceReader::open(&p, &options, Streams::trace_stream(0)).expect_err("too many");
+    assert!(e.to_string().contains("more than a run may have"), "{e}");
     // A count that is not whole, and rows out of order, name their line and column.
     let dir = tempfile::tempdir().expect("tempdir");
     for (text, want) in [

@@ -113,3 +113,153 @@ fn a_function_without_a_keep_alive_gets_its_platforms_current_preset() {
         );
     }
 }
+
+/// A function busy every second (handler 100 ms, init 500 ms, fixed 10-minute keep-alive) for
+/// 3h30m under the given `[platform]` lines.
+fn busy(platform: &str) -> Summary {
+    run(
+        &scenario(&format!(
+            r#"
+name = "busy"
+duration = "3h30m"
+[platform]
+{platform}
+[[function]]
+name = "f"
+arrival = {{ process = "periodic", every = "1s" }}
+init = {{ dist = "constant", ms = 500 }}
+exec = {{ dist = "constant", ms = 100 }}
+keep_alive = {{ policy = "fixed", idle = "10m" }}
+"#
+        )),
+        1,
+    )
+}
+
+#[test]
+fn replacements_ahead_of_retirement_hide_every_cold_start_and_bill_their_inits() {
+    // No retirement: one container all along, one cold start, 500 ms of INIT.
+    let plain = busy("").totals;
+    assert_eq!((plain.cold_starts, plain.containers.retired), (1, 0));
+    // Retired at 1h: c0 at 1h, then each container on its first idle moment past its age.
+    // Without replacements each retirement makes the next arrival cold.
+    let retiring = busy("max_lifetime = \"1h\"").totals;
+    assert_eq!(retiring.containers.retired, 3);
+    assert_eq!(retiring.cold_starts, 4);
+    // With every retirement replaced a minute ahead: c0 (created 0) gets c1 at 59m, ready and
+    // idle; MRU keeps taking c0, whose deadline is its retirement at 1h, so the arrival at 1h
+    // takes c1. c1 (created 59m) retires at 1h59m, replaced at 1h58m by c2; c2 (1h58m)
+    // retires at 2h58m, replaced at 2h57m by c3, whose own replacement at 3h56m is past the
+    // end. Three retirements, three replacements, one cold start: as without retirement.
+    let replaced = busy("max_lifetime = \"1h\"\nproactive_init = { share = 1, lead = \"1m\" }");
+    let t = &replaced.totals;
+    assert_eq!(t.cold_starts, plain.cold_starts);
+    assert_eq!((t.containers.retired, t.containers.proactive_inits), (3, 3));
+    assert_eq!(t.containers.created, 4);
+    assert_eq!(t.invocations, plain.invocations);
+    // Each replacement bills its 500 ms of INIT at 128 MB, on top of the cold start's:
+    // four times the INIT of the run without retirement.
+    let (one, four) = (plain.cost.init_usd, t.cost.init_usd);
+    assert!(one > 0.0);
+    assert!(
+        (four - 4.0 * one).abs() <= 1e-12 * four,
+        "{four} vs 4 x {one}"
+    );
+}
+
+#[test]
+fn drawn_lifetimes_retire_as_a_renewal_process_and_a_share_of_them_is_replaced() {
+    // One container busy every second, lifetimes uniform on [50, 70] minutes: each retirement
+    // makes the next arrival (within a second) cold, so retirements form a renewal process of
+    // mean mu = 60 min and variance s2 = 20^2 / 12 min^2. Over t = 6000 min the count has mean
+    // t / mu + (s2 / mu^2 - 1) / 2 and variance t s2 / mu^3 (the renewal theorem's normal
+    // approximation); each renewal is also up to a second late, which moves the mean by
+    // under 0.03.
+    let long = |platform: &str| {
+        run(
+            &scenario(&format!(
+                r#"
+name = "long"
+duration = "100h"
+[platform]
+{platform}
+[[function]]
+name = "f"
+arrival = {{ process = "periodic", every = "1s" }}
+init = {{ dist = "constant", ms = 500 }}
+exec = {{ dist = "constant", ms = 100 }}
+keep_alive = {{ policy = "fixed", idle = "10m" }}
+"#
+            )),
+            3,
+        )
+        .totals
+    };
+    let uniform = "max_lifetime = { dist = \"uniform\", min_ms = 3000000, max_ms = 4200000 }";
+    let t = long(uniform);
+    let (mu, s2, horizon) = (60.0_f64, 400.0 / 12.0, 6000.0);
+    let mean = horizon / mu + (s2 / (mu * mu) - 1.0) / 2.0;
+    let tol = Z_999 * (horizon * s2 / mu.powi(3)).sqrt() + 0.5;
+    let retired = t.containers.retired as f64;
+    assert!(
+        (retired - mean).abs() <= tol,
+        "{retired} retirements, expected {mean} within {tol}"
+    );
+    assert_eq!(t.cold_starts, t.containers.retired + 1);
+    // Half of the retirements replaced ahead of time: each one that is not makes a cold start.
+    let t = long("max_lifetime = \"1h\"\nproactive_init = { share = 0.5, lead = \"1m\" }");
+    let n = t.containers.retired as f64;
+    let p = t.containers.proactive_inits as f64 / n;
+    let tol = Z_999 * (0.25 / n).sqrt();
+    assert!(
+        (p - 0.5).abs() <= tol,
+        "replaced share {p} of {n}, tolerance {tol}"
+    );
+    // Each retirement not replaced makes one cold start; the last container's replacement may
+    // come due before the end and its retirement after (`extra`).
+    let extra =
+        (t.cold_starts - 1 + t.containers.proactive_inits) as i64 - t.containers.retired as i64;
+    assert!(
+        extra == 0 || extra == 1,
+        "{} cold starts, {} retired, {} replaced",
+        t.cold_starts,
+        t.containers.retired,
+        t.containers.proactive_inits
+    );
+}
+
+#[test]
+fn lifetime_rules_that_cannot_hold_are_refused_with_their_key() {
+    for (platform, needle) in [
+        (
+            "proactive_init = { share = 1, lead = \"1m\" }",
+            "set platform.max_lifetime too",
+        ),
+        (
+            "max_lifetime = \"2h\"\nproactive_init = { share = 1.5, lead = \"1m\" }",
+            "share must be a fraction",
+        ),
+        (
+            "max_lifetime = \"2h\"\nproactive_init = { share = 1, lead = \"2h\" }",
+            "must be shorter than max_lifetime",
+        ),
+        (
+            "kind = \"google-cloud-run\"\nmax_lifetime = \"2h\"\nproactive_init = { share = 1, lead = \"1m\" }",
+            "AWS Lambda's",
+        ),
+        (
+            "max_lifetime = { dist = \"uniform\", min_ms = 5, max_ms = 1 }",
+            "max_ms",
+        ),
+        ("max_lifetime = 7", "a duration like"),
+    ] {
+        let toml = format!(
+            "name = \"x\"\nduration = \"1h\"\n[platform]\n{platform}\n[[function]]\nname = \"f\"\narrival = {{ process = \"poisson\", rate_per_s = 1 }}\ninit = {{ dist = \"constant\", ms = 0 }}\nexec = {{ dist = \"constant\", ms = 0 }}\n"
+        );
+        let e = Scenario::from_toml(&toml, Path::new("bad.toml"))
+            .expect_err(platform)
+            .to_string();
+        assert!(e.contains(needle), "{platform}: {e}");
+        assert!(e.contains("platform"), "{platform}: {e}");
+    }
+}

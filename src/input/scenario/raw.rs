@@ -71,12 +71,33 @@ pub(super) struct RawPlatform {
     pub(super) instance_type: Option<String>,
     pub(super) account_concurrency: Option<u32>,
     pub(super) routing: Option<Routing>,
-    pub(super) max_lifetime: Option<SimDuration>,
+    pub(super) max_lifetime: Option<RawLifetime>,
+    pub(super) proactive_init: Option<RawProactiveInit>,
     pub(super) capacity_gb: Option<f64>,
     pub(super) eviction: Option<EvictionRule>,
     pub(super) scale_environments: Option<u32>,
     pub(super) scale_every: Option<SimDuration>,
     pub(super) max_connections: Option<u64>,
+}
+
+/// `platform.max_lifetime`: a span, or a distribution of spans.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a duration like \"2h\", or a distribution like { dist = \"uniform\", min_ms = 6600000, max_ms = 7800000 }"
+)]
+pub(super) enum RawLifetime {
+    Span(SimDuration),
+    Dist(TimeDistSpec),
+}
+
+/// `platform.proactive_init`: the share of retirements replaced ahead of time, and how long
+/// ahead.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawProactiveInit {
+    pub(super) share: f64,
+    pub(super) lead: SimDuration,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -2,11 +2,12 @@
 
 use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg};
-use super::super::raw::RawPlatform;
+use super::super::raw::{RawLifetime, RawPlatform};
 use super::values::shown;
 use crate::cost::BillingModel;
+use crate::model::dist::TimeDist;
 use crate::model::platform;
-use crate::model::scenario::{MAX_ACCOUNT_CONCURRENCY, Platform};
+use crate::model::scenario::{MAX_ACCOUNT_CONCURRENCY, Platform, ProactiveInit};
 use crate::time::SimDuration;
 
 /// Checks `[platform]`, filling in the defaults of its kind (AWS Lambda's by default).
@@ -35,9 +36,55 @@ pub(super) fn platform(raw: &RawPlatform, check: &Checker<'_>) -> Result<Platfor
             format!("must be between 1 and {MAX_ACCOUNT_CONCURRENCY}, got {account_concurrency} (memory grows with the containers alive at once)"),
         ));
     }
-    if raw.max_lifetime.is_some_and(|l| l.as_micros() == 0) {
-        return Err(check.invalid(&at("max_lifetime"), "must be longer than 0s"));
-    }
+    let max_lifetime = match &raw.max_lifetime {
+        None => None,
+        Some(RawLifetime::Span(l)) if l.as_micros() == 0 => {
+            return Err(check.invalid(&at("max_lifetime"), "must be longer than 0s"));
+        }
+        Some(RawLifetime::Span(l)) => Some(TimeDist::Constant(*l)),
+        Some(RawLifetime::Dist(d)) => Some(
+            d.validate()
+                .map_err(|m| check.invalid(&at("max_lifetime"), m))?,
+        ),
+    };
+    let proactive_init = match &raw.proactive_init {
+        None => None,
+        Some(p) => {
+            if kind != BillingModel::AwsLambda {
+                return Err(check.invalid(
+                    &at("proactive_init"),
+                    format!("proactive initialization is AWS Lambda's (aws-lambda); platform.kind is {name}"),
+                ));
+            }
+            if !(p.share.is_finite() && (0.0..=1.0).contains(&p.share)) {
+                return Err(check.invalid(
+                    &at("proactive_init"),
+                    format!(
+                        "share must be a fraction from 0 to 1, got {}",
+                        shown(p.share)
+                    ),
+                ));
+            }
+            if max_lifetime.is_none() {
+                return Err(check.invalid(
+                    &at("proactive_init"),
+                    "replaces containers retired at their maximum lifetime: set platform.max_lifetime too (Lambda's is about 2h)",
+                ));
+            }
+            if let Some(TimeDist::Constant(l)) = max_lifetime {
+                if p.lead >= l {
+                    return Err(check.invalid(
+                        &at("proactive_init"),
+                        format!("lead ({}) must be shorter than max_lifetime ({l})", p.lead),
+                    ));
+                }
+            }
+            Some(ProactiveInit {
+                share: p.share,
+                lead: p.lead,
+            })
+        }
+    };
     if let Some(c) = raw.capacity_gb {
         if !(c.is_finite() && c > 0.0 && c <= 1e9) {
             return Err(check.invalid(
@@ -68,7 +115,8 @@ pub(super) fn platform(raw: &RawPlatform, check: &Checker<'_>) -> Result<Platfor
         kind,
         account_concurrency,
         routing: raw.routing.unwrap_or_default(),
-        max_lifetime: raw.max_lifetime,
+        max_lifetime,
+        proactive_init,
         capacity_gb: raw.capacity_gb,
         eviction: raw.eviction.unwrap_or_default(),
         max_connections: raw.max_connections,
