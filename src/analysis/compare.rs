@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use crate::analysis::run::{Progress, RunError, run};
 use crate::analysis::summary::Summary;
-use crate::model::function::Function;
+use crate::model::dist::TimeDist;
+use crate::model::function::{Function, SnapRuntime, SnapStart};
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::scenario::{PlatformTarget, Scenario};
 use crate::model::what_if::{Change, Policy};
@@ -60,8 +61,27 @@ impl Policy {
                 f.keep_alive = scenario.keep_alive_of(&f.name);
                 match &self.change {
                     Change::KeepAlive(k) => f.keep_alive = k.clone(),
-                    Change::Provisioned(n) => f.provisioned_concurrency = *n,
+                    Change::Provisioned(n) => {
+                        f.provisioned_concurrency = *n;
+                        // AWS refuses SnapStart beside provisioned concurrency.
+                        if *n > 0 {
+                            f.snapstart = None;
+                        }
+                    }
                     Change::Warmer(w) => f.warmer = Some(*w),
+                    Change::SnapStart(restore) => {
+                        if f.kind != crate::cost::BillingModel::AwsLambda {
+                            return Err(format!(
+                                "{}: SnapStart is AWS Lambda's; function {:?} runs on {}",
+                                self.label,
+                                f.name,
+                                f.kind.as_str()
+                            ));
+                        }
+                        f.snapstart = Some(snapstart_of(&f, restore));
+                        f.provisioned_concurrency = 0;
+                        f.scaling = None;
+                    }
                     Change::Memory(mb) => f = f.with_memory(*mb),
                     Change::Platform(..) => {}
                 }
@@ -78,6 +98,26 @@ impl Policy {
             _ => {}
         }
         Ok(s)
+    }
+}
+
+/// SnapStart on `f` with this restore time: its own runtime if it has SnapStart or a runtime
+/// preset SnapStart supports, else Python's (whose cache and restores are billed: the bill
+/// is not understated).
+fn snapstart_of(f: &Function, restore: &TimeDist) -> SnapStart {
+    let runtime = f
+        .snapstart
+        .as_ref()
+        .map(|s| s.runtime)
+        .or_else(|| {
+            f.init_runtime
+                .as_ref()
+                .and_then(|r| SnapRuntime::of(&r.runtime))
+        })
+        .unwrap_or(SnapRuntime::Python);
+    SnapStart {
+        restore: restore.clone(),
+        runtime,
     }
 }
 
@@ -113,6 +153,8 @@ pub struct Row {
     pub provisioned_usd: f64,
     /// Its management fee part (Lambda Managed Instances) [USD].
     pub management_usd: f64,
+    /// Its SnapStart part: cache and restores (Lambda, Python and .NET) [USD].
+    pub snapstart_usd: f64,
     /// The bill of the same traffic for 30 days [USD].
     pub month_total_usd: f64,
     /// Most containers (instances) alive at once.
@@ -155,6 +197,7 @@ impl Row {
             compute_usd: t.cost.compute_usd,
             provisioned_usd: t.cost.provisioned_usd,
             management_usd: t.cost.management_usd,
+            snapstart_usd: t.cost.snapstart_usd,
             month_total_usd: t.month_cost_usd,
             peak_containers: t.containers.peak,
             peak_in_flight: t.containers.peak_in_flight,

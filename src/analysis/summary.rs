@@ -284,6 +284,7 @@ fn provisioned_mb_s(f: &crate::model::function::Function, stats: &FunctionStats)
 /// The usage of each function of a finished run, with its configured provisioned concurrency
 /// billed over the window.
 pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
+    let window = window_us(sim);
     sim.functions()
         .map(|(f, stats)| {
             let billed = Billed {
@@ -293,10 +294,16 @@ pub fn usage(sim: &Simulation) -> Vec<(Billed, Usage)> {
                 custom_runtime: f.custom_runtime,
                 memory_mb: f.memory_mb,
                 vcpu_milli: (f.vcpus() * 1000.0).round() as u32,
+                snapstart_charged: f.snapstart.as_ref().is_some_and(|s| s.runtime.charged()),
             };
             let mut usage = stats.usage;
             usage.provisioned_configured_mb_s = provisioned_mb_s(f, stats);
             usage.host_us = stats.levels.host_area;
+            if f.snapstart.is_some() {
+                // The version is active, its snapshot cached, over the whole window.
+                usage.cached_mb_s =
+                    u128::from(f.memory_mb) * u128::from(window) / u128::from(MICROS_PER_S);
+            }
             (billed, usage)
         })
         .collect()

@@ -161,6 +161,7 @@ impl ConsumptionSheet {
                 total_usd: requests + compute,
                 requests_usd: requests,
                 compute_usd: compute,
+                snapstart_usd: 0.0,
                 billed_gb_s: g,
                 ..Cost::default()
             };

@@ -239,6 +239,7 @@ impl CloudRunSheet {
                 requests_usd: requests,
                 compute_usd: compute,
                 provisioned_usd: idle,
+                snapstart_usd: 0.0,
                 billed_gb_s: gib(b) * s,
                 ..Cost::default()
             };

@@ -177,6 +177,7 @@ impl FlexSheet {
                 requests_usd: requests,
                 compute_usd: compute,
                 provisioned_usd: ready,
+                snapstart_usd: 0.0,
                 billed_gb_s: gb_s + ready_gb_s,
                 ..Cost::default()
             };

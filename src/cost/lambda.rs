@@ -109,6 +109,21 @@ pub struct PriceSheet {
     pub ephemeral_storage: StoragePrices,
     /// The free tier, applied only when asked.
     pub free_tier: FreeTier,
+    /// SnapStart's charges on Python and .NET (none on Java); a sheet without them cannot bill
+    /// those functions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapstart: Option<SnapStartPrices>,
+}
+
+/// Lambda SnapStart's prices for Python and .NET functions.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SnapStartPrices {
+    /// The snapshot's cache, per GB of memory for every second the version is active [USD per
+    /// GB·s].
+    pub cache_usd_per_gb_s: f64,
+    /// Each restore, per GB of memory restored [USD per GB].
+    pub restore_usd_per_gb: f64,
 }
 
 impl PriceSheet {
@@ -166,6 +181,10 @@ impl PriceSheet {
         ] {
             price(&format!("{key}.x86_64"), p.x86_64)?;
             price(&format!("{key}.arm64"), p.arm64)?;
+        }
+        if let Some(s) = &self.snapstart {
+            price("snapstart.cache_usd_per_gb_s", s.cache_usd_per_gb_s)?;
+            price("snapstart.restore_usd_per_gb", s.restore_usd_per_gb)?;
         }
         if self.duration.rounding_ms == 0 {
             return Err(SheetError::new(
@@ -343,6 +362,14 @@ pub fn bill_scaled(
             * scale
             * 1e-3
             * sheet.ephemeral_storage.usd_per_gb_s_above_512mb.get(b.arch);
+        let snapstart = match (&sheet.snapstart, b.snapstart_charged) {
+            (Some(p), true) => {
+                scale
+                    * (u.cached_mb_s as f64 / 1024.0 * p.cache_usd_per_gb_s
+                        + u.restored_mb as f64 / 1024.0 * p.restore_usd_per_gb)
+            }
+            _ => 0.0,
+        };
         let c = Cost {
             requests_usd: requests,
             compute_usd: gb_s * r,
@@ -350,8 +377,9 @@ pub fn bill_scaled(
             provisioned_usd: provisioned,
             ephemeral_storage_usd: ephemeral,
             management_usd: 0.0,
+            snapstart_usd: snapstart,
             billed_gb_s: gb_s,
-            total_usd: requests + gb_s * r + provisioned + ephemeral,
+            total_usd: requests + gb_s * r + provisioned + ephemeral + snapstart,
         };
         total.add(&c);
         costs.push(c);

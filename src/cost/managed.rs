@@ -128,6 +128,7 @@ impl ManagedSheet {
                 requests_usd: requests,
                 compute_usd: instances,
                 management_usd: management,
+                snapstart_usd: 0.0,
                 ..Cost::default()
             };
             total.add(&c);

@@ -98,6 +98,10 @@ pub struct Usage {
     /// Hosts held (Lambda Managed Instances' EC2 instances): the time integral of
     /// ceil(environments alive / environments per host) [host·µs].
     pub host_us: u128,
+    /// SnapStart: Σ memory over snapshot restores [MB].
+    pub restored_mb: u128,
+    /// SnapStart: the snapshot's cache over the window, memory × seconds [MB·s].
+    pub cached_mb_s: u128,
 }
 
 /// How one request's duration is billed: Lambda rounds it up to 1 ms and bills INIT; Azure's
@@ -202,6 +206,12 @@ impl Usage {
         self.init_mb_ms += mb * u128::from(init_ms);
     }
 
+    /// Counts one SnapStart restore of a container of `memory_mb`.
+    #[inline]
+    pub fn on_restore(&mut self, memory_mb: u32) {
+        self.restored_mb += u128::from(memory_mb);
+    }
+
     /// Counts an init that served no request (a replacement initialized ahead of a
     /// retirement) [µs]: INIT time, rounded up on its own.
     #[inline]
@@ -236,6 +246,8 @@ pub struct Billed {
     pub memory_mb: u32,
     /// An instance's vCPUs [thousandths], billed per vCPU-second on Cloud Run.
     pub vcpu_milli: u32,
+    /// Lambda SnapStart on Python or .NET: its cache and restores are billed.
+    pub snapstart_charged: bool,
 }
 
 impl Default for Billed {
@@ -247,6 +259,7 @@ impl Default for Billed {
             custom_runtime: false,
             memory_mb: 128,
             vcpu_milli: 1_000,
+            snapstart_charged: false,
         }
     }
 }
@@ -314,6 +327,8 @@ pub struct Cost {
     pub ephemeral_storage_usd: f64,
     /// Lambda Managed Instances' management fee on its instances.
     pub management_usd: f64,
+    /// Lambda SnapStart (Python, .NET): the snapshot's cache and its restores.
+    pub snapstart_usd: f64,
     /// Billed on-demand GB-seconds, INIT included [GB·s] (instance platforms: memory of the
     /// instances over their billed time).
     pub billed_gb_s: f64,
@@ -329,6 +344,7 @@ impl Cost {
         self.provisioned_usd += c.provisioned_usd;
         self.ephemeral_storage_usd += c.ephemeral_storage_usd;
         self.management_usd += c.management_usd;
+        self.snapstart_usd += c.snapstart_usd;
         self.billed_gb_s += c.billed_gb_s;
     }
 }

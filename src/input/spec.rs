@@ -1,5 +1,6 @@
 //! Compact specs written on the command line: keep-alive policies (`fixed:10m`, `hybrid:range=4h`), warmers (`5m,2`), objectives (`p99<300ms`), and the suggestions that follow an unknown word.
 
+use crate::model::dist::TimeDist;
 use crate::model::function::Warmer;
 use crate::model::keep_alive::{HybridSpec, IdlePoint, KeepAliveSpec};
 use crate::model::objective::{Metric, Percentile, Slo, Unit};
@@ -200,7 +201,31 @@ fn parse_ms(text: &str) -> Option<(f64, Unit)> {
 }
 
 /// Every form of a compared policy, for messages.
-pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], empirical:5m=0.2,15m=1, provisioned:N, warmer:EVERY[,N], memory:MB or platform:KIND";
+pub const POLICY_FORMS: &str = "fixed:10m, fixed-once:10m, none, uniform:5m-7m, preset:NAME, hybrid[:range=4h,head=5,tail=99], empirical:5m=0.2,15m=1, provisioned:N, warmer:EVERY[,N], snapstart:RESTORE[-MAX], memory:MB or platform:KIND";
+
+/// A SnapStart restore time: `400ms` (always) or `300ms-600ms` (uniform between the two).
+fn restore(text: &str) -> Result<TimeDist, String> {
+    let (lo, hi) = match text.split_once('-') {
+        Some((a, b)) => (SimDuration::parse(a)?, SimDuration::parse(b)?),
+        None => {
+            let d = SimDuration::parse(text)?;
+            (d, d)
+        }
+    };
+    if hi < lo {
+        return Err(format!(
+            "the longest restore ({hi}) is below the shortest ({lo})"
+        ));
+    }
+    Ok(if lo == hi {
+        TimeDist::Constant(lo)
+    } else {
+        TimeDist::Uniform {
+            min_us: lo.as_micros(),
+            max_us: hi.as_micros(),
+        }
+    })
+}
 
 /// Parses a compact spec: a keep-alive spec (`fixed:10m`, `fixed-once:10m`, `none`,
 /// `uniform:5m-7m`, `preset:NAME`, `hybrid[:k=v,...]`), `provisioned:N` or `warmer:EVERY[,N]`.
@@ -216,6 +241,10 @@ pub fn policy(text: &str) -> Result<Policy, String> {
         }
     } else if let Some(w) = text.strip_prefix("warmer:") {
         Change::Warmer(warmer(w)?)
+    } else if let Some(r) = text.strip_prefix("snapstart:") {
+        Change::SnapStart(restore(r).map_err(|e| {
+            format!("{text:?}: {e}; write snapstart:RESTORE (a restore time, like snapstart:400ms) or snapstart:MIN-MAX (uniform, like snapstart:300ms-600ms)")
+        })?)
     } else if let Some(m) = text.strip_prefix("memory:") {
         match m.parse::<u32>() {
             Ok(mb @ 1..=MAX_MEMORY_MB) => Change::Memory(mb),
@@ -237,7 +266,11 @@ pub fn policy(text: &str) -> Result<Policy, String> {
             "unknown policy {text:?}{}; write {POLICY_FORMS}",
             did_you_mean(
                 kind,
-                &[&KINDS[..], &["provisioned", "warmer", "memory", "platform"]].concat()
+                &[
+                    &KINDS[..],
+                    &["provisioned", "warmer", "snapstart", "memory", "platform"]
+                ]
+                .concat()
             )
         ));
     };

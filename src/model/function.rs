@@ -96,6 +96,63 @@ pub struct Function {
     pub scaling: Option<Scaling>,
     /// The platform's own scaler of instances (Cloud Run, Managed Instances), if it has one.
     pub scaler: Option<Scaler>,
+    /// Lambda SnapStart: cold starts restore a snapshot instead of running init.
+    pub snapstart: Option<SnapStart>,
+}
+
+/// Lambda SnapStart on a function: a cold start restores a snapshot taken after init, in
+/// `restore` instead of `init`; the restore is not billed as INIT, and on Python and .NET each
+/// restore and the snapshot's cache are billed (Java's are free).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnapStart {
+    /// A restore's time, in place of init.
+    pub restore: TimeDist,
+    /// The runtime's language, which decides the cache and restore charges.
+    pub runtime: SnapRuntime,
+}
+
+/// The languages SnapStart supports (Java 11 and later, Python 3.12 and later, .NET 8 and
+/// later).
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SnapRuntime {
+    /// Java: no cache or restore charge.
+    Java,
+    /// Python: cache and restore charged.
+    Python,
+    /// .NET: cache and restore charged.
+    Dotnet,
+}
+
+impl SnapRuntime {
+    /// Whether the snapshot's cache and its restores are billed.
+    pub fn charged(self) -> bool {
+        self != SnapRuntime::Java
+    }
+
+    /// The language of a runtime identifier (`java21`, `python3.12`, `dotnet8`), if SnapStart
+    /// supports that version.
+    pub fn of(runtime: &str) -> Option<SnapRuntime> {
+        let version = |prefix: &str| -> Option<Vec<u32>> {
+            runtime
+                .strip_prefix(prefix)?
+                .split('.')
+                .map(|p| p.parse().ok())
+                .collect()
+        };
+        if let Some(v) = version("java") {
+            return (v.first().is_some_and(|&m| m >= 11)).then_some(SnapRuntime::Java);
+        }
+        if let Some(v) = version("python") {
+            let at_least = v.first().is_some_and(|&m| m > 3)
+                || (v.first() == Some(&3) && v.get(1).is_some_and(|&n| n >= 12));
+            return at_least.then_some(SnapRuntime::Python);
+        }
+        if let Some(v) = version("dotnet") {
+            return (v.first().is_some_and(|&m| m >= 8)).then_some(SnapRuntime::Dotnet);
+        }
+        None
+    }
 }
 
 /// Provisioned concurrency that changes over time.
@@ -260,6 +317,8 @@ pub struct Template {
     pub host: Option<Host>,
     /// The platform's scaler of instances, if it has one.
     pub scaler: Option<Scaler>,
+    /// Lambda SnapStart, if on.
+    pub snapstart: Option<SnapStart>,
 }
 
 /// Lambda's default (and largest) maximum event age for asynchronous invocations.
@@ -372,9 +431,17 @@ impl Function {
         f.scaler = p::default_scaler(kind);
         if kind != BillingModel::AwsLambda {
             f.ephemeral_storage_mb = f.ephemeral_storage_mb.min(512);
+            f.snapstart = None;
         }
         f.reference_cpu = Some(measured);
         f
+    }
+
+    /// What a cold start spends before the handler: init, or a snapshot's restore with
+    /// SnapStart.
+    #[inline]
+    pub fn cold_init(&self) -> &TimeDist {
+        self.snapstart.as_ref().map_or(&self.init, |s| &s.restore)
     }
 
     /// The factor on its init times: [`Function::time_factor`], except for a runtime's measured

@@ -175,6 +175,7 @@ impl Scenario {
             warmer: None,
             scaling: None,
             scaler: d.scaler,
+            snapstart: d.snapstart.clone(),
             invocation: d.invocation,
             max_event_age: d.max_event_age,
             connections: d.connections,

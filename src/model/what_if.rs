@@ -1,6 +1,7 @@
-//! A what-if applied to every function of a scenario, as `coldsim compare` and `coldsim plan` make them: another keep-alive, provisioned containers, a warmer, another memory size, or another platform.
+//! A what-if applied to every function of a scenario, as `coldsim compare` and `coldsim plan` make them: another keep-alive, provisioned containers, a warmer, SnapStart, another memory size, or another platform.
 
 use crate::cost::Prices;
+use crate::model::dist::TimeDist;
 use crate::model::function::Warmer;
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::scenario::PlatformTarget;
@@ -33,6 +34,9 @@ pub enum Change {
     Provisioned(u32),
     /// A warmer on every function (its keep-alive as the scenario has it).
     Warmer(Warmer),
+    /// Lambda SnapStart on every function, cold starts restoring in this time (no
+    /// provisioned concurrency, which AWS refuses beside it).
+    SnapStart(TimeDist),
     /// Every function's memory size [MB] (times scale by its `cpu_fraction`).
     Memory(u32),
     /// Every function on another platform with its defaults, billed with `sheet`.

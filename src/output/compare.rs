@@ -4,7 +4,7 @@ use crate::analysis::compare::Comparison;
 use crate::output::number::fixed as opt;
 
 /// The columns of `compare.csv`, in order.
-pub const COMPARE_COLUMNS: [&str; 21] = [
+pub const COMPARE_COLUMNS: [&str; 22] = [
     "policy",
     "platform",
     "invocations",
@@ -19,6 +19,7 @@ pub const COMPARE_COLUMNS: [&str; 21] = [
     "compute_usd",
     "provisioned_usd",
     "management_usd",
+    "snapstart_usd",
     "month_total_usd",
     "peak_containers",
     "peak_in_flight",
@@ -54,6 +55,7 @@ impl Comparison {
                     format!("{:.9}", r.compute_usd),
                     format!("{:.9}", r.provisioned_usd),
                     format!("{:.9}", r.management_usd),
+                    format!("{:.9}", r.snapstart_usd),
                     format!("{:.6}", r.month_total_usd),
                     r.peak_containers.to_string(),
                     r.peak_in_flight.to_string(),
@@ -137,6 +139,7 @@ mod tests {
             compute_usd: 0.8499,
             provisioned_usd: 0.0,
             management_usd: 0.0,
+            snapstart_usd: 0.0,
             month_total_usd: 28.5,
             peak_containers: 40,
             peak_in_flight: 1,

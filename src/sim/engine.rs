@@ -342,14 +342,23 @@ impl Simulation {
     ) {
         let func = &mut self.funcs[request.function.0 as usize];
         if request.counted {
-            match self.plain_rounding_ms {
-                Some(rounding_ms) if !served.provisioned => func.stats.usage.on_demand(
-                    request.memory_mb,
-                    served.init.as_micros(),
-                    served.exec.as_micros(),
-                    rounding_ms,
-                ),
-                _ => served.bill(&mut func.stats.usage, request.memory_mb, &self.request_rule),
+            if func.snapstart && served.start == Start::Cold {
+                // A restore (counted where the container was made): not billed as INIT.
+                let warm = Served {
+                    init: SimDuration::ZERO,
+                    ..*served
+                };
+                warm.bill(&mut func.stats.usage, request.memory_mb, &self.request_rule);
+            } else {
+                match self.plain_rounding_ms {
+                    Some(rounding_ms) if !served.provisioned => func.stats.usage.on_demand(
+                        request.memory_mb,
+                        served.init.as_micros(),
+                        served.exec.as_micros(),
+                        rounding_ms,
+                    ),
+                    _ => served.bill(&mut func.stats.usage, request.memory_mb, &self.request_rule),
+                }
             }
         }
         if request.ping {
@@ -458,7 +467,13 @@ impl Simulation {
                 }
                 let func = &mut self.funcs[fi];
                 served.start = Start::Cold;
-                served.init = scaled(func.def.init.sample(&mut func.cold_rng), func.init_factor);
+                served.init = scaled(
+                    func.def.cold_init().sample(&mut func.cold_rng),
+                    func.init_factor,
+                );
+                if func.snapstart && now >= self.warmup {
+                    func.stats.usage.on_restore(func.def.memory_mb);
+                }
                 if let Some(d) = &func.def.cold_exec {
                     served.exec = scaled(d.sample(&mut func.cold_rng), func.time_factor);
                 }

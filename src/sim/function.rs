@@ -31,6 +31,9 @@ pub(super) struct Func {
     /// `sim/processor.rs`): with `capacity` above 1, a CPU-bound share and fewer vCPUs
     /// than `capacity`.
     pub(super) shares: bool,
+    /// Lambda SnapStart: a cold start restores a snapshot, counted as a restore, not billed
+    /// as INIT.
+    pub(super) snapstart: bool,
     /// Containers alive (busy or idle).
     pub(super) alive: u32,
     /// Its own cap, when it has reserved concurrency; otherwise it shares the unreserved pool.
@@ -116,6 +119,7 @@ impl Func {
                     .clamp(1, def.concurrency())
             }),
             shares: def.slowdown(def.concurrency()) > 1.0,
+            snapstart: def.snapstart.is_some(),
             max_alive: def.max_instances,
             alive: 0,
             reserved: def.reserved_concurrency,

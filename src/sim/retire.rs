@@ -47,13 +47,20 @@ impl Simulation {
         };
         let rounding_ms = self.request_rule.rounding_ms;
         let func = &mut self.funcs[fi];
-        let init = scaled(func.def.init.sample(&mut func.cold_rng), func.init_factor);
+        let init = scaled(
+            func.def.cold_init().sample(&mut func.cold_rng),
+            func.init_factor,
+        );
         self.pool.get_mut(new).init_us = init.as_micros();
         if now >= self.warmup {
             func.stats.proactive_inits += 1;
-            func.stats
-                .usage
-                .on_init(func.def.memory_mb, init.as_micros(), rounding_ms);
+            if func.snapstart {
+                func.stats.usage.on_restore(func.def.memory_mb);
+            } else {
+                func.stats
+                    .usage
+                    .on_init(func.def.memory_mb, init.as_micros(), rounding_ms);
+            }
         }
         self.keep_unasked(fi, new);
     }

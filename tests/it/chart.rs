@@ -449,6 +449,7 @@ fn row(policy: &str, cold: Option<f64>, idle: f64, cost: f64, p99: f64) -> Row {
         compute_usd: cost,
         provisioned_usd: 0.0,
         management_usd: 0.0,
+        snapstart_usd: 0.0,
         month_total_usd: cost * 30.0,
         peak_containers: 5,
         peak_in_flight: 5,

@@ -21,6 +21,7 @@ mod policy;
 mod readme;
 mod scaler;
 mod sharing;
+mod snapstart;
 mod sweep;
 mod variant;
 

@@ -244,7 +244,7 @@ fn compare_runs_every_policy_on_the_same_arrivals() {
     }
     let csv = std::fs::read_to_string(out.join("compare.csv")).expect("compare.csv");
     assert_eq!(csv.lines().count(), policies.len() + 1);
-    assert!(csv.starts_with("policy,platform,invocations,cold_starts,cold_start_ratio,p50_ms,p99_ms,idle_gb_s,wasted_memory_vs_fixed_10m,total_usd,requests_usd,compute_usd,provisioned_usd,management_usd,month_total_usd,peak_containers,peak_in_flight,p75_function_cold_start_ratio"));
+    assert!(csv.starts_with("policy,platform,invocations,cold_starts,cold_start_ratio,p50_ms,p99_ms,idle_gb_s,wasted_memory_vs_fixed_10m,total_usd,requests_usd,compute_usd,provisioned_usd,management_usd,snapstart_usd,month_total_usd,peak_containers,peak_in_flight,p75_function_cold_start_ratio"));
 }
 
 #[test]

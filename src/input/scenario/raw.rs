@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::cost::{Arch, BillingModel, CloudRunBilling, InitBilling, Package};
 use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::TimeDistSpec;
-use crate::model::function::InvocationType;
+use crate::model::function::{InvocationType, SnapRuntime};
 use crate::model::keep_alive::{EvictionRule, KeepAliveSpec};
 use crate::model::scenario::Routing;
 use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat};
@@ -129,6 +129,15 @@ pub(super) struct RawFunction {
     pub(super) min_instances: Option<u32>,
     pub(super) max_instances: Option<u32>,
     pub(super) scale_target: Option<f64>,
+    pub(super) snapstart: Option<RawSnapStart>,
+}
+
+/// `snapstart = { restore = { dist = ... }, runtime = "python" }`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSnapStart {
+    pub(super) restore: TimeDistSpec,
+    pub(super) runtime: Option<SnapRuntime>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -234,6 +243,10 @@ impl RawFunction {
             min_instances: self.min_instances.or(defaults.min_instances),
             max_instances: self.max_instances.or(defaults.max_instances),
             scale_target: self.scale_target.or(defaults.scale_target),
+            snapstart: self
+                .snapstart
+                .clone()
+                .or_else(|| defaults.snapstart.clone()),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }

@@ -82,7 +82,13 @@ pub(super) fn defaults(
         }
         None => None,
     };
+    let ephemeral_storage_mb = keys.storage(raw.ephemeral_storage_mb)?;
+    let snapstart = match &init {
+        Some(i) => keys.snapstart(raw.snapstart.as_ref(), i, package, ephemeral_storage_mb)?,
+        None => None,
+    };
     Ok(Template {
+        snapstart,
         memory_mb: raw.memory_mb,
         arch,
         init,
@@ -90,7 +96,7 @@ pub(super) fn defaults(
         cold_exec: keys.dist("cold_exec", raw.cold_exec.as_ref())?,
         keep_alive: keys.keep_alive(raw.keep_alive.as_ref())?,
         package,
-        ephemeral_storage_mb: keys.storage(raw.ephemeral_storage_mb)?,
+        ephemeral_storage_mb,
         invocation: raw.invocation.unwrap_or_default(),
         max_event_age: keys.max_event_age(raw.max_event_age)?,
         connections: raw.connections.unwrap_or(1),

@@ -78,6 +78,27 @@ pub(super) fn functions(
         let (min, max) = kind::instances(&keys, &merged, function.vcpus())?;
         function.max_instances = max;
         concurrency(&keys, &mut function, &merged, min, &mut account)?;
+        if function.snapstart.is_some()
+            && (function.provisioned_concurrency > 0 || function.scaling.is_some())
+        {
+            return Err(keys.invalid(
+                "snapstart",
+                "SnapStart and provisioned concurrency cannot be used on the same function version (AWS); choose one (coldsim compare --policy snapstart:... --policy provisioned:N compares them)",
+            ));
+        }
+        if let (Some(snap), crate::cost::Prices::AwsLambda(sheet)) =
+            (&function.snapstart, &cost.prices)
+        {
+            if snap.runtime.charged() && sheet.snapstart.is_none() {
+                return Err(keys.invalid(
+                    "snapstart",
+                    format!(
+                        "the price sheet {} has no [snapstart] prices for Python and .NET: add cache_usd_per_gb_s and restore_usd_per_gb (see prices/aws-lambda-us-east-1.toml)",
+                        cost.source
+                    ),
+                ));
+            }
+        }
         functions.push(function);
     }
     Ok(functions)
@@ -168,6 +189,13 @@ fn function(
         Some(w) => Some(w.validate().map_err(|m| keys.invalid("warmer", m))?),
         None => None,
     };
+    let ephemeral_storage_mb = keys.storage(merged.ephemeral_storage_mb)?;
+    let snapstart = keys.snapstart(
+        merged.snapstart.as_ref(),
+        &init,
+        package,
+        ephemeral_storage_mb,
+    )?;
     Ok(Function {
         name,
         memory_mb,
@@ -183,8 +211,9 @@ fn function(
         keep_alive: keys.keep_alive(merged.keep_alive.as_ref())?,
         reserved_concurrency: merged.reserved_concurrency,
         package,
-        ephemeral_storage_mb: keys.storage(merged.ephemeral_storage_mb)?,
+        ephemeral_storage_mb,
         provisioned_concurrency: 0,
+        snapstart,
         warmer,
         scaling: None,
         scaler: keys.scaler(merged.scale_target)?,

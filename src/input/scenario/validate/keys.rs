@@ -2,12 +2,12 @@
 
 use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg};
-use super::super::raw::InitSpec;
+use super::super::raw::{InitSpec, RawSnapStart};
 use super::values::shown;
 use super::values::validate_dist;
 use crate::cost::{Arch, BillingModel, Package};
 use crate::model::dist::{TimeDist, TimeDistSpec};
-use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init, Scaler};
+use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init, Scaler, SnapRuntime, SnapStart};
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::platform;
 use crate::model::scenario::{
@@ -125,6 +125,68 @@ impl Keys<'_> {
             .unwrap_or_else(|| platform::default_keep_alive(self.kind));
         spec.validate().map_err(|m| self.invalid("keep_alive", m))?;
         Ok(spec)
+    }
+
+    /// `snapstart`: AWS Lambda only, zip packages, at most 512 MB of ephemeral storage, and a
+    /// runtime SnapStart supports, from the table's `runtime` or the init preset's.
+    pub(super) fn snapstart(
+        &self,
+        raw: Option<&RawSnapStart>,
+        init: &Init,
+        package: Package,
+        storage_mb: u32,
+    ) -> Result<Option<SnapStart>, ScenarioError> {
+        let Some(raw) = raw else {
+            return Ok(None);
+        };
+        if self.kind != BillingModel::AwsLambda {
+            return Err(self.invalid(
+                "snapstart",
+                format!(
+                    "SnapStart is AWS Lambda's (aws-lambda); platform.kind is {}",
+                    self.kind.as_str()
+                ),
+            ));
+        }
+        if package == Package::Image {
+            return Err(self.invalid(
+                "snapstart",
+                "SnapStart does not support container images (AWS); use package = \"zip\"",
+            ));
+        }
+        if storage_mb > 512 {
+            return Err(self.invalid(
+                "snapstart",
+                format!("SnapStart does not support ephemeral storage above 512 MB (AWS), got {storage_mb}"),
+            ));
+        }
+        let preset = init.runtime().map(|r| r.runtime.as_str());
+        let runtime = match (raw.runtime, preset) {
+            (Some(r), Some(p)) if SnapRuntime::of(p) != Some(r) => {
+                return Err(self.invalid(
+                    "snapstart",
+                    format!("runtime {r:?} disagrees with the init preset's runtime {p:?}; SnapStart supports Java 11+, Python 3.12+ and .NET 8+"),
+                ));
+            }
+            (Some(r), _) => r,
+            (None, Some(p)) => SnapRuntime::of(p).ok_or_else(|| {
+                self.invalid(
+                    "snapstart",
+                    format!("SnapStart supports Java 11+, Python 3.12+ and .NET 8+, not {p:?}"),
+                )
+            })?,
+            (None, None) => {
+                return Err(self.invalid(
+                    "snapstart",
+                    "say which runtime it snapshots: runtime = \"java\", \"python\" or \"dotnet\" (Python and .NET pay for the cache and each restore, Java does not)",
+                ));
+            }
+        };
+        let restore = raw
+            .restore
+            .validate()
+            .map_err(|m| self.invalid("snapstart.restore", m))?;
+        Ok(Some(SnapStart { restore, runtime }))
     }
 
     /// `max_event_age`: 1 minute to 6 hours, as Lambda allows (the default).
