@@ -138,7 +138,6 @@ pub fn check_cold_starts(
             .cmp(&a.recorded)
             .then(a.function.cmp(&b.function))
     });
-    let within = |c: &FunctionCheck| c.recorded.abs_diff(c.simulated) * 10 <= c.recorded;
     Ok(ColdStartCheck {
         recorded: recorded.values().sum(),
         simulated: simulated.values().sum(),
@@ -148,11 +147,19 @@ pub fn check_cold_starts(
             .iter()
             .filter(|c| c.recorded == c.simulated)
             .count(),
-        functions_within_10_percent: per_function.iter().filter(|c| within(c)).count(),
+        functions_within_10_percent: per_function
+            .iter()
+            .filter(|c| within_10_percent(c.recorded, c.simulated))
+            .count(),
         minutes: rec_minutes.len(),
         minute_correlation: pearson(&rec_minutes, &sim_minutes),
         per_function,
     })
+}
+
+/// Whether `simulated` differs from `recorded` by at most 10 % of `recorded`.
+fn within_10_percent(recorded: u64, simulated: u64) -> bool {
+    recorded.abs_diff(simulated) * 10 <= recorded
 }
 
 /// Pearson's correlation of two series of equal length; `None` when either is constant.
@@ -181,9 +188,47 @@ mod tests {
         assert_eq!(pearson(&[1, 2, 3], &[2, 4, 6]), Some(1.0));
         assert_eq!(pearson(&[1, 2, 3], &[3, 2, 1]), Some(-1.0));
         assert_eq!(pearson(&[1, 1, 1], &[1, 2, 3]), None);
+        assert_eq!(pearson(&[1, 2, 3], &[2, 2, 2]), None);
         let r = pearson(&[1, 0, 2, 0], &[1, 0, 1, 1]).expect("varies");
         // Means 0.75 and 0.75: Σdxdy = 0.25·0.25 + 0.75·0.75 + 1.25·0.25 − 0.75·0.25 = 0.75,
         // Σdx² = 2.75, Σdy² = 0.75.
         assert!((r - 0.75 / (2.75f64 * 0.75).sqrt()).abs() < 1e-12, "{r}");
+    }
+
+    #[test]
+    fn within_ten_percent_includes_its_bound() {
+        assert!(within_10_percent(10, 11));
+        assert!(within_10_percent(10, 9));
+        assert!(!within_10_percent(10, 12));
+        assert!(within_10_percent(0, 0));
+        assert!(!within_10_percent(0, 1));
+    }
+
+    #[test]
+    fn each_function_keeps_its_cold_starts_costs_as_init_times_up_to_a_bound() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("cold.csv");
+        let mut text = String::from(
+            "day,time,clusterName,funcName,userID,requestID,totalCost_cold_start,podAllocationCost,deployCodeCost,deployDependencyCost,schedulingCost,podID\n",
+        );
+        text.push_str("0,1.0,1,2,9,r,0.250000,0,0,0,0,pool7-1000-4096-1\n");
+        for i in 0..10_001 {
+            text.push_str(&format!(
+                "0,{}.5,1,1,9,r,0.300000,0,0,0,0,pool22-300-128-1\n",
+                i + 2
+            ));
+        }
+        std::fs::write(&path, text).expect("write");
+        let got = init_samples(&path).expect("valid records");
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            (got[0].0.as_str(), got[0].1, got[0].2.len()),
+            ("1---9---pool22-300-128", 128, 10_000)
+        );
+        assert!(got[0].2.iter().all(|&ms| ms == 300.0));
+        assert_eq!(
+            got[1],
+            ("2---9---pool7-1000-4096".to_string(), 4096, vec![250.0])
+        );
     }
 }

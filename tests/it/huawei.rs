@@ -230,3 +230,47 @@ fn huawei_2023_minutes_spread_their_requests_inside_each_minute() {
         assert!(e.starts_with(want), "{e}");
     }
 }
+
+#[test]
+fn cold_starts_are_compared_per_minute_and_records_past_the_last_request_are_outside() {
+    // Function 1 at 0 s and 150 s (its container expired a minute after 0.31 s: cold again),
+    // function 2 at 0.1 s: two cold starts in minute 0, none in minute 1, one in minute 2.
+    // The record at 300 s (minute 5) is past the last request's minute.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let requests = write(
+        dir.path(),
+        "r.csv",
+        "time_worker,funcName,podID,userID,runtimeCost\n100.000,1,pool22-300-128-1,9,0.010\n100.100,2,pool22-300-128-2,9,0.010\n250.000,1,pool22-300-128-1,9,0.010\n",
+    );
+    let cold = write(
+        dir.path(),
+        "c.csv",
+        "day,time,clusterName,funcName,userID,requestID,totalCost_cold_start,podAllocationCost,deployCodeCost,deployDependencyCost,schedulingCost,podID\n\
+         0,100.000,1,1,9,a,0.300000,0,0,0,0,pool22-300-128-1\n\
+         0,100.100,1,2,9,b,0.200000,0,0,0,0,pool22-300-128-2\n\
+         0,250.000,1,1,9,c,0.300000,0,0,0,0,pool22-300-128-1\n\
+         0,400.000,1,1,9,d,0.300000,0,0,0,0,pool22-300-128-1\n",
+    );
+    let out = dir.path().join("check");
+    let o = assert_cmd::Command::cargo_bin("coldsim")
+        .expect("the binary")
+        .arg("check-cold-starts")
+        .arg(&requests)
+        .arg("--cold-starts")
+        .arg(&cold)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let check: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("check.json")).expect("check.json"))
+            .expect("JSON");
+    assert_eq!(check["recorded"], 3);
+    assert_eq!(check["simulated"], 3);
+    assert_eq!(check["outside"], 1);
+    assert_eq!(check["functions_equal"], 2);
+    assert_eq!(check["minutes"], 3);
+    assert_eq!(check["minute_correlation"], 1.0);
+}
