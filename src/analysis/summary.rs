@@ -45,6 +45,9 @@ pub struct FunctionSummary {
     /// What the trace's reader had to assume or leave out for it, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// With tenant isolation, its number of tenants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenants: Option<u32>,
     /// Its figures.
     #[serde(flatten)]
     pub figures: Figures,
@@ -346,6 +349,7 @@ impl Summary {
             idle_gb_s += g.idle;
             functions.push(FunctionSummary {
                 note: None,
+                tenants: f.tenants.map(|t| t.count),
                 name: f.name.clone(),
                 memory_mb: f.memory_mb,
                 arch: f.arch,

@@ -98,6 +98,31 @@ pub struct Function {
     pub scaler: Option<Scaler>,
     /// Lambda SnapStart: cold starts restore a snapshot instead of running init.
     pub snapstart: Option<SnapStart>,
+    /// Lambda's tenant isolation: each arrival belongs to a tenant, and an environment serves
+    /// one tenant only.
+    pub tenants: Option<Tenants>,
+}
+
+/// The most tenants a function may have.
+pub const MAX_TENANTS: u32 = 100_000;
+
+/// Tenant isolation (AWS Lambda's per-tenant mode): `count` tenants, each arrival drawn from
+/// `popularity`; an environment is created for one tenant and reused only by it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tenants {
+    /// How many tenants.
+    pub count: u32,
+    /// How often each is the one arriving.
+    pub popularity: Popularity,
+}
+
+/// How likely each of `count` items is (tenants, cache keys).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Popularity {
+    /// Every one alike.
+    Uniform,
+    /// The k-th most popular in proportion to 1 / k^s.
+    Zipf(f64),
 }
 
 /// Lambda SnapStart on a function: a cold start restores a snapshot taken after init, in
@@ -319,6 +344,8 @@ pub struct Template {
     pub scaler: Option<Scaler>,
     /// Lambda SnapStart, if on.
     pub snapstart: Option<SnapStart>,
+    /// Tenant isolation, if on.
+    pub tenants: Option<Tenants>,
 }
 
 /// Lambda's default (and largest) maximum event age for asynchronous invocations.

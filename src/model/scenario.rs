@@ -176,6 +176,7 @@ impl Scenario {
             scaling: None,
             scaler: d.scaler,
             snapstart: d.snapstart.clone(),
+            tenants: d.tenants,
             invocation: d.invocation,
             max_event_age: d.max_event_age,
             connections: d.connections,

@@ -53,6 +53,7 @@ impl Simulation {
         let (merged, merged_members) = merge_poisson(&mut funcs, &mut streams);
         // Lifetimes that draw take the next stream, after every other at the start; runs
         // whose lifetimes draw nothing take none and keep every later stream in place.
+        // Then each function with tenants, in order, takes one for their draws.
         let lifetimes = scenario.platform.max_lifetime.clone().map(|dist| {
             let proactive = scenario.platform.proactive_init;
             let rng = Lifetimes::draws(&dist, proactive.as_ref()).then(|| streams.stream());
@@ -62,6 +63,9 @@ impl Simulation {
                 rng,
             }
         });
+        for f in &mut funcs {
+            f.draw_tenants(&mut streams);
+        }
         let most_capacity = funcs.iter().map(|f| f.capacity).max().unwrap_or(1);
         let by_name = scenario
             .functions

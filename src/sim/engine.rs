@@ -261,6 +261,7 @@ impl Simulation {
         if counted {
             func.stats.invocations += 1;
         }
+        let tenant = func.tenant_draw.as_mut().map_or(0, |d| d.draw());
         self.attempt(
             Retry {
                 function: f,
@@ -269,6 +270,7 @@ impl Simulation {
                 memory_mb,
                 tries: 0,
                 counted,
+                tenant,
             },
             observer,
         );
@@ -282,6 +284,7 @@ impl Simulation {
         let now = self.now;
         let f = r.function;
         let fi = f.0 as usize;
+        self.funcs[fi].tenant = r.tenant;
         let Some(served) = self.serve(fi, r.exec) else {
             if self.retry_later(r) {
                 return;
@@ -482,6 +485,7 @@ impl Simulation {
                 let slot = self.pool.create(FunctionId(fi as u32), now);
                 self.born(slot);
                 let c = self.pool.get_mut(slot);
+                c.tenant = self.funcs[fi].tenant;
                 c.init_us = served.init.as_micros();
                 c.ready_at = now + served.init;
                 let start = match self.periods {
@@ -564,7 +568,13 @@ impl Simulation {
     #[inline(always)]
     pub(super) fn take_idle(&mut self, f: usize) -> Option<u32> {
         loop {
-            let slot = self.funcs[f].idle.pick(&mut self.router_rng)?;
+            let func = &mut self.funcs[f];
+            let idle = if func.tenant_idle.is_empty() {
+                &mut func.idle
+            } else {
+                &mut func.tenant_idle[func.tenant as usize]
+            };
+            let slot = idle.pick(&mut self.router_rng)?;
             self.unidle(f, slot);
             if self.pool.get(slot).deadline > self.now {
                 return Some(slot);
@@ -601,7 +611,13 @@ impl Simulation {
     /// Takes an idle container out of its function's idle set (and the eviction order).
     #[inline]
     pub(super) fn unidle(&mut self, f: usize, slot: u32) {
-        self.funcs[f].idle.remove(&mut self.pool, slot);
+        let func = &mut self.funcs[f];
+        if func.tenant_idle.is_empty() {
+            func.idle.remove(&mut self.pool, slot);
+        } else {
+            let t = self.pool.get(slot).tenant as usize;
+            func.tenant_idle[t].remove(&mut self.pool, slot);
+        }
         if let Some(e) = &mut self.eviction {
             let c = self.pool.get(slot);
             e.remove(
@@ -706,7 +722,13 @@ impl Simulation {
     /// Puts a container in its function's idle set until `deadline`, arming its timer.
     #[inline]
     pub(super) fn make_idle(&mut self, f: usize, slot: u32, deadline: SimTime) {
-        self.funcs[f].idle.insert(&mut self.pool, slot);
+        let func = &mut self.funcs[f];
+        if func.tenant_idle.is_empty() {
+            func.idle.insert(&mut self.pool, slot);
+        } else {
+            let t = self.pool.get(slot).tenant as usize;
+            func.tenant_idle[t].insert(&mut self.pool, slot);
+        }
         if let Some(e) = &mut self.eviction {
             let func = &self.funcs[f];
             let c = self.pool.get_mut(slot);

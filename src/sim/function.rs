@@ -57,6 +57,12 @@ pub(super) struct Func {
     pub(super) window: Option<SimDuration>,
     pub(super) policy: Box<dyn KeepAlive>,
     pub(super) idle: IdleSet,
+    /// With tenant isolation, each tenant's idle containers (instead of `idle`).
+    pub(super) tenant_idle: Vec<IdleSet>,
+    /// With tenant isolation, the draw of each arrival's tenant (set when the run is built).
+    pub(super) tenant_draw: Option<crate::sim::tenant::TenantDraw>,
+    /// The tenant of the request being served now.
+    pub(super) tenant: u32,
     /// Idle provisioned containers, taken before on-demand ones.
     pub(super) provisioned_idle: IdleSet,
     /// Busy containers with room for another request (with `capacity` above 1), taken first.
@@ -78,6 +84,16 @@ pub(super) struct Func {
     pub(super) provisioned: ProvisionedState,
     /// The platform's instance scaler and what it has started, if the platform has one.
     pub(super) scaler: Option<ScalerState>,
+}
+
+impl Func {
+    /// With tenant isolation, takes the next stream for the draws of its arrivals' tenants
+    /// (nothing otherwise, so that runs without tenants take no stream).
+    pub(super) fn draw_tenants(&mut self, streams: &mut Streams) {
+        if let Some(t) = &self.def.tenants {
+            self.tenant_draw = Some(crate::sim::tenant::TenantDraw::new(t, streams.stream()));
+        }
+    }
 }
 
 impl Func {
@@ -107,6 +123,12 @@ impl Func {
             policy_rng: streams.stream(),
             policy,
             idle: IdleSet::new(routing),
+            tenant_idle: match &def.tenants {
+                Some(t) => (0..t.count).map(|_| IdleSet::new(routing)).collect(),
+                None => Vec::new(),
+            },
+            tenant_draw: None,
+            tenant: 0,
             provisioned_idle: IdleSet::new(routing),
             open: IdleSet::new(routing),
             busy: 0,

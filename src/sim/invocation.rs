@@ -129,4 +129,6 @@ pub(crate) struct Retry {
     pub(crate) tries: u32,
     /// Whether it arrived inside the statistics window.
     pub(crate) counted: bool,
+    /// Its tenant, with tenant isolation (0 otherwise).
+    pub(crate) tenant: u32,
 }

@@ -19,5 +19,6 @@ mod retry;
 mod scaler;
 mod sharing;
 pub mod stats;
+pub mod tenant;
 mod trace_link;
 mod warmer;

@@ -73,6 +73,8 @@ pub struct Container {
     pub retire_at: SimTime,
     /// When a replacement is initialized ahead of its retirement ([`SimTime::NEVER`]: none).
     pub replace_at: SimTime,
+    /// The tenant it serves, with tenant isolation (0 otherwise).
+    pub tenant: u32,
     // Links of the idle list (MRU/LRU), or `prev` as the position in the random idle vector.
     prev: u32,
     next: u32,
@@ -163,6 +165,7 @@ impl Container {
             idle_since: SimTime::NEVER,
             retire_at: SimTime::NEVER,
             replace_at: SimTime::NEVER,
+            tenant: 0,
             prev: NIL,
             next: NIL,
         }

@@ -40,7 +40,10 @@ impl Simulation {
             e.used_mb += need;
         }
         let slot = self.pool.create(FunctionId(fi as u32), self.now);
-        self.pool.get_mut(slot).first_idle = self.now;
+        let c = self.pool.get_mut(slot);
+        c.first_idle = self.now;
+        // With tenant isolation: for the tenant of the function's latest request.
+        c.tenant = self.funcs[fi].tenant;
         self.born(slot);
         self.funcs[fi].alive += 1;
         self.container_up(fi);

@@ -48,7 +48,8 @@ impl Simulation {
                     }
                 };
                 let f = self.funcs.len() as u32;
-                let func = Func::new(def, &mut self.streams, self.routing, self.warmup);
+                let mut func = Func::new(def, &mut self.streams, self.routing, self.warmup);
+                func.draw_tenants(&mut self.streams);
                 if func.capacity > 1 {
                     // Until now every container served one request: in flight was busy.
                     self.total_levels.count_in_flight_apart();

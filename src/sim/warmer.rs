@@ -23,6 +23,8 @@ impl Simulation {
             let func = &mut self.funcs[fi];
             func.policy.on_arrival(now);
             func.prewarm = func.prewarm.wrapping_add(1);
+            // With tenant isolation, pings go to the first (most popular) tenant.
+            func.tenant = 0;
             let memory_mb = func.def.memory_mb;
             let Some(served) = self.serve(fi, w.ping) else {
                 break;

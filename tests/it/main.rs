@@ -23,6 +23,7 @@ mod scaler;
 mod sharing;
 mod snapstart;
 mod sweep;
+mod tenants;
 mod variant;
 
 /// Asserts a user error of `coldsim ARGS`: a failure exit code (no signal), no panic, exactly

@@ -130,6 +130,33 @@ pub(super) struct RawFunction {
     pub(super) max_instances: Option<u32>,
     pub(super) scale_target: Option<f64>,
     pub(super) snapstart: Option<RawSnapStart>,
+    pub(super) tenants: Option<RawTenants>,
+}
+
+/// `tenants = { count = 100, popularity = { zipf = 1.0 } }` or `popularity = "uniform"`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTenants {
+    pub(super) count: u32,
+    #[serde(default)]
+    pub(super) popularity: Option<RawPopularity>,
+}
+
+/// A popularity: `"uniform"` or `{ zipf = S }`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(
+    untagged,
+    expecting = "\"uniform\" or { zipf = S } with S a positive exponent, like { zipf = 1.0 }"
+)]
+pub(super) enum RawPopularity {
+    Named(PopularityName),
+    Zipf { zipf: f64 },
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum PopularityName {
+    Uniform,
 }
 
 /// `snapstart = { restore = { dist = ... }, runtime = "python" }`.
@@ -247,6 +274,7 @@ impl RawFunction {
                 .snapstart
                 .clone()
                 .or_else(|| defaults.snapstart.clone()),
+            tenants: self.tenants.clone().or_else(|| defaults.tenants.clone()),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }

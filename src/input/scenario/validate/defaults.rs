@@ -89,6 +89,7 @@ pub(super) fn defaults(
     };
     Ok(Template {
         snapstart,
+        tenants: keys.tenants(raw.tenants.as_ref())?,
         memory_mb: raw.memory_mb,
         arch,
         init,

@@ -78,6 +78,20 @@ pub(super) fn functions(
         let (min, max) = kind::instances(&keys, &merged, function.vcpus())?;
         function.max_instances = max;
         concurrency(&keys, &mut function, &merged, min, &mut account)?;
+        if function.tenants.is_some()
+            && (function.provisioned_concurrency > 0 || function.scaling.is_some())
+        {
+            return Err(keys.invalid(
+                "tenants",
+                "tenant isolation cannot be used with provisioned concurrency (AWS); choose one",
+            ));
+        }
+        if function.tenants.is_some() && function.concurrency() > 1 {
+            return Err(keys.invalid(
+                "tenants",
+                "an isolated environment serves one request at a time here: leave container_concurrency at 1",
+            ));
+        }
         if function.snapstart.is_some()
             && (function.provisioned_concurrency > 0 || function.scaling.is_some())
         {
@@ -196,6 +210,13 @@ fn function(
         package,
         ephemeral_storage_mb,
     )?;
+    let tenants = keys.tenants(merged.tenants.as_ref())?;
+    if tenants.is_some() && snapstart.is_some() {
+        return Err(keys.invalid(
+            "tenants",
+            "tenant isolation cannot be used with SnapStart (AWS); choose one",
+        ));
+    }
     Ok(Function {
         name,
         memory_mb,
@@ -214,6 +235,7 @@ fn function(
         ephemeral_storage_mb,
         provisioned_concurrency: 0,
         snapstart,
+        tenants,
         warmer,
         scaling: None,
         scaler: keys.scaler(merged.scale_target)?,

@@ -2,12 +2,14 @@
 
 use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg};
-use super::super::raw::{InitSpec, RawSnapStart};
+use super::super::raw::{InitSpec, PopularityName, RawPopularity, RawSnapStart, RawTenants};
 use super::values::shown;
 use super::values::validate_dist;
 use crate::cost::{Arch, BillingModel, Package};
 use crate::model::dist::{TimeDist, TimeDistSpec};
-use crate::model::function::{DEFAULT_MAX_EVENT_AGE, Init, Scaler, SnapRuntime, SnapStart};
+use crate::model::function::{
+    DEFAULT_MAX_EVENT_AGE, Init, MAX_TENANTS, Popularity, Scaler, SnapRuntime, SnapStart, Tenants,
+};
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::platform;
 use crate::model::scenario::{
@@ -187,6 +189,54 @@ impl Keys<'_> {
             .validate()
             .map_err(|m| self.invalid("snapstart.restore", m))?;
         Ok(Some(SnapStart { restore, runtime }))
+    }
+
+    /// `tenants`: AWS Lambda only, 1 to [`MAX_TENANTS`] tenants, Zipf (exponent 1) unless
+    /// said otherwise.
+    pub(super) fn tenants(
+        &self,
+        raw: Option<&RawTenants>,
+    ) -> Result<Option<Tenants>, ScenarioError> {
+        let Some(raw) = raw else {
+            return Ok(None);
+        };
+        if self.kind != BillingModel::AwsLambda {
+            return Err(self.invalid(
+                "tenants",
+                format!(
+                    "tenant isolation is AWS Lambda's (aws-lambda); platform.kind is {}",
+                    self.kind.as_str()
+                ),
+            ));
+        }
+        if raw.count == 0 || raw.count > MAX_TENANTS {
+            return Err(self.invalid(
+                "tenants.count",
+                format!("must be between 1 and {MAX_TENANTS}, got {}", raw.count),
+            ));
+        }
+        let popularity = match &raw.popularity {
+            None => Popularity::Zipf(1.0),
+            Some(RawPopularity::Named(PopularityName::Uniform)) => Popularity::Uniform,
+            Some(RawPopularity::Zipf { zipf })
+                if zipf.is_finite() && *zipf > 0.0 && *zipf <= 10.0 =>
+            {
+                Popularity::Zipf(*zipf)
+            }
+            Some(RawPopularity::Zipf { zipf }) => {
+                return Err(self.invalid(
+                    "tenants.popularity",
+                    format!(
+                        "zipf must be an exponent above 0 and at most 10, got {}",
+                        shown(*zipf)
+                    ),
+                ));
+            }
+        };
+        Ok(Some(Tenants {
+            count: raw.count,
+            popularity,
+        }))
     }
 
     /// `max_event_age`: 1 minute to 6 hours, as Lambda allows (the default).
