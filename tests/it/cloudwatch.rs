@@ -719,3 +719,153 @@ fn restores_streamless_logs_a_regional_sheet_and_the_init_sample_bound() {
     assert_eq!(bounded.figures.cold_starts, INIT_SAMPLES as i64 + 1);
     assert_eq!(bounded.inits_ms[0].2.len(), INIT_SAMPLES);
 }
+
+/// A `tail` line at `s` seconds (and `ms`) after 10:00:00 on log stream `stream`.
+fn tail_at(s: u64, ms: u64, stream: &str, message: &str) -> String {
+    format!(
+        "2024-01-15T{:02}:{:02}:{:02}.{ms:03}000+00:00 2024/01/15/[$LATEST]{stream} {message}\n",
+        10 + s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+#[test]
+fn a_long_cold_start_holds_back_warm_invocations_until_its_report() {
+    // Y's START at 10:00:10 after a 15 s init (so it arrived at 9:59:55); X, a warm invocation
+    // without a START, ends at 10:00:10 after 5 s (arrived at 10:00:05). X is read first, but
+    // Y arrived first: X waits until the START's REPORT, however long an init may be (20 s).
+    // W's START is never answered; V comes last.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = |id: &str, ms: u64, init: &str| {
+        format!(
+            "REPORT RequestId: {id}\tDuration: {ms}.00 ms\tBilled Duration: {ms} ms\tMemory Size: 128 MB{init}"
+        )
+    };
+    let text = [
+        tail_at(10, 0, "y", "START RequestId: y Version: $LATEST"),
+        tail_at(10, 0, "x", &report("x", 5000, "")),
+        tail_at(
+            11,
+            0,
+            "y",
+            &report("y", 100, "\tInit Duration: 15000.00 ms"),
+        ),
+        tail_at(12, 0, "w", "START RequestId: w Version: $LATEST"),
+        "    a continuation line of the function's own output\n".to_string(),
+        tail_at(13, 0, "v", &report("v", 10, "")),
+    ]
+    .concat();
+    let p = write(dir.path(), "order.txt", &text);
+    let mut reader = LogReader::open(&[p], &LogOptions::default()).expect("opens");
+    let first = reader.next_invocation().expect("valid").expect("Y");
+    assert_eq!(first.at_us, TEN - 5_000_000);
+    // Held now: V waiting and W's START (X, next in line, is already out of the file's
+    // queue).
+    assert_eq!(reader.held(), 2);
+    let rest: Vec<i64> = std::iter::from_fn(|| reader.next_invocation().expect("valid"))
+        .map(|i| i.at_us)
+        .collect();
+    assert_eq!(rest, [TEN + 5_000_000, TEN + 12_990_000]);
+    assert_eq!(
+        reader.skipped(),
+        Skipped {
+            lines: 1,
+            unreported: 1
+        }
+    );
+    // Sorted first, the same invocations and the same lines skipped.
+    let p = write(dir.path(), "order.txt", &text);
+    let options = LogOptions {
+        sort: true,
+        ..LogOptions::default()
+    };
+    let (all, reader) = read_all(&[p], &options);
+    let at: Vec<i64> = all.iter().map(|i| i.at_us).collect();
+    assert_eq!(at, [TEN - 5_000_000, TEN + 5_000_000, TEN + 12_990_000]);
+    assert_eq!(
+        reader.skipped(),
+        Skipped {
+            lines: 1,
+            unreported: 1
+        }
+    );
+}
+
+#[test]
+fn a_start_never_answered_is_given_up_once_the_file_is_past_it() {
+    // An orphan START at 10:00:00, then one invocation a second for 2,000 s: once the file is
+    // 920 s past the orphan it is given up (counted at once) and stops holding the rest back.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = tail_at(0, 0, "o", "START RequestId: orphan Version: $LATEST");
+    for i in 1..2_000u64 {
+        text.push_str(&tail_at(
+            i,
+            0,
+            "a",
+            &format!("START RequestId: r{i} Version: $LATEST"),
+        ));
+        text.push_str(&tail_at(
+            i,
+            10,
+            "a",
+            &format!("REPORT RequestId: r{i}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB"),
+        ));
+    }
+    let p = write(dir.path(), "orphan.txt", &text);
+    let mut reader = LogReader::open(&[p], &LogOptions::default()).expect("opens");
+    let mut most = 0;
+    let mut given_up_by_1500 = None;
+    while let Some(i) = reader.next_invocation().expect("valid") {
+        most = most.max(reader.held());
+        if given_up_by_1500.is_none() && i.at_us >= TEN + 1_500_000_000 {
+            given_up_by_1500 = Some(reader.skipped().unreported);
+        }
+    }
+    assert_eq!(given_up_by_1500, Some(1));
+    assert!(most <= 922, "held at most {most}");
+    assert_eq!(reader.skipped().unreported, 1);
+}
+
+#[test]
+fn a_log_group_names_its_function_with_or_without_an_account() {
+    use coldsim::input::trace::cloudwatch::function_of_group;
+    assert_eq!(function_of_group("/aws/lambda/api"), "api");
+    assert_eq!(
+        function_of_group("123456789012:/aws/lambda/api:live"),
+        "api"
+    );
+    assert_eq!(function_of_group("123456789012:api"), "api");
+    assert_eq!(function_of_group("prod:api"), "prod:api");
+    assert_eq!(function_of_group("api"), "api");
+}
+
+#[test]
+fn an_init_of_up_to_twenty_seconds_is_waited_for_even_late_in_a_long_invocation() {
+    // Y's START at 10:00:30 after a 19.9 s init (arrived 10:00:10.1), its REPORT 15 minutes
+    // later; X, warm, arrived 10:00:10.5 and is read first. At 10:15:30.5 the file is 920 s
+    // minus 19.5 s past X, yet Y's START could still hide an arrival up to 20 s before it: X
+    // waits for Y.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = |id: &str, ms: &str, init: &str| {
+        format!(
+            "REPORT RequestId: {id}\tDuration: {ms} ms\tBilled Duration: 1 ms\tMemory Size: 128 MB{init}"
+        )
+    };
+    let text = [
+        tail_at(30, 0, "y", "START RequestId: y Version: $LATEST"),
+        tail_at(30, 0, "x", &report("x", "19500.00", "")),
+        tail_at(930, 500, "z", &report("z", "10.00", "")),
+        tail_at(
+            930,
+            600,
+            "y",
+            &report("y", "900000.00", "\tInit Duration: 19900.00 ms"),
+        ),
+    ]
+    .concat();
+    let p = write(dir.path(), "late.txt", &text);
+    let (all, _) = read_all(&[p], &LogOptions::default());
+    let at: Vec<i64> = all.iter().map(|i| i.at_us).collect();
+    assert_eq!(at, [TEN + 10_100_000, TEN + 10_500_000, TEN + 930_490_000]);
+}
