@@ -48,6 +48,9 @@ pub struct FunctionSummary {
     /// With tenant isolation, its number of tenants.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenants: Option<u32>,
+    /// With a cache, the share of its requests the container's cache answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cache_hit_ratio: Option<f64>,
     /// Its figures.
     #[serde(flatten)]
     pub figures: Figures,
@@ -350,6 +353,10 @@ impl Summary {
             functions.push(FunctionSummary {
                 note: None,
                 tenants: f.tenants.map(|t| t.count),
+                cache_hit_ratio: f.cache.and_then(|_| {
+                    let asked = stats.cache_hits + stats.cache_misses;
+                    (asked > 0).then(|| stats.cache_hits as f64 / asked as f64)
+                }),
                 name: f.name.clone(),
                 memory_mb: f.memory_mb,
                 arch: f.arch,

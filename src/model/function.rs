@@ -101,6 +101,48 @@ pub struct Function {
     /// Lambda's tenant isolation: each arrival belongs to a tenant, and an environment serves
     /// one tenant only.
     pub tenants: Option<Tenants>,
+    /// An in-memory cache each container builds and keeps while it lives.
+    pub cache: Option<Cache>,
+}
+
+/// The most keys a cache may have.
+pub const MAX_CACHE_KEYS: u32 = 10_000_000;
+/// The largest cache kept exactly (entries per container); beyond, use Che's approximation.
+pub const MAX_EXACT_CAPACITY: u32 = 1_000_000;
+
+/// An in-memory cache the code outside the handler builds: each request asks for one of
+/// `keys` keys drawn by `popularity`; the container's cache of `capacity` entries (least
+/// recently used evicted) answers, and the handler takes `hit` or `miss` more. A new
+/// container starts empty, or with the `warm_on_init` most popular keys loaded during its
+/// init (which takes a miss per key longer).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cache {
+    /// Distinct keys requests ask for.
+    pub keys: u32,
+    /// How often each key is asked for.
+    pub popularity: Popularity,
+    /// Entries a container's cache holds.
+    pub capacity: u32,
+    /// Added to the handler's time on a hit.
+    pub hit: SimDuration,
+    /// Added to the handler's time on a miss.
+    pub miss: SimDuration,
+    /// Most popular keys loaded during init.
+    pub warm_on_init: u32,
+    /// Exact per-container state, or Che's approximation.
+    pub model: CacheModel,
+}
+
+/// How a cache is simulated.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheModel {
+    /// Each container's LRU list of keys, exactly.
+    #[default]
+    Exact,
+    /// Che's approximation: a container that has served `r` requests hits with probability
+    /// Σ p_i (1 − e^(−p_i min(r, t_C))), t_C the characteristic time.
+    Che,
 }
 
 /// The most tenants a function may have.
@@ -346,6 +388,8 @@ pub struct Template {
     pub snapstart: Option<SnapStart>,
     /// Tenant isolation, if on.
     pub tenants: Option<Tenants>,
+    /// Each container's cache, if any.
+    pub cache: Option<Cache>,
 }
 
 /// Lambda's default (and largest) maximum event age for asynchronous invocations.

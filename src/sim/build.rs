@@ -133,6 +133,7 @@ impl Simulation {
                 .scaling
                 .map(|(n, every)| (n, every.as_micros())),
             retries: Vec::new(),
+            caches: Vec::new(),
             free_retries: Vec::new(),
             eviction: scenario
                 .platform

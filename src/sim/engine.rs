@@ -85,6 +85,8 @@ pub struct Simulation {
     pub(super) scaling: Option<(u32, u64)>,
     /// Asynchronous arrivals waiting for a retry, and their free slots.
     pub(super) retries: Vec<Retry>,
+    /// Each slot's container cache, for functions that have one.
+    pub(super) caches: Vec<crate::sim::cache::CacheState>,
     pub(super) free_retries: Vec<u32>,
     /// The bounded pool's eviction order and memory, if bounded.
     pub(super) eviction: Option<Eviction>,
@@ -474,6 +476,9 @@ impl Simulation {
                     func.def.cold_init().sample(&mut func.cold_rng),
                     func.init_factor,
                 );
+                if let Some(c) = &func.cache {
+                    served.init = served.init + c.preload();
+                }
                 if func.snapstart && now >= self.warmup {
                     func.stats.usage.on_restore(func.def.memory_mb);
                 }
@@ -484,6 +489,7 @@ impl Simulation {
                 self.container_up(fi);
                 let slot = self.pool.create(FunctionId(fi as u32), now);
                 self.born(slot);
+                self.cache_new(fi, slot);
                 let c = self.pool.get_mut(slot);
                 c.tenant = self.funcs[fi].tenant;
                 c.init_us = served.init.as_micros();
@@ -496,6 +502,9 @@ impl Simulation {
                 slot
             }
         };
+        if self.funcs[fi].cache.is_some() {
+            served.exec = self.cached(fi, slot, served.exec);
+        }
         let func = &mut self.funcs[fi];
         func.busy += 1;
         func.in_flight += 1;
@@ -525,6 +534,7 @@ impl Simulation {
     /// ready (at once, or when its init ends: a cold start for it too).
     fn join(&mut self, fi: usize, slot: u32, exec: SimDuration) -> Served {
         let now = self.now;
+        let exec = self.cached(fi, slot, exec);
         let func = &mut self.funcs[fi];
         let c = self.pool.get_mut(slot);
         c.in_flight += 1;
@@ -563,26 +573,6 @@ impl Simulation {
         }
     }
 
-    /// Takes the idle container the routing rule picks, reclaiming any whose deadline has
-    /// come: the keep-alive window is half-open, so an arrival exactly at the deadline is cold.
-    #[inline(always)]
-    pub(super) fn take_idle(&mut self, f: usize) -> Option<u32> {
-        loop {
-            let func = &mut self.funcs[f];
-            let idle = if func.tenant_idle.is_empty() {
-                &mut func.idle
-            } else {
-                &mut func.tenant_idle[func.tenant as usize]
-            };
-            let slot = idle.pick(&mut self.router_rng)?;
-            self.unidle(f, slot);
-            if self.pool.get(slot).deadline > self.now {
-                return Some(slot);
-            }
-            self.reclaim(slot);
-        }
-    }
-
     /// Counts a new container of function `f` in the totals and its open connections.
     #[inline]
     pub(super) fn container_up(&mut self, f: usize) {
@@ -592,6 +582,9 @@ impl Simulation {
 
     pub(super) fn reclaim(&mut self, slot: u32) {
         self.closing(slot);
+        if let Some(state) = self.caches.get_mut(slot as usize) {
+            *state = crate::sim::cache::CacheState::None;
+        }
         let (f, retire_at) = {
             let c = self.pool.get(slot);
             (c.function.0 as usize, c.retire_at)
@@ -606,27 +599,6 @@ impl Simulation {
             e.used_mb -= u64::from(self.funcs[f].def.memory_mb);
         }
         self.pool.release(slot);
-    }
-
-    /// Takes an idle container out of its function's idle set (and the eviction order).
-    #[inline]
-    pub(super) fn unidle(&mut self, f: usize, slot: u32) {
-        let func = &mut self.funcs[f];
-        if func.tenant_idle.is_empty() {
-            func.idle.remove(&mut self.pool, slot);
-        } else {
-            let t = self.pool.get(slot).tenant as usize;
-            func.tenant_idle[t].remove(&mut self.pool, slot);
-        }
-        if let Some(e) = &mut self.eviction {
-            let c = self.pool.get(slot);
-            e.remove(
-                c.evict_key,
-                c.id.0,
-                slot,
-                u64::from(self.funcs[f].def.memory_mb),
-            );
-        }
     }
 
     #[inline(always)]
@@ -717,41 +689,6 @@ impl Simulation {
             return;
         }
         self.make_idle(f, slot, deadline);
-    }
-
-    /// Puts a container in its function's idle set until `deadline`, arming its timer.
-    #[inline]
-    pub(super) fn make_idle(&mut self, f: usize, slot: u32, deadline: SimTime) {
-        let func = &mut self.funcs[f];
-        if func.tenant_idle.is_empty() {
-            func.idle.insert(&mut self.pool, slot);
-        } else {
-            let t = self.pool.get(slot).tenant as usize;
-            func.tenant_idle[t].insert(&mut self.pool, slot);
-        }
-        if let Some(e) = &mut self.eviction {
-            let func = &self.funcs[f];
-            let c = self.pool.get_mut(slot);
-            c.evict_key = e.key(
-                self.now.as_micros(),
-                deadline.as_micros(),
-                func.stats.invocations,
-                c.init_us as f64 / 1_000.0,
-                func.def.memory_mb,
-            );
-            e.insert(c.evict_key, c.id.0, slot, u64::from(func.def.memory_mb));
-        }
-        let c = self.pool.get_mut(slot);
-        c.state = State::Idle;
-        c.deadline = deadline;
-        // A pending timer that fires no later than the new deadline will re-arm itself; only
-        // an earlier deadline needs a new timer, which makes the pending one stale.
-        if c.timer_at > deadline && deadline < self.queue.end() {
-            c.timer = c.timer.wrapping_add(1);
-            c.timer_at = deadline;
-            let timer = c.timer;
-            self.schedule(deadline, Event::KeepAliveExpired { slot, timer });
-        }
     }
 
     pub(super) fn expired(&mut self, slot: u32, timer: u32) {

@@ -60,9 +60,11 @@ pub(super) struct Func {
     /// With tenant isolation, each tenant's idle containers (instead of `idle`).
     pub(super) tenant_idle: Vec<IdleSet>,
     /// With tenant isolation, the draw of each arrival's tenant (set when the run is built).
-    pub(super) tenant_draw: Option<crate::sim::tenant::TenantDraw>,
+    pub(super) tenant_draw: Option<crate::sim::popularity::PopularityDraw>,
     /// The tenant of the request being served now.
     pub(super) tenant: u32,
+    /// Each container's cache, if the function has one (set when the run is built).
+    pub(super) cache: Option<Box<crate::sim::cache::FuncCache>>,
     /// Idle provisioned containers, taken before on-demand ones.
     pub(super) provisioned_idle: IdleSet,
     /// Busy containers with room for another request (with `capacity` above 1), taken first.
@@ -87,11 +89,23 @@ pub(super) struct Func {
 }
 
 impl Func {
-    /// With tenant isolation, takes the next stream for the draws of its arrivals' tenants
-    /// (nothing otherwise, so that runs without tenants take no stream).
+    /// Takes the next streams for its cache's draws (two) and its arrivals' tenants (one),
+    /// when it has them (nothing otherwise, so that runs without either take no stream).
     pub(super) fn draw_tenants(&mut self, streams: &mut Streams) {
+        if let Some(c) = self.def.cache {
+            let keys = streams.stream();
+            self.cache = Some(Box::new(crate::sim::cache::FuncCache::new(
+                c,
+                keys,
+                streams.stream(),
+            )));
+        }
         if let Some(t) = &self.def.tenants {
-            self.tenant_draw = Some(crate::sim::tenant::TenantDraw::new(t, streams.stream()));
+            self.tenant_draw = Some(crate::sim::popularity::PopularityDraw::new(
+                t.count,
+                t.popularity,
+                streams.stream(),
+            ));
         }
     }
 }
@@ -129,6 +143,7 @@ impl Func {
             },
             tenant_draw: None,
             tenant: 0,
+            cache: None,
             provisioned_idle: IdleSet::new(routing),
             open: IdleSet::new(routing),
             busy: 0,

@@ -1,14 +1,18 @@
 //! The engine: events in integer microseconds, the container pool, keep-alive policies and the statistics they leave. Never does I/O, never formats text.
 
 mod build;
+pub mod cache;
+mod caching;
 mod capacity;
 pub mod engine;
 mod function;
+mod idle;
 mod instances;
 pub mod invocation;
 pub mod lifetime;
 pub mod policy;
 pub mod pool;
+pub mod popularity;
 mod prewarm;
 mod processor;
 mod provisioned;
@@ -19,6 +23,5 @@ mod retry;
 mod scaler;
 mod sharing;
 pub mod stats;
-pub mod tenant;
 mod trace_link;
 mod warmer;

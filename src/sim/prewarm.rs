@@ -44,6 +44,7 @@ impl Simulation {
         c.first_idle = self.now;
         // With tenant isolation: for the tenant of the function's latest request.
         c.tenant = self.funcs[fi].tenant;
+        self.cache_new(fi, slot);
         self.born(slot);
         self.funcs[fi].alive += 1;
         self.container_up(fi);

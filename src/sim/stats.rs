@@ -48,6 +48,10 @@ pub struct FunctionStats {
     pub warmer_pings: u64,
     /// Containers retired at their maximum lifetime.
     pub retired: u64,
+    /// Requests their container's cache answered.
+    pub cache_hits: u64,
+    /// Requests their container's cache did not answer.
+    pub cache_misses: u64,
     /// Replacements initialized ahead of a retirement (billed, not cold starts).
     pub proactive_inits: u64,
     /// Cold starts the warmer's pings met.
@@ -74,6 +78,8 @@ impl FunctionStats {
             provisioned_us: 0,
             warmer_pings: 0,
             retired: 0,
+            cache_hits: 0,
+            cache_misses: 0,
             proactive_inits: 0,
             warmer_cold_starts: 0,
             latency: Latency::per_function(),

@@ -1,5 +1,6 @@
 //! The one integration-test binary: hand-computed scenarios, closed-form checks and the command line.
 
+mod cache;
 mod chart;
 mod cli;
 mod closed_form;

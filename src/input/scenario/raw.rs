@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::cost::{Arch, BillingModel, CloudRunBilling, InitBilling, Package};
 use crate::model::arrival::ArrivalSpec;
 use crate::model::dist::TimeDistSpec;
-use crate::model::function::{InvocationType, SnapRuntime};
+use crate::model::function::{CacheModel, InvocationType, SnapRuntime};
 use crate::model::keep_alive::{EvictionRule, KeepAliveSpec};
 use crate::model::scenario::Routing;
 use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat};
@@ -131,6 +131,23 @@ pub(super) struct RawFunction {
     pub(super) scale_target: Option<f64>,
     pub(super) snapstart: Option<RawSnapStart>,
     pub(super) tenants: Option<RawTenants>,
+    pub(super) cache: Option<RawCache>,
+}
+
+/// `cache = { keys = 10000, popularity = { zipf = 0.8 }, capacity = 1000, hit_ms = 1, miss_ms = 40 }`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCache {
+    pub(super) keys: u32,
+    #[serde(default)]
+    pub(super) popularity: Option<RawPopularity>,
+    pub(super) capacity: u32,
+    pub(super) hit_ms: f64,
+    pub(super) miss_ms: f64,
+    #[serde(default)]
+    pub(super) warm_on_init: Option<u32>,
+    #[serde(default)]
+    pub(super) model: Option<CacheModel>,
 }
 
 /// `tenants = { count = 100, popularity = { zipf = 1.0 } }` or `popularity = "uniform"`.
@@ -275,6 +292,7 @@ impl RawFunction {
                 .clone()
                 .or_else(|| defaults.snapstart.clone()),
             tenants: self.tenants.clone().or_else(|| defaults.tenants.clone()),
+            cache: self.cache.clone().or_else(|| defaults.cache.clone()),
             ephemeral_storage_mb: self.ephemeral_storage_mb.or(defaults.ephemeral_storage_mb),
         }
     }

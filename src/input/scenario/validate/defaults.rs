@@ -90,6 +90,7 @@ pub(super) fn defaults(
     Ok(Template {
         snapstart,
         tenants: keys.tenants(raw.tenants.as_ref())?,
+        cache: keys.cache(raw.cache.as_ref())?,
         memory_mb: raw.memory_mb,
         arch,
         init,

@@ -236,6 +236,7 @@ fn function(
         provisioned_concurrency: 0,
         snapstart,
         tenants,
+        cache: keys.cache(merged.cache.as_ref())?,
         warmer,
         scaling: None,
         scaler: keys.scaler(merged.scale_target)?,

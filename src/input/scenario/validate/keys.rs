@@ -2,13 +2,16 @@
 
 use super::super::ScenarioError;
 use super::super::locate::{Checker, Seg};
-use super::super::raw::{InitSpec, PopularityName, RawPopularity, RawSnapStart, RawTenants};
+use super::super::raw::{
+    InitSpec, PopularityName, RawCache, RawPopularity, RawSnapStart, RawTenants,
+};
 use super::values::shown;
 use super::values::validate_dist;
 use crate::cost::{Arch, BillingModel, Package};
 use crate::model::dist::{TimeDist, TimeDistSpec};
 use crate::model::function::{
-    DEFAULT_MAX_EVENT_AGE, Init, MAX_TENANTS, Popularity, Scaler, SnapRuntime, SnapStart, Tenants,
+    Cache, CacheModel, DEFAULT_MAX_EVENT_AGE, Init, MAX_CACHE_KEYS, MAX_EXACT_CAPACITY,
+    MAX_TENANTS, Popularity, Scaler, SnapRuntime, SnapStart, Tenants,
 };
 use crate::model::keep_alive::KeepAliveSpec;
 use crate::model::platform;
@@ -215,7 +218,77 @@ impl Keys<'_> {
                 format!("must be between 1 and {MAX_TENANTS}, got {}", raw.count),
             ));
         }
-        let popularity = match &raw.popularity {
+        let popularity = self.popularity("tenants.popularity", raw.popularity.as_ref())?;
+        Ok(Some(Tenants {
+            count: raw.count,
+            popularity,
+        }))
+    }
+
+    /// `cache`: keys, capacity and times within bounds; a preload no larger than the cache;
+    /// Che's approximation without a preload.
+    pub(super) fn cache(&self, raw: Option<&RawCache>) -> Result<Option<Cache>, ScenarioError> {
+        let Some(raw) = raw else {
+            return Ok(None);
+        };
+        if raw.keys == 0 || raw.keys > MAX_CACHE_KEYS {
+            return Err(self.invalid(
+                "cache.keys",
+                format!("must be between 1 and {MAX_CACHE_KEYS}, got {}", raw.keys),
+            ));
+        }
+        let model = raw.model.unwrap_or_default();
+        if raw.capacity == 0 {
+            return Err(self.invalid("cache.capacity", "must be at least 1 entry"));
+        }
+        if model == CacheModel::Exact && raw.capacity > MAX_EXACT_CAPACITY {
+            return Err(self.invalid(
+                "cache.capacity",
+                format!("{} entries per container is too many to keep exactly (at most {MAX_EXACT_CAPACITY}); use model = \"che\"", raw.capacity),
+            ));
+        }
+        let time = |k: &'static str, ms: f64| {
+            if ms.is_finite() && (0.0..=900_000.0).contains(&ms) {
+                Ok(SimDuration::from_millis_f64(ms))
+            } else {
+                Err(self.invalid(k, format!("must be 0 to 900000 ms, got {}", shown(ms))))
+            }
+        };
+        let warm_on_init = raw.warm_on_init.unwrap_or(0);
+        if warm_on_init > raw.capacity.min(raw.keys) {
+            return Err(self.invalid(
+                "cache.warm_on_init",
+                format!(
+                    "preloads at most the cache's capacity and its keys ({}), got {warm_on_init}",
+                    raw.capacity.min(raw.keys)
+                ),
+            ));
+        }
+        if model == CacheModel::Che && warm_on_init > 0 {
+            return Err(self.invalid(
+                "cache.warm_on_init",
+                "Che's approximation here starts from an empty cache: use model = \"exact\" with a preload",
+            ));
+        }
+        let popularity = self.popularity("cache.popularity", raw.popularity.as_ref())?;
+        Ok(Some(Cache {
+            keys: raw.keys,
+            popularity,
+            capacity: raw.capacity,
+            hit: time("cache.hit_ms", raw.hit_ms)?,
+            miss: time("cache.miss_ms", raw.miss_ms)?,
+            warm_on_init,
+            model,
+        }))
+    }
+
+    /// A popularity, Zipf with exponent 1 when not given.
+    fn popularity(
+        &self,
+        key: &'static str,
+        raw: Option<&RawPopularity>,
+    ) -> Result<Popularity, ScenarioError> {
+        Ok(match raw {
             None => Popularity::Zipf(1.0),
             Some(RawPopularity::Named(PopularityName::Uniform)) => Popularity::Uniform,
             Some(RawPopularity::Zipf { zipf })
@@ -225,18 +298,14 @@ impl Keys<'_> {
             }
             Some(RawPopularity::Zipf { zipf }) => {
                 return Err(self.invalid(
-                    "tenants.popularity",
+                    key,
                     format!(
                         "zipf must be an exponent above 0 and at most 10, got {}",
                         shown(*zipf)
                     ),
                 ));
             }
-        };
-        Ok(Some(Tenants {
-            count: raw.count,
-            popularity,
-        }))
+        })
     }
 
     /// `max_event_age`: 1 minute to 6 hours, as Lambda allows (the default).

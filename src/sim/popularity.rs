@@ -1,41 +1,49 @@
-//! Tenant isolation's draws: which tenant each arrival of a function belongs to, from its own stream, uniformly or by Zipf's law.
+//! Draws by popularity (uniformly, or by Zipf's law), from a stream of their own: which tenant an arrival belongs to under tenant isolation, which key a request asks a container's cache for.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Zipf};
 
-use crate::model::function::{Popularity, Tenants};
+use crate::model::function::Popularity;
 use crate::rng::SimRng;
 
-/// Draws the tenant of each arrival of one function.
+/// Draws one of `count` items (tenants, keys) by popularity.
 #[derive(Debug)]
-pub struct TenantDraw {
+pub struct PopularityDraw {
     count: u32,
     zipf: Option<Zipf<f64>>,
     rng: SimRng,
 }
 
-impl TenantDraw {
-    /// The draw of `tenants` from `rng`.
-    pub fn new(tenants: &Tenants, rng: SimRng) -> TenantDraw {
-        let zipf = match tenants.popularity {
+impl PopularityDraw {
+    /// Draws of `count` items of `popularity` from `rng`.
+    pub fn new(count: u32, popularity: Popularity, rng: SimRng) -> PopularityDraw {
+        let zipf = match popularity {
             Popularity::Uniform => None,
             Popularity::Zipf(s) => Some(
-                Zipf::new(f64::from(tenants.count), s)
+                Zipf::new(f64::from(count), s)
                     .unwrap_or_else(|e| unreachable!("validated Zipf parameters: {e}")),
             ),
         };
-        TenantDraw {
-            count: tenants.count,
-            zipf,
-            rng,
-        }
+        PopularityDraw { count, zipf, rng }
     }
 
-    /// The next arrival's tenant, from 0 (the most popular under Zipf) to `count - 1`.
+    /// The next item, from 0 (the most popular under Zipf) to `count - 1`.
     pub fn draw(&mut self) -> u32 {
         match &self.zipf {
             None => self.rng.random_range(0..self.count),
             Some(z) => (z.sample(&mut self.rng) as u32).clamp(1, self.count) - 1,
+        }
+    }
+}
+
+/// The probability of each of `count` items under `popularity`, most popular first.
+pub fn probabilities(count: u32, popularity: Popularity) -> Vec<f64> {
+    match popularity {
+        Popularity::Uniform => vec![1.0 / f64::from(count); count as usize],
+        Popularity::Zipf(s) => {
+            let w: Vec<f64> = (1..=count).map(|k| f64::from(k).powf(-s)).collect();
+            let total: f64 = w.iter().sum();
+            w.into_iter().map(|x| x / total).collect()
         }
     }
 }
@@ -46,17 +54,11 @@ mod tests {
     use crate::rng::Streams;
 
     #[test]
-    fn zipf_tenants_follow_one_over_k_and_uniform_ones_are_alike() {
+    fn zipf_draws_follow_one_over_k_and_uniform_ones_are_alike() {
         // Zipf(3, 1): probabilities 6/11, 3/11, 2/11. Over n = 110,000 draws each count's 99.9 %
         // interval is z sqrt(n p (1 - p)) with z = 3.29: at most 543.
         let n = 110_000u32;
-        let mut z = TenantDraw::new(
-            &Tenants {
-                count: 3,
-                popularity: Popularity::Zipf(1.0),
-            },
-            Streams::new(5).stream(),
-        );
+        let mut z = PopularityDraw::new(3, Popularity::Zipf(1.0), Streams::new(5).stream());
         let mut counts = [0u32; 3];
         for _ in 0..n {
             counts[z.draw() as usize] += 1;
@@ -70,13 +72,7 @@ mod tests {
                 counts[k]
             );
         }
-        let mut u = TenantDraw::new(
-            &Tenants {
-                count: 4,
-                popularity: Popularity::Uniform,
-            },
-            Streams::new(5).stream(),
-        );
+        let mut u = PopularityDraw::new(4, Popularity::Uniform, Streams::new(5).stream());
         let mut seen = [false; 4];
         for _ in 0..100 {
             seen[u.draw() as usize] = true;
