@@ -869,3 +869,68 @@ fn an_init_of_up_to_twenty_seconds_is_waited_for_even_late_in_a_long_invocation(
     let at: Vec<i64> = all.iter().map(|i| i.at_us).collect();
     assert_eq!(at, [TEN + 10_100_000, TEN + 10_500_000, TEN + 930_490_000]);
 }
+
+#[test]
+fn the_events_array_is_found_past_nested_keys_escapes_and_other_pages_fields() {
+    // A key named "events" nested in another object is not the events array; the real one
+    // comes after a comma at the top level; strings hold escaped quotes and brackets, and an
+    // event holds nested objects and arrays.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = r#"{"searchedLogStreams": [{"logStreamName": "x\"y]", "searchedCompletely": true}],
+ "meta": {"events": [1, 2]}, "nextToken": "a\\\"b{",
+ "events": [
+  {"logStreamName": "2024/01/15/[$LATEST]aaaa", "timestamp": 1705312800000, "message": "START RequestId: r1 Version: $LATEST\n", "extra": {"nested": [1, {"a": "}\"]"}]}, "ingestionTime": 1},
+  {"logStreamName": "2024/01/15/[$LATEST]aaaa", "timestamp": 1705312800100, "message": "REPORT RequestId: r1\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 128 MB\n", "eventId": "e\"}"}
+ ]}"#;
+    let p = write(dir.path(), "pages.json", text);
+    let (all, reader) = read_all(&[p], &LogOptions::default());
+    let got: Vec<(i64, u64)> = all.iter().map(|i| (i.at_us, i.exec_us)).collect();
+    assert_eq!(got, [(TEN, 100_000)]);
+    assert_eq!(reader.environments(), 1);
+}
+
+#[test]
+fn a_line_of_the_longest_allowed_length_is_read_and_one_byte_more_is_refused() {
+    // `aws logs tail` lines: 1 MiB with its newline is read (a line of the function's own,
+    // skipped); one byte more is an error naming the line.
+    let max = 1usize << 20;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let head = "2024-01-15T10:00:00.000000+00:00 2024/01/15/[$LATEST]aaaa ";
+    let line = |len: usize| format!("{head}{}\n", "x".repeat(len - head.len() - 1));
+    let p = write(dir.path(), "long.txt", &line(max));
+    let (all, reader) = read_all(&[p], &LogOptions::default());
+    assert!(all.is_empty());
+    assert_eq!(reader.skipped().lines, 1);
+    let p = write(dir.path(), "long.txt", &line(max + 1));
+    let e = LogReader::open(&[p], &LogOptions::default())
+        .and_then(|mut r| r.next_invocation().map(|_| ()))
+        .expect_err("too long")
+        .to_string();
+    assert!(e.contains("long.txt:1") && e.contains("longer than"), "{e}");
+}
+
+#[test]
+fn an_event_of_the_longest_allowed_length_is_read_and_one_byte_more_is_refused() {
+    // One event object of exactly 1 MiB, from its `{` to its `}`, holding a line of the
+    // function's own (skipped); one byte more is an error.
+    let max = 1usize << 20;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let event = |len: usize| {
+        let head = r#"{"logStreamName": "s", "timestamp": 1705312800000, "message": ""#;
+        let tail = r#""}"#;
+        format!(
+            "{{\"events\": [{head}{}{tail}]}}",
+            "x".repeat(len - head.len() - tail.len())
+        )
+    };
+    let p = write(dir.path(), "big.json", &event(max));
+    let (all, reader) = read_all(&[p], &LogOptions::default());
+    assert!(all.is_empty());
+    assert_eq!(reader.skipped().lines, 1);
+    let p = write(dir.path(), "big.json", &event(max + 1));
+    let e = LogReader::open(&[p], &LogOptions::default())
+        .and_then(|mut r| r.next_invocation().map(|_| ()))
+        .expect_err("too long")
+        .to_string();
+    assert!(e.contains("longer than"), "{e}");
+}
