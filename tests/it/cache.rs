@@ -83,6 +83,14 @@ fn one_key_misses_once_then_hits_and_a_preload_moves_the_miss_into_init() {
     assert_eq!(summary.functions[0].cache_hit_ratio, Some(1.0));
 }
 
+/// The mean of 20 replications and the half-width of its 99.9 % Student-t interval.
+fn t_interval(xs: &[f64]) -> (f64, f64) {
+    assert_eq!(xs.len(), 20, "T_999_DF19 is for 20 replications");
+    let mean = xs.iter().sum::<f64>() / 20.0;
+    let var = xs.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / 19.0;
+    (mean, T_999_DF19 * (var / 20.0).sqrt())
+}
+
 /// King's exact stationary hit ratio of an LRU cache of `c` entries under independent
 /// requests of probabilities `p`: each ordered list of `c` keys (most recent first) has
 /// probability Π_k p_(i_k) / (1 − Σ_(j<k) p_(i_j)), and hits with the sum of its keys' p.
@@ -120,9 +128,7 @@ fn the_exact_lru_hits_as_kings_formula_says() {
     let ratios: Vec<f64> = (1..=20)
         .map(|seed| run(&s, seed).0.functions[0].cache_hit_ratio.expect("asked"))
         .collect();
-    let mean = ratios.iter().sum::<f64>() / 20.0;
-    let var = ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / 19.0;
-    let half = T_999_DF19 * (var / 20.0).sqrt();
+    let (mean, half) = t_interval(&ratios);
     assert!(
         (mean - exact).abs() <= half,
         "hit ratio {mean}, King's {exact}, half-width {half}"
@@ -165,9 +171,7 @@ fn ches_model_draws_its_own_formula_and_stays_near_the_exact_lru() {
     let ratios: Vec<f64> = (1..=20)
         .map(|seed| run(&s, seed).0.functions[0].cache_hit_ratio.expect("asked"))
         .collect();
-    let mean = ratios.iter().sum::<f64>() / 20.0;
-    let var = ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / 19.0;
-    let half = T_999_DF19 * (var / 20.0).sqrt();
+    let (mean, half) = t_interval(&ratios);
     assert!(
         (mean - h).abs() <= half + 0.01,
         "exact LRU {mean} (half-width {half}), Che {h}"

@@ -101,6 +101,26 @@ fn a_malformed_huawei_2025_row_names_its_line_and_column() {
     assert!(e.to_string().contains("time_worker"), "{e}");
 }
 
+/// Runs `coldsim check-cold-starts REQUESTS --cold-starts COLD` into `dir` and returns its
+/// check.json.
+fn check_json(dir: &Path, requests: &Path, cold: &Path) -> serde_json::Value {
+    let out = dir.join("check");
+    let o = assert_cmd::Command::cargo_bin("coldsim")
+        .expect("the binary")
+        .arg("check-cold-starts")
+        .arg(requests)
+        .arg("--cold-starts")
+        .arg(cold)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&std::fs::read(out.join("check.json")).expect("check.json"))
+        .expect("JSON")
+}
+
 #[test]
 fn replayed_with_a_minute_of_keep_alive_the_cold_starts_match_the_records() {
     // Function 411: requests at 0 and 0.48 s (the second arrives while the first's container
@@ -109,22 +129,11 @@ fn replayed_with_a_minute_of_keep_alive_the_cold_starts_match_the_records() {
     // Function 7: one request, cold. The record of day 29 lies outside the requests' span.
     let dir = tempfile::tempdir().expect("tempdir");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let out = dir.path().join("check");
-    let o = assert_cmd::Command::cargo_bin("coldsim")
-        .expect("the binary")
-        .arg("check-cold-starts")
-        .arg(fixtures.join("huawei2025-requests.csv"))
-        .arg("--cold-starts")
-        .arg(fixtures.join("huawei2025-cold-starts.csv"))
-        .args(["--quiet", "--out"])
-        .arg(&out)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .expect("runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let check: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("check.json")).expect("check.json"))
-            .expect("JSON");
+    let check = check_json(
+        dir.path(),
+        &fixtures.join("huawei2025-requests.csv"),
+        &fixtures.join("huawei2025-cold-starts.csv"),
+    );
     assert_eq!(check["recorded"], 3);
     assert_eq!(check["simulated"], 3);
     assert_eq!(check["outside"], 1);
@@ -251,22 +260,7 @@ fn cold_starts_are_compared_per_minute_and_records_past_the_last_request_are_out
          0,250.000,1,1,9,c,0.300000,0,0,0,0,pool22-300-128-1\n\
          0,400.000,1,1,9,d,0.300000,0,0,0,0,pool22-300-128-1\n",
     );
-    let out = dir.path().join("check");
-    let o = assert_cmd::Command::cargo_bin("coldsim")
-        .expect("the binary")
-        .arg("check-cold-starts")
-        .arg(&requests)
-        .arg("--cold-starts")
-        .arg(&cold)
-        .args(["--quiet", "--out"])
-        .arg(&out)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .expect("runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let check: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("check.json")).expect("check.json"))
-            .expect("JSON");
+    let check = check_json(dir.path(), &requests, &cold);
     assert_eq!(check["recorded"], 3);
     assert_eq!(check["simulated"], 3);
     assert_eq!(check["outside"], 1);

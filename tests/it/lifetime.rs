@@ -115,13 +115,13 @@ fn a_function_without_a_keep_alive_gets_its_platforms_current_preset() {
 }
 
 /// A function busy every second (handler 100 ms, init 500 ms, fixed 10-minute keep-alive) for
-/// 3h30m under the given `[platform]` lines.
-fn busy(platform: &str) -> Summary {
+/// `duration` under the given `[platform]` lines, run with `seed`.
+fn busy_for(duration: &str, platform: &str, seed: u64) -> Summary {
     run(
         &scenario(&format!(
             r#"
 name = "busy"
-duration = "3h30m"
+duration = "{duration}"
 [platform]
 {platform}
 [[function]]
@@ -132,8 +132,13 @@ exec = {{ dist = "constant", ms = 100 }}
 keep_alive = {{ policy = "fixed", idle = "10m" }}
 "#
         )),
-        1,
+        seed,
     )
+}
+
+/// [`busy_for`] 3h30m with seed 1.
+fn busy(platform: &str) -> Summary {
+    busy_for("3h30m", platform, 1)
 }
 
 #[test]
@@ -175,26 +180,7 @@ fn drawn_lifetimes_retire_as_a_renewal_process_and_a_share_of_them_is_replaced()
     // t / mu + (s2 / mu^2 - 1) / 2 and variance t s2 / mu^3 (the renewal theorem's normal
     // approximation); each renewal is also up to a second late, which moves the mean by
     // under 0.03.
-    let long = |platform: &str| {
-        run(
-            &scenario(&format!(
-                r#"
-name = "long"
-duration = "100h"
-[platform]
-{platform}
-[[function]]
-name = "f"
-arrival = {{ process = "periodic", every = "1s" }}
-init = {{ dist = "constant", ms = 500 }}
-exec = {{ dist = "constant", ms = 100 }}
-keep_alive = {{ policy = "fixed", idle = "10m" }}
-"#
-            )),
-            3,
-        )
-        .totals
-    };
+    let long = |platform: &str| busy_for("100h", platform, 3).totals;
     let uniform = "max_lifetime = { dist = \"uniform\", min_ms = 3000000, max_ms = 4200000 }";
     let t = long(uniform);
     let (mu, s2, horizon) = (60.0_f64, 400.0 / 12.0, 6000.0);
