@@ -460,3 +460,21 @@ pub struct FunctionEvidence {
     /// The fitted window [s] (see [`KeepAliveEvidence::window`]).
     pub keep_alive_s: Option<f64>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_every_value_then_every_second_then_every_fourth() {
+        // 45,000 values 0, 1, 2, ...: full at 10,000 (every 2nd kept), again at 20,000 (every
+        // 4th), again at 40,000 (every 8th); then every 8th of the rest.
+        let mut t = Thinned::default();
+        for v in 0..45_000 {
+            t.push(f64::from(v));
+        }
+        let want: Vec<f64> = (0..45_000).step_by(8).map(f64::from).collect();
+        assert_eq!(t.values, want);
+        assert_eq!(t.stride, 8);
+    }
+}
