@@ -477,4 +477,56 @@ mod tests {
         assert_eq!(t.values, want);
         assert_eq!(t.stride, 8);
     }
+
+    #[test]
+    fn the_window_lies_between_the_bounds_or_at_the_one_there_is() {
+        let w = |lo: Option<f64>, hi: Option<f64>| {
+            KeepAliveEvidence {
+                longest_warm_gap_s: lo,
+                shortest_expired_gap_s: hi,
+                ..KeepAliveEvidence::default()
+            }
+            .window()
+        };
+        assert_eq!(w(Some(10.0), Some(20.0)), Some((15.0, None)));
+        // Bounds that meet or cross: a window that varies between them.
+        assert_eq!(w(Some(10.0), Some(10.0)), Some((10.0, Some(10.0))));
+        assert_eq!(w(Some(20.0), Some(10.0)), Some((10.0, Some(20.0))));
+        // Only reuses: the longest, rounded up to the next whole second, at least one.
+        assert_eq!(w(Some(3.0), None), Some((4.0, None)));
+        assert_eq!(w(Some(3.2), None), Some((4.0, None)));
+        assert_eq!(w(Some(0.2), None), Some((1.0, None)));
+        assert_eq!(w(None, Some(7.0)), Some((7.0, None)));
+        assert_eq!(w(None, None), None);
+    }
+
+    #[test]
+    fn gaps_between_arrivals_are_averaged_as_they_come() {
+        // Warm invocations of 10 ms logged without a START, their arrivals `gaps` apart.
+        let gaps = [10.0, 110.0, 10.0, 110.0, 10.0, 110.0, 30.0];
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut text = String::new();
+        let mut t = 0.0f64;
+        for i in 0..=gaps.len() {
+            if i > 0 {
+                t += gaps[i - 1];
+            }
+            let end = t + 0.010;
+            let (s, ms) = (end as u64, ((end.fract()) * 1000.0).round() as u64);
+            text.push_str(&format!(
+                "2024-01-15T10:{:02}:{:02}.{ms:03}000+00:00 2024/01/15/[$LATEST]a REPORT RequestId: r{i}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 128 MB\n",
+                s / 60,
+                s % 60
+            ));
+        }
+        let path = dir.path().join("gaps.txt");
+        std::fs::write(&path, text).expect("write");
+        let mut logs = LogReader::open(&[path], &Default::default()).expect("opens");
+        let f = &fit(&mut logs).expect("fits").functions[0];
+        let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+        let m2: f64 = gaps.iter().map(|g| (g - mean).powi(2)).sum();
+        assert!((f.gap_mean - mean).abs() < 1e-9, "{} vs {mean}", f.gap_mean);
+        assert!((f.gap_m2 - m2).abs() < 1e-6, "{} vs {m2}", f.gap_m2);
+        assert_eq!(f.invocations, gaps.len() as u64 + 1);
+    }
 }

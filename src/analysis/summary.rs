@@ -352,7 +352,7 @@ impl Summary {
             idle_gb_s += g.idle;
             functions.push(FunctionSummary {
                 note: None,
-                tenants: f.tenants.map(|t| t.count),
+                tenants: (stats.tenants > 0).then_some(stats.tenants),
                 cache_hit_ratio: f.cache.and_then(|_| {
                     let asked = stats.cache_hits + stats.cache_misses;
                     (asked > 0).then(|| stats.cache_hits as f64 / asked as f64)

@@ -143,6 +143,8 @@ pub struct ExternalArrival {
     pub exec: Option<SimDuration>,
     /// Its memory for billing [MB], replacing the function's.
     pub memory_mb: Option<u32>,
+    /// Its tenant, when the source names one: the function runs with tenant isolation.
+    pub tenant: Option<u32>,
 }
 
 /// What a source knows of one of its functions.

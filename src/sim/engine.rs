@@ -263,7 +263,19 @@ impl Simulation {
         if counted {
             func.stats.invocations += 1;
         }
-        let tenant = func.tenant_draw.as_mut().map_or(0, |d| d.draw());
+        let tenant = match traced.and_then(|a| a.tenant) {
+            Some(t) => {
+                // A trace's tenants: one idle set each, made as they appear.
+                if func.tenant_idle.len() <= t as usize {
+                    let routing = self.routing;
+                    func.tenant_idle
+                        .resize_with(t as usize + 1, || crate::sim::pool::IdleSet::new(routing));
+                    func.stats.tenants = func.stats.tenants.max(t + 1);
+                }
+                t
+            }
+            None => func.tenant_draw.as_mut().map_or(0, |d| d.draw()),
+        };
         self.attempt(
             Retry {
                 function: f,

@@ -92,6 +92,9 @@ impl Func {
     /// Takes the next streams for its cache's draws (two) and its arrivals' tenants (one),
     /// when it has them (nothing otherwise, so that runs without either take no stream).
     pub(super) fn draw_tenants(&mut self, streams: &mut Streams) {
+        if let Some(t) = &self.def.tenants {
+            self.stats.tenants = t.count;
+        }
         if let Some(c) = self.def.cache {
             let keys = streams.stream();
             self.cache = Some(Box::new(crate::sim::cache::FuncCache::new(

@@ -48,6 +48,9 @@ pub struct FunctionStats {
     pub warmer_pings: u64,
     /// Containers retired at their maximum lifetime.
     pub retired: u64,
+    /// Tenants with their own environments (tenant isolation): the scenario's count, or those
+    /// a trace has named so far.
+    pub tenants: u32,
     /// Requests their container's cache answered.
     pub cache_hits: u64,
     /// Requests their container's cache did not answer.
@@ -78,6 +81,7 @@ impl FunctionStats {
             provisioned_us: 0,
             warmer_pings: 0,
             retired: 0,
+            tenants: 0,
             cache_hits: 0,
             cache_misses: 0,
             proactive_inits: 0,

@@ -114,3 +114,26 @@ fn tenant_isolation_is_refused_where_aws_refuses_it() {
         .to_string();
     assert!(e.contains("AWS Lambda's"), "{e}");
 }
+
+#[test]
+fn a_traces_tenant_column_isolates_its_environments() {
+    // Tenants a, b, a, b a second apart: with isolation two cold starts, then each tenant's
+    // own container; without the column one container serves all four.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run_trace = |csv: &str| {
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, csv).expect("write");
+        let s = scenario(&format!(
+            "name = \"t\"\n[workload]\ntrace = {{ path = {:?} }}\n[defaults]\ninit = {{ dist = \"constant\", ms = 100 }}\nexec = {{ dist = \"constant\", ms = 10 }}\nkeep_alive = {{ policy = \"fixed\", idle = \"10m\" }}\n",
+            path.display().to_string()
+        ));
+        let done = coldsim::analysis::run::run(&s, 1, None, |_| {}).expect("runs");
+        Summary::new(&s, 1, &done.sim)
+    };
+    let isolated = run_trace("timestamp,function,tenant\n0,api,a\n1,api,b\n2,api,a\n3,api,b\n");
+    assert_eq!(isolated.totals.cold_starts, 2);
+    assert_eq!(isolated.functions[0].tenants, Some(2));
+    let shared = run_trace("timestamp,function\n0,api\n1,api\n2,api\n3,api\n");
+    assert_eq!(shared.totals.cold_starts, 1);
+    assert_eq!(shared.functions[0].tenants, None);
+}

@@ -222,6 +222,7 @@ pub(super) fn arrival_at(at: u64, function: u32) -> TraceArrival {
         function,
         exec: None,
         memory_mb: None,
+        tenant: None,
     }
 }
 

@@ -38,6 +38,13 @@ pub(super) enum Clock {
     },
 }
 
+/// A trace's `tenant` column and the tenants it has named, numbered in order.
+#[derive(Debug)]
+pub(super) struct TenantColumn {
+    column: usize,
+    tenants: std::collections::HashMap<Box<[u8]>, u32>,
+}
+
 #[derive(Debug)]
 pub(super) enum Decoder {
     Invocations {
@@ -45,6 +52,8 @@ pub(super) enum Decoder {
         function: usize,
         duration_ms: Option<usize>,
         memory_mb: Option<usize>,
+        /// The `tenant` column, and the tenants met so far.
+        tenant: Option<Box<TenantColumn>>,
         unit: TimeUnit,
         start_at_first_row: bool,
         clock: Clock,
@@ -59,7 +68,7 @@ pub(super) enum Decoder {
 }
 
 pub(super) const INVOCATIONS_COLUMNS: &str =
-    "timestamp and function (duration_ms and memory_mb are optional)";
+    "timestamp and function (duration_ms, memory_mb and tenant are optional)";
 pub(super) const AZURE2021_COLUMNS: &str = "app,func,end_timestamp,duration";
 pub(super) const MEMORY_EXPECTED: &str = "a whole number of MB from 1 to 10240";
 
@@ -73,6 +82,12 @@ impl Decoder {
             function: table.require("function", INVOCATIONS_COLUMNS)?,
             duration_ms: table.column("duration_ms")?,
             memory_mb: table.column("memory_mb")?,
+            tenant: table.column("tenant")?.map(|column| {
+                Box::new(TenantColumn {
+                    column,
+                    tenants: std::collections::HashMap::new(),
+                })
+            }),
             unit: options.time_unit,
             start_at_first_row: options.start_at_first_row,
             clock: Clock::Undecided,
@@ -111,6 +126,7 @@ impl Decoder {
                 function,
                 duration_ms,
                 memory_mb,
+                tenant,
                 unit,
                 start_at_first_row,
                 clock,
@@ -171,11 +187,36 @@ impl Decoder {
                         id
                     }
                 };
+                let tenant = match tenant {
+                    Some(tc) => {
+                        let c = tc.column;
+                        let key = table.field(c).trim_ascii();
+                        let next = tc.tenants.len() as u32;
+                        Some(match tc.tenants.get(key) {
+                            Some(&t) => t,
+                            None if next < crate::model::function::MAX_TENANTS => {
+                                tc.tenants.insert(key.into(), next);
+                                next
+                            }
+                            None => {
+                                return Err(table.error(
+                                    c,
+                                    format!(
+                                        "more than {} tenants; a run isolates at most that many",
+                                        crate::model::function::MAX_TENANTS
+                                    ),
+                                ));
+                            }
+                        })
+                    }
+                    None => None,
+                };
                 Ok(Decoded {
                     start,
                     function: id,
                     exec,
                     memory_mb: memory,
+                    tenant,
                 })
             }
             Decoder::Azure2021 {
@@ -223,6 +264,7 @@ impl Decoder {
                     function: id,
                     exec: Some(SimDuration(exec)),
                     memory_mb: None,
+                    tenant: None,
                 })
             }
         }

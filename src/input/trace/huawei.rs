@@ -99,6 +99,7 @@ impl Huawei2025 {
             function: id,
             exec: Some(SimDuration(exec)),
             memory_mb: functions[id as usize].memory_mb,
+            tenant: None,
         })
     }
 }

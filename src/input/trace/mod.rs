@@ -93,6 +93,7 @@ mod tests {
             function,
             exec: exec_us.map(SimDuration),
             memory_mb,
+            tenant: None,
         }
     }
 
@@ -576,7 +577,7 @@ mod tests {
         let cases: &[(&str, &str)] = &[
             (
                 "timestamp,duration_ms\n0,1\n",
-                "bad.csv: no column function in the header; expected timestamp and function (duration_ms and memory_mb are optional)",
+                "bad.csv: no column function in the header; expected timestamp and function (duration_ms, memory_mb and tenant are optional)",
             ),
             (
                 "timestamp,function,function\n",

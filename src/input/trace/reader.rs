@@ -38,7 +38,7 @@ pub(super) enum Source {
     /// Rows served as they are read.
     Stream {
         table: Box<Table>,
-        decoder: Decoder,
+        decoder: Box<Decoder>,
         names: Names,
         /// Start of the previous row [µs, signed: RFC 3339 rows may precede the first].
         previous: Option<i64>,
@@ -155,7 +155,7 @@ impl TraceReader {
         };
         reader.source = Source::Stream {
             table,
-            decoder,
+            decoder: Box::new(decoder),
             names: Names::default(),
             previous: None,
         };
@@ -229,6 +229,7 @@ impl TraceReader {
                     function: inv.function,
                     exec: Some(crate::time::SimDuration(inv.exec_us)),
                     memory_mb: Some(inv.memory_mb),
+                    tenant: None,
                 }))
             }
         }

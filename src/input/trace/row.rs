@@ -17,6 +17,8 @@ pub struct TraceArrival {
     pub exec: Option<SimDuration>,
     /// The memory size of this invocation, when the trace gives it [MB].
     pub memory_mb: Option<u32>,
+    /// Its tenant, numbered in the order the trace names them, when it has a `tenant` column.
+    pub tenant: Option<u32>,
 }
 
 /// A function met in a trace.
@@ -52,6 +54,7 @@ pub(super) struct Decoded {
     pub(super) function: u32,
     pub(super) exec: Option<SimDuration>,
     pub(super) memory_mb: Option<u32>,
+    pub(super) tenant: Option<u32>,
 }
 
 impl Decoded {
@@ -62,6 +65,7 @@ impl Decoded {
             function: self.function,
             exec: self.exec,
             memory_mb: self.memory_mb,
+            tenant: self.tenant,
         }
     }
 }

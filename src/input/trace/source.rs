@@ -61,6 +61,7 @@ impl TraceSource {
                 function: a.function,
                 exec: a.exec,
                 memory_mb: a.memory_mb,
+                tenant: a.tenant,
             }),
             Ok(None) => None,
             Err(e) => {
