@@ -529,4 +529,71 @@ mod tests {
         assert!((f.gap_m2 - m2).abs() < 1e-6, "{} vs {m2}", f.gap_m2);
         assert_eq!(f.invocations, gaps.len() as u64 + 1);
     }
+
+    /// Fits `tail` lines of REPORTs without STARTs: (seconds after 10:00, stream, memory MB,
+    /// init ms for a cold start), each 10 ms long.
+    fn fitted(records: &[(u64, &str, u32, Option<u32>)]) -> Fit {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut text = String::new();
+        for (i, &(at, stream, mb, init)) in records.iter().enumerate() {
+            let init = init.map_or(String::new(), |ms| format!("\tInit Duration: {ms}.00 ms"));
+            text.push_str(&format!(
+                "2024-01-{:02}T{:02}:{:02}:{:02}.010000+00:00 2024/01/15/[$LATEST]{stream} REPORT RequestId: r{i}\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: {mb} MB{init}\n",
+                15 + (10 * 3600 + at) / 86_400,
+                (10 * 3600 + at) / 3600 % 24,
+                at / 60 % 60,
+                at % 60
+            ));
+        }
+        let path = dir.path().join("f.txt");
+        std::fs::write(&path, text).expect("write");
+        let mut logs = LogReader::open(&[path], &Default::default()).expect("opens");
+        fit(&mut logs).expect("fits")
+    }
+
+    #[test]
+    fn hours_memory_and_expired_environments_are_counted_from_the_records() {
+        // Env a cold at 0 s (init 100 ms); env b cold at 600 s while a idles: a never serves
+        // again, so it was gone by then. Env b warm at 1 h and at 25 h (hour 1 again).
+        let f = fitted(&[
+            (0, "a", 128, Some(100)),
+            (600, "b", 256, Some(100)),
+            (3_600, "b", 256, None),
+            (90_000, "b", 128, None),
+        ]);
+        let func = &f.functions[0];
+        assert_eq!(func.cold_starts, 2);
+        // Two records of 128 MB, two of 256: the smaller among the most frequent.
+        assert_eq!(func.memory_mb, 128);
+        assert_eq!(func.by_hour[0], 2);
+        assert_eq!(func.by_hour[1], 2);
+        let k = func.keep_alive;
+        assert_eq!((k.expired, k.warm_reuses), (1, 2));
+        // a ended at 0.010 s; b's cold start arrived at 600 s less its 100 ms init.
+        let gap = k.shortest_expired_gap_s.expect("an expiry");
+        assert!((gap - 599.89).abs() < 1e-9, "{gap}");
+    }
+
+    #[test]
+    fn quantiles_are_nearest_rank_and_a_lognormal_needs_a_spread() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(quantile(&v, 0.5), 2.0);
+        assert_eq!(quantile(&v, 0.99), 4.0);
+        assert_eq!(quantile(&v, 0.0), 1.0);
+        let t = dist(&[4.0, 1.0, 3.0, 2.0], FitDist::Lognormal);
+        assert_eq!(t["dist"].as_str(), Some("lognormal"));
+        assert_eq!(t["p50_ms"].as_float(), Some(2.0));
+        assert_eq!(t["p99_ms"].as_float(), Some(4.0));
+        for (values, kind) in [
+            (&[2.0, 2.0][..], FitDist::Lognormal),
+            (&[0.0, 5.0][..], FitDist::Lognormal),
+            (&[1.0, 5.0][..], FitDist::Empirical),
+        ] {
+            assert_eq!(
+                dist(values, kind)["dist"].as_str(),
+                Some("empirical"),
+                "{values:?}"
+            );
+        }
+    }
 }
