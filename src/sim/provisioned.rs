@@ -129,6 +129,8 @@ impl Simulation {
         while self.funcs[f].provisioned.alive < level {
             self.funcs[f].provisioned.alive += 1;
             let slot = self.pool.create(FunctionId(f as u32), self.now);
+            // Provisioned containers initialize ahead, their caches (and any preload) too.
+            self.cache_new(f, slot);
             let c = self.pool.get_mut(slot);
             c.provisioned = true;
             c.state = State::Idle;

@@ -32,7 +32,12 @@ fn run(s: &Scenario, seed: u64) -> (Summary, Vec<Invocation>) {
 /// One container kept for ever, a request every second for `duration` (the first `warmup`
 /// not counted), init 300 ms, handler 10 ms, and the given cache.
 fn steady(duration: &str, warmup: &str, cache: &str) -> Scenario {
-    scenario(&format!(
+    scenario(&steady_text(duration, warmup, cache))
+}
+
+/// The text of [`steady`].
+fn steady_text(duration: &str, warmup: &str, cache: &str) -> String {
+    format!(
         r#"
 name = "cache"
 duration = "{duration}"
@@ -45,7 +50,7 @@ exec = {{ dist = "constant", ms = 10 }}
 keep_alive = {{ policy = "fixed", idle = "3650d" }}
 cache = {cache}
 "#
-    ))
+    )
 }
 
 #[test]
@@ -215,4 +220,19 @@ fn a_cache_that_cannot_hold_is_refused_with_its_key() {
             .to_string();
         assert!(e.contains(needle), "{cache}: {e}");
     }
+}
+
+#[test]
+fn provisioned_containers_have_caches_too() {
+    // A provisioned container takes every request: its cache starts empty, so the first
+    // request of its one key misses and the rest hit.
+    let text = steady_text(
+        "3s",
+        "0s",
+        "{ keys = 1, capacity = 1, hit_ms = 1, miss_ms = 40 }",
+    )
+    .replace("cache = {", "provisioned_concurrency = 1\ncache = {");
+    let (summary, seen) = run(&scenario(&text), 1);
+    assert!(seen.iter().all(|i| i.start == Start::Warm));
+    assert_eq!(summary.functions[0].cache_hit_ratio, Some(2.0 / 3.0));
 }
