@@ -596,4 +596,20 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_timer_is_fitted_as_periodic_and_irregular_traffic_is_not() {
+        let every_minute: Vec<(u64, &str, u32, Option<u32>)> =
+            (0..12).map(|i| (60 * i, "a", 128, None)).collect();
+        let f = fitted(&every_minute);
+        let t = f.functions[0].arrival(f.first_us, f.span_us);
+        assert_eq!(t["process"].as_str(), Some("periodic"));
+        assert_eq!(t["every"].as_str(), Some("1m"));
+        let irregular: Vec<(u64, &str, u32, Option<u32>)> = (0..12)
+            .map(|i| (60 * i + if i % 2 == 0 { 0 } else { 30 }, "a", 128, None))
+            .collect();
+        let f = fitted(&irregular);
+        let t = f.functions[0].arrival(f.first_us, f.span_us);
+        assert_ne!(t["process"].as_str(), Some("periodic"));
+    }
 }
