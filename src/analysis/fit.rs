@@ -612,4 +612,27 @@ mod tests {
         let t = f.functions[0].arrival(f.first_us, f.span_us);
         assert_ne!(t["process"].as_str(), Some("periodic"));
     }
+
+    #[test]
+    fn two_days_of_traffic_fit_a_daily_cycle_with_its_peak_hour() {
+        // Two days: three invocations in hour 5 of each, one in every other hour.
+        let mut records: Vec<(u64, &str, u32, Option<u32>)> = Vec::new();
+        for day in 0..2u64 {
+            for hour in 0..24u64 {
+                for k in 0..(if hour == 5 { 3 } else { 1 }) {
+                    records.push((day * 86_400 + hour * 3600 + 60 * k, "a", 128, None));
+                }
+            }
+        }
+        let f = fitted(&records);
+        let t = f.functions[0].arrival(f.first_us, f.span_us);
+        assert_eq!(t["process"].as_str(), Some("diurnal"));
+        let span_s = (86_400 + 23 * 3600) as f64;
+        let rate = t["rate_per_s"].as_float().expect("a rate");
+        assert!((rate - 52.0 / span_s).abs() < 1e-12, "{rate}");
+        let ratio = t["peak_to_trough"].as_float().expect("a ratio");
+        assert!((ratio - 3.0).abs() < 1e-9, "{ratio}");
+        let peak = SimDuration::parse(t["peak_at"].as_str().expect("a span")).expect("parses");
+        assert_eq!(peak, SimDuration::from_secs(5 * 3600 + 1800));
+    }
 }
