@@ -627,7 +627,10 @@ mod tests {
             .collect();
         let f = fitted(&irregular);
         let t = f.functions[0].arrival(f.first_us, f.span_us);
-        assert_ne!(t["process"].as_str(), Some("periodic"));
+        assert_eq!(t["process"].as_str(), Some("poisson"));
+        // Twelve arrivals over the 690 s from the first to the last.
+        let rate = t["rate_per_s"].as_float().expect("a rate");
+        assert!((rate - 12.0 / 690.0).abs() < 1e-12, "{rate}");
     }
 
     #[test]
@@ -651,5 +654,24 @@ mod tests {
         assert!((ratio - 3.0).abs() < 1e-9, "{ratio}");
         let peak = SimDuration::parse(t["peak_at"].as_str().expect("a span")).expect("parses");
         assert_eq!(peak, SimDuration::from_secs(5 * 3600 + 1800));
+    }
+
+    #[test]
+    fn the_scenario_replays_every_log_file_or_runs_for_the_logs_span() {
+        let f = fitted(&[(0, "a", 128, None), (90, "a", 128, None)]);
+        let doc = |paths: &[String], arrivals| -> toml::Table {
+            f.to_toml("x", (paths, None), arrivals, FitDist::Empirical)
+                .parse()
+                .expect("TOML")
+        };
+        let two = ["a.json".to_string(), "b.json".to_string()];
+        let d = doc(&two, FitArrivals::Trace);
+        let trace = &d["workload"]["trace"];
+        assert_eq!(trace["path"].as_str(), Some("a.json"));
+        assert_eq!(trace["also"].as_array().map(Vec::len), Some(1));
+        let d = doc(&two[..1], FitArrivals::Trace);
+        assert!(d["workload"]["trace"].get("also").is_none());
+        let d = doc(&two[..1], FitArrivals::Fitted);
+        assert_eq!(d["duration"].as_str(), Some("1m 30s"));
     }
 }
