@@ -132,6 +132,20 @@ impl Keys<'_> {
         Ok(spec)
     }
 
+    /// Refuses `key`, a feature of AWS Lambda's alone, on another platform.
+    fn lambda_only(&self, key: &'static str, feature: &str) -> Result<(), ScenarioError> {
+        if self.kind == BillingModel::AwsLambda {
+            return Ok(());
+        }
+        Err(self.invalid(
+            key,
+            format!(
+                "{feature} is AWS Lambda's (aws-lambda); platform.kind is {}",
+                self.kind.as_str()
+            ),
+        ))
+    }
+
     /// `snapstart`: AWS Lambda only, zip packages, at most 512 MB of ephemeral storage, and a
     /// runtime SnapStart supports, from the table's `runtime` or the init preset's.
     pub(super) fn snapstart(
@@ -144,15 +158,7 @@ impl Keys<'_> {
         let Some(raw) = raw else {
             return Ok(None);
         };
-        if self.kind != BillingModel::AwsLambda {
-            return Err(self.invalid(
-                "snapstart",
-                format!(
-                    "SnapStart is AWS Lambda's (aws-lambda); platform.kind is {}",
-                    self.kind.as_str()
-                ),
-            ));
-        }
+        self.lambda_only("snapstart", "SnapStart")?;
         if package == Package::Image {
             return Err(self.invalid(
                 "snapstart",
@@ -203,15 +209,7 @@ impl Keys<'_> {
         let Some(raw) = raw else {
             return Ok(None);
         };
-        if self.kind != BillingModel::AwsLambda {
-            return Err(self.invalid(
-                "tenants",
-                format!(
-                    "tenant isolation is AWS Lambda's (aws-lambda); platform.kind is {}",
-                    self.kind.as_str()
-                ),
-            ));
-        }
+        self.lambda_only("tenants", "tenant isolation")?;
         if raw.count == 0 || raw.count > MAX_TENANTS {
             return Err(self.invalid(
                 "tenants.count",
