@@ -353,7 +353,7 @@ impl Summary {
             functions.push(FunctionSummary {
                 note: None,
                 tenants: (stats.tenants > 0).then_some(stats.tenants),
-                cache_hit_ratio: f.cache.and_then(|_| {
+                cache_hit_ratio: f.cache.as_ref().and_then(|_| {
                     let asked = stats.cache_hits + stats.cache_misses;
                     (asked > 0).then(|| stats.cache_hits as f64 / asked as f64)
                 }),

@@ -115,7 +115,7 @@ pub const MAX_EXACT_CAPACITY: u32 = 1_000_000;
 /// recently used evicted) answers, and the handler takes `hit` or `miss` more. A new
 /// container starts empty, or with the `warm_on_init` most popular keys loaded during its
 /// init (which takes a miss per key longer).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Cache {
     /// Distinct keys requests ask for.
     pub keys: u32,
@@ -123,10 +123,10 @@ pub struct Cache {
     pub popularity: Popularity,
     /// Entries a container's cache holds.
     pub capacity: u32,
-    /// Added to the handler's time on a hit.
-    pub hit: SimDuration,
-    /// Added to the handler's time on a miss.
-    pub miss: SimDuration,
+    /// Added to the handler's time on a hit, drawn per hit.
+    pub hit: TimeDist,
+    /// Added to the handler's time on a miss (and per key preloaded), drawn per miss.
+    pub miss: TimeDist,
     /// Most popular keys loaded during init.
     pub warm_on_init: u32,
     /// Exact per-container state, or Che's approximation.

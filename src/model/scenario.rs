@@ -177,7 +177,7 @@ impl Scenario {
             scaler: d.scaler,
             snapstart: d.snapstart.clone(),
             tenants: d.tenants,
-            cache: d.cache,
+            cache: d.cache.clone(),
             invocation: d.invocation,
             max_event_age: d.max_event_age,
             connections: d.connections,

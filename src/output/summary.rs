@@ -87,7 +87,7 @@ pub const FUNCTION_COLUMNS: [&str; 27] = [
 ];
 
 /// The columns of `timeseries.csv`, in order.
-pub const SERIES_COLUMNS: [&str; 9] = [
+pub const SERIES_COLUMNS: [&str; 12] = [
     "t_start_s",
     "t_end_s",
     "busy_mean",
@@ -97,6 +97,9 @@ pub const SERIES_COLUMNS: [&str; 9] = [
     "arrivals",
     "cold_starts",
     "throttled",
+    "cache_hits",
+    "cache_misses",
+    "cache_hit_ratio",
 ];
 
 /// `timeseries.csv`: one row per bucket of the whole run, warm-up included; columns in [`SERIES_COLUMNS`].
@@ -118,10 +121,21 @@ pub fn series_csv(series: &TimeSeries, end_us: u64) -> Vec<u8> {
                 b.arrivals.to_string(),
                 b.cold_starts.to_string(),
                 b.throttled.to_string(),
+                b.cache_hits.to_string(),
+                b.cache_misses.to_string(),
+                hit_ratio(b.cache_hits, b.cache_misses),
             ])
         })
     });
     finish_csv(written, w)
+}
+
+/// Hits over requests that asked a cache, to six places; empty when none did.
+fn hit_ratio(hits: u64, misses: u64) -> String {
+    match hits + misses {
+        0 => String::new(),
+        n => format!("{:.6}", hits as f64 / n as f64),
+    }
 }
 
 fn finish_csv(written: csv::Result<()>, w: csv::Writer<Vec<u8>>) -> Vec<u8> {

@@ -1,8 +1,9 @@
-//! Each container's in-memory cache: the key a request asks for, hit or miss against the container's exact LRU list, or Che's approximation by requests served; the hit or miss time added to the handler's.
+//! Each container's in-memory cache: the key a request asks for, hit or miss against the container's exact LRU list, or Che's approximation by requests served; the hit or miss time (drawn when random) added to the handler's.
 
 use lru::LruCache;
 use rand::RngExt;
 
+use crate::model::dist::TimeDist;
 use crate::model::function::{Cache, CacheModel};
 use crate::rng::SimRng;
 use crate::sim::popularity::{PopularityDraw, probabilities};
@@ -19,6 +20,8 @@ pub struct FuncCache {
     che: Vec<(f64, f64)>,
     /// Draws whether a request hits under Che's approximation.
     rng: SimRng,
+    /// Draws hit and miss times, when either is random.
+    times: Option<SimRng>,
 }
 
 /// What a container's cache holds.
@@ -34,17 +37,19 @@ pub enum CacheState {
 }
 
 impl FuncCache {
-    /// The rules of `def`, drawing keys from `keys_rng` and Che's hits from `rng`.
-    pub fn new(def: Cache, keys_rng: SimRng, rng: SimRng) -> FuncCache {
+    /// The rules of `def`, drawing keys from `keys_rng`, Che's hits from `rng` and random hit
+    /// and miss times from `times`.
+    pub fn new(def: Cache, keys_rng: SimRng, rng: SimRng, times: Option<SimRng>) -> FuncCache {
         let che = match def.model {
             CacheModel::Exact => Vec::new(),
             CacheModel::Che => che_curve(&probabilities(def.keys, def.popularity), def.capacity),
         };
         FuncCache {
-            def,
             keys: PopularityDraw::new(def.keys, def.popularity, keys_rng),
             che,
             rng,
+            times,
+            def,
         }
     }
 
@@ -63,9 +68,30 @@ impl FuncCache {
         }
     }
 
-    /// The init time a preload adds: a miss per key loaded.
-    pub fn preload(&self) -> SimDuration {
-        SimDuration(self.def.miss.as_micros() * u64::from(self.def.warm_on_init))
+    /// Whether hit or miss times are drawn (and need a stream of their own).
+    pub fn random_times(def: &Cache) -> bool {
+        !matches!(
+            (&def.hit, &def.miss),
+            (TimeDist::Constant(_), TimeDist::Constant(_))
+        )
+    }
+
+    /// The time of a hit or a miss.
+    fn time(&mut self, hit: bool) -> SimDuration {
+        let d = if hit { &self.def.hit } else { &self.def.miss };
+        match (d, &mut self.times) {
+            (TimeDist::Constant(t), _) => *t,
+            (d, Some(rng)) => d.sample(rng),
+            (_, None) => unreachable!("random cache times have a stream"),
+        }
+    }
+
+    /// The init time a preload adds: a miss per key loaded, each drawn.
+    pub fn preload(&mut self) -> SimDuration {
+        if let TimeDist::Constant(t) = self.def.miss {
+            return SimDuration(t.as_micros() * u64::from(self.def.warm_on_init));
+        }
+        (0..self.def.warm_on_init).fold(SimDuration(0), |sum, _| sum + self.time(false))
     }
 
     /// One request against a container's cache: whether it hits, and the time it adds.
@@ -90,7 +116,7 @@ impl FuncCache {
             }
             CacheState::None => unreachable!("a container of a function with a cache has one"),
         };
-        (hit, if hit { self.def.hit } else { self.def.miss })
+        (hit, self.time(hit))
     }
 }
 
@@ -172,13 +198,14 @@ mod tests {
                 keys: 4,
                 popularity: Popularity::Uniform,
                 capacity,
-                hit: SimDuration(1_000),
-                miss: SimDuration(40_000),
+                hit: TimeDist::Constant(SimDuration(1_000)),
+                miss: TimeDist::Constant(SimDuration(40_000)),
                 warm_on_init: warm,
                 model,
             },
             Streams::new(1).stream(),
             Streams::new(2).stream(),
+            None,
         )
     }
 
@@ -214,7 +241,7 @@ mod tests {
 
     #[test]
     fn a_preload_holds_the_most_popular_keys_most_recent_first() {
-        let c = cache(3, 2, CacheModel::Exact);
+        let mut c = cache(3, 2, CacheModel::Exact);
         let CacheState::Exact(mut lru) = c.fresh() else {
             panic!("exact");
         };

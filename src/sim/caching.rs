@@ -1,4 +1,4 @@
-//! The engine's rules for containers' caches: a new container's cache (empty or preloaded), each request's hit or miss added to its handler time and counted.
+//! The engine's rules for containers' caches: a new container's cache (empty or preloaded), each request's hit or miss added to its handler time and counted (per function after the warm-up, and in the time series).
 
 use crate::sim::cache::CacheState;
 use crate::sim::engine::Simulation;
@@ -27,6 +27,7 @@ impl Simulation {
             return exec;
         };
         let (hit, extra) = c.ask(&mut self.caches[slot as usize]);
+        self.series.cache(self.now, hit);
         if counted {
             if hit {
                 func.stats.cache_hits += 1;

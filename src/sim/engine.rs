@@ -488,7 +488,7 @@ impl Simulation {
                     func.def.cold_init().sample(&mut func.cold_rng),
                     func.init_factor,
                 );
-                if let Some(c) = &func.cache {
+                if let Some(c) = &mut func.cache {
                     served.init = served.init + c.preload();
                 }
                 if func.snapstart && now >= self.warmup {

@@ -89,19 +89,19 @@ pub(super) struct Func {
 }
 
 impl Func {
-    /// Takes the next streams for its cache's draws (two) and its arrivals' tenants (one),
+    /// Takes the next streams for its cache's draws (two, and a third when its hit or miss
+    /// times are random) and its arrivals' tenants (one),
     /// when it has them (nothing otherwise, so that runs without either take no stream).
     pub(super) fn draw_tenants(&mut self, streams: &mut Streams) {
         if let Some(t) = &self.def.tenants {
             self.stats.tenants = t.count;
         }
-        if let Some(c) = self.def.cache {
+        if let Some(c) = &self.def.cache {
+            use crate::sim::cache::FuncCache;
             let keys = streams.stream();
-            self.cache = Some(Box::new(crate::sim::cache::FuncCache::new(
-                c,
-                keys,
-                streams.stream(),
-            )));
+            let hits = streams.stream();
+            let times = FuncCache::random_times(c).then(|| streams.stream());
+            self.cache = Some(Box::new(FuncCache::new(c.clone(), keys, hits, times)));
         }
         if let Some(t) = &self.def.tenants {
             self.tenant_draw = Some(crate::sim::popularity::PopularityDraw::new(

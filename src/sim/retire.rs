@@ -47,10 +47,13 @@ impl Simulation {
         };
         let rounding_ms = self.request_rule.rounding_ms;
         let func = &mut self.funcs[fi];
-        let init = scaled(
+        let mut init = scaled(
             func.def.cold_init().sample(&mut func.cold_rng),
             func.init_factor,
         );
+        if let Some(c) = &mut func.cache {
+            init = init + c.preload();
+        }
         self.pool.get_mut(new).init_us = init.as_micros();
         if now >= self.warmup {
             func.stats.proactive_inits += 1;

@@ -564,6 +564,10 @@ pub struct Bucket {
     pub cold_starts: u64,
     /// Throttled arrivals.
     pub throttled: u64,
+    /// Requests whose container's cache held their key.
+    pub cache_hits: u64,
+    /// Requests whose container's cache did not hold their key.
+    pub cache_misses: u64,
 }
 
 /// All functions' containers over the whole run, in buckets of equal width.
@@ -651,6 +655,8 @@ impl TimeSeries {
                     b.arrivals += o.arrivals;
                     b.cold_starts += o.cold_starts;
                     b.throttled += o.throttled;
+                    b.cache_hits += o.cache_hits;
+                    b.cache_misses += o.cache_misses;
                 }
                 b
             })
@@ -724,12 +730,23 @@ impl TimeSeries {
         b.cold_starts += u64::from(cold);
         b.throttled += u64::from(throttled);
     }
+
+    /// Counts a request's cache hit or miss at `t`, when it starts being served.
+    #[inline]
+    pub fn cache(&mut self, t: SimTime, hit: bool) {
+        let b = self.bucket(t);
+        if hit {
+            b.cache_hits += 1;
+        } else {
+            b.cache_misses += 1;
+        }
+    }
 }
 
 /// The default number of rows of the time series.
 pub const SERIES_ROWS: u64 = 2_000;
 
-/// The most rows a time series may have (a row is 64 bytes).
+/// The most rows a time series may have (a row is 80 bytes).
 pub const MAX_SERIES_ROWS: usize = 10_000_000;
 
 /// The most rows of a run of unknown length with a bucket width asked for.

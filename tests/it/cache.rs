@@ -204,6 +204,22 @@ fn a_cache_that_cannot_hold_is_refused_with_its_key() {
             "cache.hit_ms",
         ),
         (
+            "{ keys = 5, capacity = 2, hit_ms = 1, hit = { dist = \"constant\", ms = 1 }, miss_ms = 2 }",
+            ".cache: give hit_ms (a time) or hit (a distribution), not both",
+        ),
+        (
+            "{ keys = 5, capacity = 2, hit_ms = 1 }",
+            ".cache: needs miss_ms = MS or miss = { dist = ... }",
+        ),
+        (
+            "{ keys = 5, capacity = 2, hit_ms = 1, miss = { dist = \"uniform\", min_ms = 3, max_ms = 2 } }",
+            ".cache.miss: ",
+        ),
+        (
+            "{ keys = 5, capacity = 2, hit_ms = 900001, miss_ms = 2 }",
+            "cache.hit_ms: must be 0 to 900000 ms",
+        ),
+        (
             "{ keys = 5, capacity = 2, hit_ms = 1, miss_ms = 2, warm_on_init = 3 }",
             "cache.warm_on_init",
         ),
@@ -235,4 +251,111 @@ fn provisioned_containers_have_caches_too() {
     let (summary, seen) = run(&scenario(&text), 1);
     assert!(seen.iter().all(|i| i.start == Start::Warm));
     assert_eq!(summary.functions[0].cache_hit_ratio, Some(2.0 / 3.0));
+}
+
+#[test]
+fn the_time_series_counts_hits_and_misses_in_each_bucket() {
+    // One key: the first request (0 s) misses, the others hit; buckets of 2 s over 5 s.
+    let s = steady(
+        "5s",
+        "0s",
+        "{ keys = 1, capacity = 1, hit_ms = 1, miss_ms = 40 }",
+    );
+    let mut sim = Simulation::with_options(&s, 1, Some(coldsim::time::SimDuration::from_secs(2)));
+    sim.run(&mut Vec::<Invocation>::new());
+    let csv = String::from_utf8(coldsim::output::summary::series_csv(
+        sim.series(),
+        sim.end().as_micros(),
+    ))
+    .expect("utf-8");
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let header = &rows[0];
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (h, m, r) = (
+        col("cache_hits"),
+        col("cache_misses"),
+        col("cache_hit_ratio"),
+    );
+    let got: Vec<(&str, &str, &str)> = rows[1..].iter().map(|x| (x[h], x[m], x[r])).collect();
+    // 0–2 s: 0 s misses, 1 s hits; 2–4 s: two hits; 4–5 s: one hit.
+    assert_eq!(
+        got,
+        [
+            ("1", "1", "0.500000"),
+            ("2", "0", "1.000000"),
+            ("1", "0", "1.000000")
+        ]
+    );
+    // A function without a cache leaves the ratio empty.
+    let text = steady_text(
+        "2s",
+        "0s",
+        "{ keys = 1, capacity = 1, hit_ms = 1, miss_ms = 40 }",
+    )
+    .replace("cache = {", "# cache = {");
+    let s = scenario(&text);
+    let mut sim = Simulation::with_options(&s, 1, None);
+    sim.run(&mut Vec::<Invocation>::new());
+    let csv = String::from_utf8(coldsim::output::summary::series_csv(
+        sim.series(),
+        sim.end().as_micros(),
+    ))
+    .expect("utf-8");
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",0,0,")), "{csv}");
+}
+
+#[test]
+fn drawn_hit_times_average_their_distributions_mean_and_a_drawn_preload_sums_its_misses() {
+    // One key always held: every request but the first adds a hit of 1 or 3 ms, equally
+    // likely, to a 10 ms handler. Over n hits the mean added time is 2 ms with standard
+    // deviation 1/√n ms.
+    let s = steady(
+        "20000s",
+        "0s",
+        "{ keys = 1, capacity = 1, hit = { dist = \"empirical\", samples_ms = [1, 3] }, miss_ms = 40 }",
+    );
+    let (summary, seen) = run(&s, 7);
+    let hits: Vec<u64> = seen[1..]
+        .iter()
+        .map(|i| i.exec.as_micros() - 10_000)
+        .collect();
+    assert!(
+        hits.iter().all(|&h| h == 1_000 || h == 3_000),
+        "only 1 or 3 ms"
+    );
+    let n = hits.len() as f64;
+    let mean_ms = hits.iter().sum::<u64>() as f64 / n / 1000.0;
+    assert!(
+        (mean_ms - 2.0).abs() <= Z_999 / n.sqrt(),
+        "mean hit {mean_ms} ms over {n}"
+    );
+    assert_eq!(seen[0].exec.as_micros(), 50_000, "the miss stays constant");
+    assert!((summary.functions[0].cache_hit_ratio.expect("cache") - (n / (n + 1.0))).abs() < 1e-12);
+    // A preload of two keys with misses of 10 or 30 ms: init 300 ms plus 20, 40 or 60 ms,
+    // with chances 1/4, 1/2, 1/4 (a fresh container per request: keep-alive 0).
+    let text = steady_text(
+        "4000s",
+        "0s",
+        "{ keys = 2, capacity = 2, hit_ms = 1, miss = { dist = \"empirical\", samples_ms = [10, 30] }, warm_on_init = 2 }",
+    )
+    .replace("idle = \"3650d\"", "idle = \"0s\"");
+    let (_, seen) = run(&scenario(&text), 3);
+    assert!(seen.iter().all(|i| i.start == Start::Cold));
+    let mut counts = [0u32; 3];
+    for i in &seen {
+        match i.init.as_micros() {
+            320_000 => counts[0] += 1,
+            340_000 => counts[1] += 1,
+            360_000 => counts[2] += 1,
+            other => panic!("init {other} µs"),
+        }
+    }
+    let n = seen.len() as f64;
+    for (k, p) in [(0, 0.25), (1, 0.5), (2, 0.25)] {
+        let share = f64::from(counts[k]) / n;
+        assert!(
+            (share - p).abs() <= Z_999 * (p * (1.0 - p) / n).sqrt(),
+            "{counts:?} of {n}"
+        );
+    }
 }

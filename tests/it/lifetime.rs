@@ -173,6 +173,33 @@ fn replacements_ahead_of_retirement_hide_every_cold_start_and_bill_their_inits()
 }
 
 #[test]
+fn a_replacements_init_includes_its_cache_preload() {
+    // The busy function with a cache preloading one key (a 200 ms miss): each init, the
+    // cold start's and each replacement's, takes 500 + 200 ms, 1.4 times the INIT bill.
+    let with_cache = |platform: &str| {
+        let text = format!(
+            "name = \"busy\"\nduration = \"3h30m\"\n[platform]\n{platform}\n[[function]]\nname = \"f\"\narrival = {{ process = \"periodic\", every = \"1s\" }}\ninit = {{ dist = \"constant\", ms = 500 }}\nexec = {{ dist = \"constant\", ms = 100 }}\nkeep_alive = {{ policy = \"fixed\", idle = \"10m\" }}\ncache = {{ keys = 1, capacity = 1, hit_ms = 0, miss_ms = 200, warm_on_init = 1 }}\n"
+        );
+        run(&scenario(&text), 1).totals
+    };
+    let plain = busy("").totals.cost.init_usd;
+    let preloaded = with_cache("").cost.init_usd;
+    assert_eq!(with_cache("").cold_starts, 1);
+    assert!(
+        (preloaded - 1.4 * plain).abs() <= 1e-12 * preloaded,
+        "{preloaded} vs 1.4 x {plain}"
+    );
+    let replaced =
+        with_cache("max_lifetime = \"1h\"\nproactive_init = { share = 1, lead = \"1m\" }");
+    assert_eq!(replaced.containers.proactive_inits, 3);
+    let four = replaced.cost.init_usd;
+    assert!(
+        (four - 5.6 * plain).abs() <= 1e-12 * four,
+        "{four} vs 4 x 1.4 x {plain}"
+    );
+}
+
+#[test]
 fn drawn_lifetimes_retire_as_a_renewal_process_and_a_share_of_them_is_replaced() {
     // One container busy every second, lifetimes uniform on [50, 70] minutes: each retirement
     // makes the next arrival (within a second) cold, so retirements form a renewal process of

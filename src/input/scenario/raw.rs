@@ -134,7 +134,8 @@ pub(super) struct RawFunction {
     pub(super) cache: Option<RawCache>,
 }
 
-/// `cache = { keys = 10000, popularity = { zipf = 0.8 }, capacity = 1000, hit_ms = 1, miss_ms = 40 }`.
+/// `cache = { keys = 10000, popularity = { zipf = 0.8 }, capacity = 1000, hit_ms = 1, miss_ms = 40 }`,
+/// or `hit = DIST` / `miss = DIST` for times drawn per request.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawCache {
@@ -142,8 +143,14 @@ pub(super) struct RawCache {
     #[serde(default)]
     pub(super) popularity: Option<RawPopularity>,
     pub(super) capacity: u32,
-    pub(super) hit_ms: f64,
-    pub(super) miss_ms: f64,
+    #[serde(default)]
+    pub(super) hit_ms: Option<f64>,
+    #[serde(default)]
+    pub(super) miss_ms: Option<f64>,
+    #[serde(default)]
+    pub(super) hit: Option<TimeDistSpec>,
+    #[serde(default)]
+    pub(super) miss: Option<TimeDistSpec>,
     #[serde(default)]
     pub(super) warm_on_init: Option<u32>,
     #[serde(default)]

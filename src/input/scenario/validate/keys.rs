@@ -245,13 +245,8 @@ impl Keys<'_> {
                 format!("{} entries per container is too many to keep exactly (at most {MAX_EXACT_CAPACITY}); use model = \"che\"", raw.capacity),
             ));
         }
-        let time = |k: &'static str, ms: f64| {
-            if ms.is_finite() && (0.0..=900_000.0).contains(&ms) {
-                Ok(SimDuration::from_millis_f64(ms))
-            } else {
-                Err(self.invalid(k, format!("must be 0 to 900000 ms, got {}", shown(ms))))
-            }
-        };
+        let hit = self.cache_time("hit", raw.hit_ms, raw.hit.as_ref())?;
+        let miss = self.cache_time("miss", raw.miss_ms, raw.miss.as_ref())?;
         let warm_on_init = raw.warm_on_init.unwrap_or(0);
         if warm_on_init > raw.capacity.min(raw.keys) {
             return Err(self.invalid(
@@ -273,11 +268,51 @@ impl Keys<'_> {
             keys: raw.keys,
             popularity,
             capacity: raw.capacity,
-            hit: time("cache.hit_ms", raw.hit_ms)?,
-            miss: time("cache.miss_ms", raw.miss_ms)?,
+            hit,
+            miss,
             warm_on_init,
             model,
         }))
+    }
+
+    /// A cache's hit or miss time: `NAME_ms` (0 to 900,000 ms) or `NAME` (a distribution),
+    /// exactly one of them.
+    fn cache_time(
+        &self,
+        name: &'static str,
+        ms: Option<f64>,
+        dist: Option<&TimeDistSpec>,
+    ) -> Result<TimeDist, ScenarioError> {
+        let (key, ms_name) = match name {
+            "hit" => ("cache.hit_ms", "hit_ms"),
+            _ => ("cache.miss_ms", "miss_ms"),
+        };
+        match (ms, dist) {
+            (Some(ms), None) if ms.is_finite() && (0.0..=900_000.0).contains(&ms) => {
+                Ok(TimeDist::Constant(SimDuration::from_millis_f64(ms)))
+            }
+            (Some(ms), None) => {
+                Err(self.invalid(key, format!("must be 0 to 900000 ms, got {}", shown(ms))))
+            }
+            (None, Some(d)) => validate_dist(d).map_err(|m| {
+                self.invalid(
+                    if name == "hit" {
+                        "cache.hit"
+                    } else {
+                        "cache.miss"
+                    },
+                    m,
+                )
+            }),
+            (Some(_), Some(_)) => Err(self.invalid(
+                "cache",
+                format!("give {ms_name} (a time) or {name} (a distribution), not both"),
+            )),
+            (None, None) => Err(self.invalid(
+                "cache",
+                format!("needs {ms_name} = MS or {name} = {{ dist = ... }}"),
+            )),
+        }
     }
 
     /// A popularity, Zipf with exponent 1 when not given.
