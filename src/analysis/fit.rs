@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::analysis::cost_scenario::value;
 use crate::input::trace::TraceError;
 use crate::input::trace::cloudwatch::LogReader;
+use crate::model::function::SnapRuntime;
 use crate::time::{MICROS_PER_S, SimDuration};
 
 /// How to describe handler and init times.
@@ -101,8 +102,14 @@ pub struct FunctionFit {
     pub cold_starts: u64,
     /// Handler times [ms], evenly thinned.
     pub exec_ms: Vec<f64>,
-    /// Init (or restore) times [ms], evenly thinned.
+    /// Init times [ms], evenly thinned.
     pub init_ms: Vec<f64>,
+    /// SnapStart restore times [ms], evenly thinned.
+    pub restore_ms: Vec<f64>,
+    /// Its cold starts that restored a snapshot.
+    pub restores: u64,
+    /// The runtime the logs' `INIT_START` or `RESTORE_START` lines name (`python3.12`).
+    pub runtime: Option<String>,
     /// First and last arrival [µs since the epoch].
     pub first_us: i64,
     /// The last arrival.
@@ -125,6 +132,9 @@ impl FunctionFit {
             cold_starts: 0,
             exec_ms: Vec::new(),
             init_ms: Vec::new(),
+            restore_ms: Vec::new(),
+            restores: 0,
+            runtime: None,
             first_us: at_us,
             last_us: at_us,
             gap_mean: 0.0,
@@ -159,6 +169,7 @@ pub fn fit(logs: &mut LogReader) -> Result<Fit, TraceError> {
     let mut funcs: Vec<FunctionFit> = Vec::new();
     let mut exec: Vec<Thinned> = Vec::new();
     let mut init: Vec<Thinned> = Vec::new();
+    let mut restore: Vec<Thinned> = Vec::new();
     let mut memory: Vec<HashMap<u32, u64>> = Vec::new();
     let mut envs: HashMap<u32, Env> = HashMap::new();
     // Per function, its environments not yet witnessed expired.
@@ -174,6 +185,7 @@ pub fn fit(logs: &mut LogReader) -> Result<Fit, TraceError> {
             funcs.push(FunctionFit::new(&name, inv.at_us));
             exec.push(Thinned::default());
             init.push(Thinned::default());
+            restore.push(Thinned::default());
             memory.push(HashMap::new());
             waiting.push(Vec::new());
         }
@@ -192,10 +204,17 @@ pub fn fit(logs: &mut LogReader) -> Result<Fit, TraceError> {
         func.by_hour[hour as usize] += 1;
         *memory[f].entry(inv.memory_mb).or_default() += 1;
         exec[f].push(inv.exec_us as f64 / 1000.0);
-        let cold = inv.init_us.or(inv.restore_us);
-        if let Some(us) = cold {
+        let cold = match (inv.init_us, inv.restore_us) {
+            (Some(us), _) => Some((us, &mut init[f])),
+            (None, Some(us)) => {
+                func.restores += 1;
+                Some((us, &mut restore[f]))
+            }
+            (None, None) => None,
+        };
+        if let Some((us, samples)) = cold {
             func.cold_starts += 1;
-            init[f].push(us as f64 / 1000.0);
+            samples.push(us as f64 / 1000.0);
             // Every idle environment of the function not chosen now: gone, if it never serves
             // again (settled at the end).
             waiting[f].retain(|e| match envs.get_mut(e) {
@@ -244,6 +263,8 @@ pub fn fit(logs: &mut LogReader) -> Result<Fit, TraceError> {
     for (i, func) in funcs.iter_mut().enumerate() {
         func.exec_ms = std::mem::take(&mut exec[i].values);
         func.init_ms = std::mem::take(&mut init[i].values);
+        func.restore_ms = std::mem::take(&mut restore[i].values);
+        func.runtime = logs.runtime(&func.name).map(String::from);
         // The most frequent memory; the smallest among equals.
         func.memory_mb = memory[i]
             .iter()
@@ -287,6 +308,15 @@ fn span(s: f64) -> String {
 }
 
 impl FunctionFit {
+    /// The SnapStart runtime, when the logs show restores and name a runtime SnapStart
+    /// supports.
+    fn snapstart(&self) -> Option<SnapRuntime> {
+        if self.restore_ms.is_empty() {
+            return None;
+        }
+        SnapRuntime::of(self.runtime.as_deref()?)
+    }
+
     /// The fitted arrival process, over a log of `span_us`.
     fn arrival(&self, first_us: i64, span_us: i64) -> toml::Table {
         let mut t = toml::Table::new();
@@ -404,15 +434,30 @@ impl Fit {
                     );
                     t.insert("exec".into(), toml::Value::Table(dist(&f.exec_ms, kind)));
                 }
-                let init = if f.init_ms.is_empty() {
+                // Restores without a SnapStart runtime named in the logs count as inits.
+                let snap = f.snapstart();
+                let mut inits = f.init_ms.clone();
+                if snap.is_none() {
+                    inits.extend(&f.restore_ms);
+                }
+                let init = if inits.is_empty() {
                     let mut t = toml::Table::new();
                     t.insert("dist".into(), value("constant"));
                     t.insert("ms".into(), value(0.0));
                     t
                 } else {
-                    dist(&f.init_ms, kind)
+                    dist(&inits, kind)
                 };
                 t.insert("init".into(), toml::Value::Table(init));
+                if let Some(runtime) = snap {
+                    let mut snapstart = toml::Table::new();
+                    snapstart.insert(
+                        "restore".into(),
+                        toml::Value::Table(dist(&f.restore_ms, kind)),
+                    );
+                    snapstart.insert("runtime".into(), value(runtime.name()));
+                    t.insert("snapstart".into(), toml::Value::Table(snapstart));
+                }
                 if let Some(k) = f.keep_alive() {
                     t.insert("keep_alive".into(), toml::Value::Table(k));
                 }
@@ -440,6 +485,9 @@ impl Fit {
                 cold_starts: f.cold_starts,
                 keep_alive: f.keep_alive,
                 keep_alive_s: f.keep_alive.window().map(|w| w.0),
+                runtime: f.runtime.clone(),
+                restores: f.restores,
+                snapstart: f.snapstart().is_some(),
             })
             .collect()
     }
@@ -460,6 +508,13 @@ pub struct FunctionEvidence {
     pub keep_alive: KeepAliveEvidence,
     /// The fitted window [s] (see [`KeepAliveEvidence::window`]).
     pub keep_alive_s: Option<f64>,
+    /// The runtime its `INIT_START` or `RESTORE_START` lines name.
+    pub runtime: Option<String>,
+    /// Cold starts that restored a SnapStart snapshot.
+    pub restores: u64,
+    /// Whether the scenario gives it `snapstart` (restores seen, and a runtime SnapStart
+    /// supports named); otherwise its restores are fitted as inits.
+    pub snapstart: bool,
 }
 
 #[cfg(test)]

@@ -192,6 +192,15 @@ pub enum SnapRuntime {
 }
 
 impl SnapRuntime {
+    /// Its name in a scenario: `java`, `python` or `dotnet`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SnapRuntime::Java => "java",
+            SnapRuntime::Python => "python",
+            SnapRuntime::Dotnet => "dotnet",
+        }
+    }
+
     /// Whether the snapshot's cache and its restores are billed.
     pub fn charged(self) -> bool {
         self != SnapRuntime::Java

@@ -54,11 +54,12 @@ fn every_layout_gives_the_same_four_invocations() {
             "{file}"
         );
         assert_eq!(reader.environments(), 2, "{file}");
-        // INIT_START twice, END three times, one line of the function's own.
+        // END three times, one line of the function's own; INIT_START twice, read for the
+        // runtime.
         assert_eq!(
             reader.skipped(),
             Skipped {
-                lines: 6,
+                lines: 4,
                 unreported: 0
             },
             "{file}"
@@ -71,6 +72,8 @@ fn every_layout_gives_the_same_four_invocations() {
             file.split('.').next().unwrap_or_default()
         };
         assert_eq!(name, want, "{file}");
+        assert_eq!(reader.runtime(name), Some("python3.12"), "{file}");
+        assert_eq!(reader.runtime("other"), None);
     }
 }
 
@@ -933,4 +936,77 @@ fn an_event_of_the_longest_allowed_length_is_read_and_one_byte_more_is_refused()
         .expect_err("too long")
         .to_string();
     assert!(e.contains("longer than"), "{e}");
+}
+
+#[test]
+fn restores_with_a_named_runtime_fit_snapstart_and_without_one_fit_as_inits() {
+    use coldsim::analysis::fit::{FitArrivals, FitDist};
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A Python 3.12 function restored twice (400 and 500 ms), reused warm once in between.
+    let snap = |runtime_line: &str| {
+        let mut text = String::new();
+        if !runtime_line.is_empty() {
+            text.push_str(&tail_at(0, 0, "a", runtime_line));
+        }
+        text.push_str(&tail_at(1, 0, "a", "REPORT RequestId: r1\tDuration: 10.00 ms\tBilled Duration: 410 ms\tMemory Size: 512 MB\tRestore Duration: 400.00 ms\tBilled Restore Duration: 400 ms"));
+        text.push_str(&tail_at(
+            5,
+            0,
+            "a",
+            "REPORT RequestId: r2\tDuration: 10.00 ms\tBilled Duration: 10 ms\tMemory Size: 512 MB",
+        ));
+        text.push_str(&tail_at(9, 0, "b", "REPORT RequestId: r3\tDuration: 10.00 ms\tBilled Duration: 510 ms\tMemory Size: 512 MB\tRestore Duration: 500.00 ms\tBilled Restore Duration: 500 ms"));
+        text
+    };
+    let named = write(
+        dir.path(),
+        "named.txt",
+        &snap("RESTORE_START Runtime Version: python:3.12.v20\tRuntime Version ARN: arn:x"),
+    );
+    let fit = fitted(std::slice::from_ref(&named));
+    let f = &fit.functions[0];
+    assert_eq!((f.cold_starts, f.restores), (2, 2));
+    assert_eq!(f.restore_ms, [400.0, 500.0]);
+    assert!(f.init_ms.is_empty());
+    assert_eq!(f.runtime.as_deref(), Some("python3.12"));
+    let evidence = &fit.evidence()[0];
+    assert!(evidence.snapstart);
+    assert_eq!(evidence.restores, 2);
+    let text = fit.to_toml(
+        "snap",
+        (&[named.display().to_string()], None),
+        FitArrivals::Trace,
+        FitDist::Empirical,
+    );
+    assert!(
+        text.contains("[function.snapstart]\nruntime = \"python\"\n")
+            || text.contains("snapstart = {"),
+        "{text}"
+    );
+    let s = coldsim::parse(&text, "fit.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let summary = coldsim::run(&s, s.seed).expect("runs");
+    assert_eq!(summary.totals.cold_starts, 2);
+    // Billed as restores (Python pays per restore), not as INIT.
+    assert_eq!(summary.totals.cost.init_usd, 0.0);
+    assert!(
+        summary.totals.cost.snapstart_usd > 0.0,
+        "{:?}",
+        summary.totals.cost
+    );
+    // No runtime named (or one SnapStart does not take): the restores are fitted as inits.
+    for line in ["", "INIT_START Runtime Version: nodejs:22.v41"] {
+        let path = write(dir.path(), "plain.txt", &snap(line));
+        let fit = fitted(std::slice::from_ref(&path));
+        assert!(!fit.evidence()[0].snapstart, "{line}");
+        let text = fit.to_toml(
+            "plain",
+            (&[path.display().to_string()], None),
+            FitArrivals::Trace,
+            FitDist::Empirical,
+        );
+        assert!(!text.contains("snapstart"), "{text}");
+        let s = coldsim::parse(&text, "fit.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let summary = coldsim::run(&s, s.seed).expect("runs");
+        assert!(summary.totals.cost.init_usd > 0.0);
+    }
 }

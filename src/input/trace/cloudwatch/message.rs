@@ -14,8 +14,25 @@ pub(super) enum Message {
     },
     /// `REPORT RequestId: …` (`platform.report`): an invocation ended, with its figures.
     Report(Report),
-    /// Anything else: the function's own output, `END`, `INIT_START`, an extension's line.
+    /// `INIT_START` or `RESTORE_START` (`platform.initStart`, `platform.restoreStart`) with
+    /// its runtime version, as AWS names the runtime: `python3.12`, `java21`, `nodejs22`
+    /// (from `python:3.12.v20`, `java:21.v30`, `nodejs:22.v41`).
+    Runtime(String),
+    /// Anything else: the function's own output, `END`, an extension's line.
     Other,
+}
+
+/// The runtime of a version string such as `python:3.12.v20`: the language and its version
+/// before the build (`python3.12`); `None` when it is not of that shape.
+fn runtime_of_version(version: &str) -> Option<String> {
+    let (language, rest) = version.split_once(':')?;
+    let release = match rest.rsplit_once(".v") {
+        Some((release, build)) if build.bytes().all(|b| b.is_ascii_digit()) => release,
+        _ => rest,
+    };
+    let plain =
+        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.');
+    (plain(language) && plain(release)).then(|| format!("{language}{release}"))
 }
 
 /// The figures of one `REPORT` record.
@@ -73,6 +90,15 @@ pub(super) fn parse_message(message: &str) -> Result<Message, FieldError> {
     }
     if text.starts_with("REPORT RequestId:") {
         return parse_report_text(text).map(Message::Report);
+    }
+    for start in [
+        "INIT_START Runtime Version:",
+        "RESTORE_START Runtime Version:",
+    ] {
+        if let Some(rest) = text.strip_prefix(start) {
+            let version = rest.split_whitespace().next().unwrap_or("");
+            return Ok(runtime_of_version(version).map_or(Message::Other, Message::Runtime));
+        }
     }
     Ok(Message::Other)
 }
@@ -242,6 +268,15 @@ fn parse_json(text: &str) -> Result<Message, FieldError> {
         return Ok(Message::Other);
     };
     let kind = message.kind.unwrap_or_default();
+    if kind == "platform.initStart" || kind == "platform.restoreStart" {
+        let version = message
+            .record
+            .as_ref()
+            .and_then(|r| r.get("runtimeVersion"))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        return Ok(runtime_of_version(version).map_or(Message::Other, Message::Runtime));
+    }
     if kind != "platform.start" && kind != "platform.report" {
         return Ok(Message::Other);
     }
@@ -366,10 +401,41 @@ mod tests {
     }
 
     #[test]
+    fn init_and_restore_starts_name_the_runtime() {
+        for (line, runtime) in [
+            (
+                "INIT_START Runtime Version: python:3.12.v20\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:abc",
+                "python3.12",
+            ),
+            (
+                "RESTORE_START Runtime Version: java:21.v30 Runtime Version ARN: x",
+                "java21",
+            ),
+            ("INIT_START Runtime Version: dotnet:8", "dotnet8"),
+            (
+                r#"{"time":"2024-01-15T10:23:45.000Z","type":"platform.initStart","record":{"initializationType":"on-demand","phase":"init","runtimeVersion":"nodejs:22.v41"}}"#,
+                "nodejs22",
+            ),
+            (
+                r#"{"type":"platform.restoreStart","record":{"runtimeVersion":"java:17.v44","runtimeVersionArn":"x"}}"#,
+                "java17",
+            ),
+        ] {
+            assert_eq!(
+                parse_message(line),
+                Ok(Message::Runtime(runtime.into())),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
     fn other_lines_are_not_records() {
         for other in [
             "END RequestId: 8f5a3c1e-1",
-            "INIT_START Runtime Version: python:3.12.v20",
+            "INIT_START Runtime Version:",
+            "INIT_START Runtime Version: python",
+            r#"{"type":"platform.initStart","record":{"runtimeVersion":7}}"#,
             "2024-01-15T10:23:45.123Z\t8f5a\tINFO\thello",
             r#"{"level":"INFO","message":"hello"}"#,
             "{not json at all",

@@ -85,6 +85,8 @@ struct Shared {
     environments: HashMap<String, HashMap<String, u32>>,
     environment_count: u32,
     skipped: Skipped,
+    /// By function name, the runtime its latest `INIT_START` or `RESTORE_START` names.
+    runtimes: HashMap<String, String>,
 }
 
 impl Shared {
@@ -303,6 +305,14 @@ impl FileLog {
                 shared.skipped.lines += 1;
                 return Ok(());
             }
+            Message::Runtime(runtime) => {
+                let name = self.function_name(&event);
+                // As many names as functions may be read, and no more.
+                if shared.runtimes.contains_key(name) || shared.runtimes.len() < MAX_FUNCTIONS {
+                    shared.runtimes.insert(name.to_string(), runtime);
+                }
+                return Ok(());
+            }
             Message::Start { request_id } => {
                 self.seq += 1;
                 let env = self.environment(&event, shared);
@@ -449,6 +459,12 @@ impl LogReader {
     /// Environments (distinct log streams) met so far.
     pub fn environments(&self) -> usize {
         self.shared.environment_count as usize
+    }
+
+    /// The runtime the logs name for function `name` (its latest `INIT_START` or
+    /// `RESTORE_START`), as AWS names runtimes (`python3.12`, `java21`).
+    pub fn runtime(&self, name: &str) -> Option<&str> {
+        self.shared.runtimes.get(name).map(String::as_str)
     }
 
     /// What was skipped so far.
