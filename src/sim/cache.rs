@@ -266,4 +266,17 @@ mod tests {
         assert!((che_at(&curve, 1e9) - 0.5).abs() < 1e-12);
         assert!((che_at(&curve, 0.5) - 0.5 * (1.0 - (-0.25f64).exp())).abs() < 1e-12);
     }
+
+    #[test]
+    fn the_characteristic_time_is_found_beyond_twice_the_capacity() {
+        // Ten uniform keys, nine entries: 10 (1 − e^(−t/10)) = 9 at t = 10 ln 10 ≈ 23.03,
+        // past the first bracket [9, 18], so the bracket must grow to find it.
+        let p = [0.1; 10];
+        let t = characteristic_time(&p, 9).expect("does not fit");
+        assert!((t - 10.0 * 10f64.ln()).abs() < 1e-9, "{t}");
+        // Far beyond: a thousand uniform keys, 999 entries: t = 1000 ln 1000 ≈ 6908.
+        let p = vec![0.001; 1000];
+        let t = characteristic_time(&p, 999).expect("does not fit");
+        assert!((t - 1000.0 * 1000f64.ln()).abs() < 1e-6, "{t}");
+    }
 }
