@@ -7,11 +7,12 @@ use anyhow::{Context, Result, bail};
 
 use super::args::{OutputArgs, parse_policy};
 use super::progress::with_progress;
-use super::write::{add_report, check_out_dir, write_outputs};
+use super::write::{check_out_dir, write_outputs};
 use crate::analysis::compare::compare as run_policies;
 use crate::model::scenario::Scenario;
 use crate::model::what_if::{Change, Policy, Sheet};
 use crate::output::chart::compare_charts;
+use crate::output::files::add_report;
 use crate::output::page::compare_page;
 use crate::output::table::terminal_width;
 

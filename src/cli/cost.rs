@@ -11,7 +11,7 @@ use super::args::{
 };
 use super::compare::load_sheets;
 use super::progress::{print_notes, with_progress};
-use super::write::{add_report, check_out_dir, write_outputs};
+use super::write::{check_out_dir, write_outputs};
 use crate::analysis::cost_scenario::{CostSettings, InitSetting};
 use crate::analysis::invoice::bill_trace_with;
 use crate::analysis::platforms::price_on_platforms;
@@ -27,6 +27,7 @@ use crate::model::scenario::{DEFAULT_ACCOUNT_CONCURRENCY, Scenario};
 use crate::model::trace::{MemoryAssignment, Spread, TimeUnit, TraceFormat};
 use crate::output::chart::cost_charts;
 use crate::output::chart::platform_charts;
+use crate::output::files::add_report;
 use crate::output::page::cost_page;
 use crate::output::page::platforms_page;
 use crate::output::table::terminal_width;

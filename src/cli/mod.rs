@@ -10,7 +10,7 @@ mod plan;
 mod progress;
 mod run;
 mod sweep;
-mod write;
+pub mod write;
 
 use std::process::ExitCode;
 

@@ -8,12 +8,11 @@ use anyhow::{Context, Result, bail};
 
 use super::args::{OutputArgs, parse_duration};
 use super::progress::{print_notes, with_progress};
-use super::write::{add_report, check_out_dir, write_outputs};
+use super::write::{check_out_dir, write_outputs};
 use crate::analysis::summary::run_summary;
 use crate::model::scenario::Scenario;
-use crate::output::chart::{Limits, run_charts};
-use crate::output::page::run_page;
-use crate::output::summary::{series_csv, table};
+use crate::output::files::run_files;
+use crate::output::summary::table;
 use crate::output::table::terminal_width;
 use crate::sim::stats::MAX_SERIES_ROWS;
 use crate::time::SimDuration;
@@ -59,17 +58,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
             "summary.json",
         );
     }
-    let charts =
-        run_charts(&summary, &sim, &Limits::of(&scenario)).context("drawing the charts")?;
-    let mut files = vec![
-        ("summary.json".to_string(), summary.to_json()),
-        ("functions.csv".to_string(), summary.functions_csv()),
-        (
-            "timeseries.csv".to_string(),
-            series_csv(sim.series(), sim.end().as_micros()),
-        ),
-    ];
-    add_report(&mut files, run_page(&summary, &charts), &charts);
+    let files = run_files(&scenario, &summary, &sim).context("drawing the charts")?;
     write_outputs(&out, &files)?;
 
     if !args.output.quiet {

@@ -7,8 +7,9 @@ use anyhow::{Context, Result, bail};
 
 use super::args::OutputArgs;
 use super::progress::runs_bar;
-use super::write::{add_report, check_out_dir, write_outputs};
+use super::write::{check_out_dir, write_outputs};
 use crate::output::chart::sweep_charts;
+use crate::output::files::add_report;
 use crate::output::page::sweep_page;
 
 #[derive(Debug, clap::Args)]

@@ -5,19 +5,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
-use crate::output::chart::Chart;
-
-/// Adds `report.html` and each chart as a PNG and an SVG file to the files to write.
-pub(super) fn add_report(files: &mut Vec<(String, Vec<u8>)>, page: String, charts: &[Chart]) {
-    files.push(("report.html".to_string(), page.into_bytes()));
-    for c in charts {
-        files.push((format!("{}.png", c.name), c.png.clone()));
-        files.push((format!("{}.svg", c.name), c.svg.clone().into_bytes()));
-    }
-}
-
 /// Refuses an output path that is a file, before any work is done.
-pub(super) fn check_out_dir(out: &Path) -> Result<()> {
+pub fn check_out_dir(out: &Path) -> Result<()> {
     if out.exists() && !out.is_dir() {
         bail!(
             "{}: the output path exists and is not a folder; choose another with --out",
@@ -29,7 +18,7 @@ pub(super) fn check_out_dir(out: &Path) -> Result<()> {
 
 /// Writes each file to a temporary name in `out`, then renames it into place: a failed or
 /// interrupted run leaves earlier outputs whole and no half-written file.
-pub(super) fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+pub fn write_outputs(out: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
     let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     write_streams(out, &names, |staged| {
         for (tmp, (name, bytes)) in staged.iter_mut().zip(files) {

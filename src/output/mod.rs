@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod compare;
+pub mod files;
 pub mod invoice;
 pub mod number;
 pub mod page;
