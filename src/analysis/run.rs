@@ -40,6 +40,20 @@ pub enum RunError {
     /// A what-if does not fit the scenario (a provisioned level beyond a limit).
     #[error("{0}")]
     WhatIf(String),
+    /// Its progress callback asked it to stop ([`stop_this_run`]).
+    #[error("interrupted")]
+    Interrupted,
+}
+
+thread_local! {
+    /// Set by [`stop_this_run`], read by the run in progress on the same thread.
+    static STOP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Asks the run in progress on this thread to stop: called from its progress callback (on
+/// Ctrl-C, say), the run returns [`RunError::Interrupted`] once the callback returns.
+pub fn stop_this_run() {
+    STOP.with(|s| s.set(true));
 }
 
 /// Called every 2^18 events of a run with the engine, for a progress bar.
@@ -85,8 +99,12 @@ pub fn run_observed<O: Observer>(
         None => (None, None),
     };
     let mut sim = Simulation::with_source(scenario, seed, bucket, source);
+    STOP.with(|s| s.set(false));
     while !sim.step(1 << 18, observer) {
         progress(&sim);
+        if STOP.with(|s| s.replace(false)) {
+            return Err(RunError::Interrupted);
+        }
     }
     if let Some(e) = handle.as_ref().and_then(TraceHandle::error) {
         return Err(e.into());
@@ -139,4 +157,29 @@ pub fn note_of(notes: &[(String, String)], name: &str) -> Option<String> {
         .iter()
         .find(|(n, _)| n == name)
         .map(|(_, note)| note.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_progress_callback_stops_its_run_and_the_next_run_goes_to_its_end() {
+        let s = crate::parse(
+            "name = \"s\"\nduration = \"1d\"\n[[function]]\nname = \"f\"\narrival = { process = \"poisson\", rate_per_s = 100 }\ninit = { dist = \"constant\", ms = 1 }\nexec = { dist = \"constant\", ms = 1 }\n",
+            "s.toml",
+        )
+        .expect("valid");
+        let mut calls = 0;
+        let stopped = run(&s, 1, None, |_| {
+            calls += 1;
+            stop_this_run();
+        });
+        assert!(matches!(stopped, Err(RunError::Interrupted)));
+        assert_eq!(calls, 1);
+        // A stop asked for outside a run does not carry into the next.
+        stop_this_run();
+        let whole = run(&s, 1, None, |_| {}).expect("runs");
+        assert!(whole.sim.events() > 1 << 18);
+    }
 }

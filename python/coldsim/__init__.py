@@ -1,0 +1,118 @@
+"""coldsim from Python: scenarios loaded and validated by the simulator itself, runs with the GIL
+released, results as dicts and pandas DataFrames of the very bytes ``coldsim run`` writes.
+
+    >>> import coldsim
+    >>> scenario = coldsim.load("scenarios/quickstart.toml")
+    >>> result = scenario.run(seed=1)
+    >>> result.summary["totals"]["cold_starts"]
+    >>> result.functions          # functions.csv as a DataFrame
+    >>> result.write("output/quickstart")
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+
+from coldsim import _coldsim
+from coldsim._coldsim import RunError, ScenarioError
+
+__all__ = ["Scenario", "Result", "load", "ScenarioError", "RunError"]
+
+
+def _frame(data: bytes):
+    import pandas
+
+    return pandas.read_csv(io.BytesIO(data))
+
+
+class Result:
+    """A finished run: the files ``coldsim run`` writes, and views of them.
+
+    ``summary`` is summary.json as a dict; ``functions`` and ``timeseries`` are functions.csv
+    and timeseries.csv as pandas DataFrames (units in the column names and the README);
+    ``files`` maps each file's name to its bytes; ``write(folder)`` writes them all.
+    """
+
+    def __init__(self, files: List[Tuple[str, bytes]]):
+        self.files: Dict[str, bytes] = dict(files)
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """summary.json's content."""
+        return json.loads(self.files["summary.json"])
+
+    @property
+    def functions(self):
+        """functions.csv: one row per function (counts, latencies in ms, containers, GB-s, USD)."""
+        return _frame(self.files["functions.csv"])
+
+    @property
+    def timeseries(self):
+        """timeseries.csv: one row per time bucket (times in s, containers, counts)."""
+        return _frame(self.files["timeseries.csv"])
+
+    def write(self, folder: Union[str, os.PathLike]) -> None:
+        """Writes every file into ``folder`` (created if missing), atomically as the CLI does."""
+        _coldsim.write_files(os.fspath(folder), list(self.files.items()))
+
+    def __repr__(self) -> str:
+        totals = self.summary["totals"]
+        return (
+            f"Result(invocations={totals['invocations']}, "
+            f"cold_starts={totals['cold_starts']}, files={sorted(self.files)})"
+        )
+
+
+class Scenario:
+    """A validated scenario: the same keys, checks and one-line errors as a TOML file."""
+
+    def __init__(self, inner: "_coldsim.Scenario"):
+        self._inner = inner
+
+    @staticmethod
+    def from_dict(d: Mapping[str, Any]) -> "Scenario":
+        """A scenario from a dict holding the TOML file's keys; raises ScenarioError."""
+        return Scenario(_coldsim.Scenario.from_dict(dict(d)))
+
+    @staticmethod
+    def from_toml(text: str, name: str = "scenario.toml") -> "Scenario":
+        """A scenario from TOML text; errors name ``name`` and the line."""
+        return Scenario(_coldsim.Scenario.from_toml(text, name))
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The scenario's keys and values, as its TOML file holds them."""
+        return self._inner.to_dict()
+
+    def to_toml(self) -> str:
+        """The TOML text the scenario was read from."""
+        return self._inner.to_toml()
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self._inner.name
+
+    @property
+    def seed(self) -> int:
+        """The scenario's own seed, used when ``run`` is given none."""
+        return self._inner.seed
+
+    def run(self, seed: Optional[int] = None, bucket: Optional[str] = None) -> Result:
+        """Runs the scenario with ``seed`` (default: its own), time series rows ``bucket`` wide
+        (a duration such as "1s" or "5m"; default: a round width giving at most 2000 rows).
+
+        The GIL is released while it runs, so runs in several threads go in parallel; Ctrl-C
+        stops it with KeyboardInterrupt. Raises RunError when the run gives no figures.
+        """
+        return Result(self._inner.run_files(seed, bucket))
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
+
+def load(path: Union[str, os.PathLike]) -> Scenario:
+    """Loads and validates a scenario file; raises ScenarioError naming the file, line and key."""
+    return Scenario(_coldsim.load(os.fspath(path)))

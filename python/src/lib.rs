@@ -1,0 +1,185 @@
+//! The native module `coldsim._coldsim`: scenarios loaded and validated by the library, runs with the GIL released, results as the bytes the CLI writes; the Python package turns them into dicts and DataFrames.
+
+use std::path::PathBuf;
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyOSError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+create_exception!(
+    coldsim,
+    ScenarioError,
+    PyValueError,
+    "A scenario that cannot be read or does not hold: one line naming the file, line and key."
+);
+create_exception!(
+    coldsim,
+    RunError,
+    PyException,
+    "A run that gave no figures: its trace could not be read, or it does not cover the warm-up."
+);
+
+/// A validated scenario, with the TOML text it was read from.
+#[pyclass(module = "coldsim._coldsim", name = "Scenario", frozen)]
+struct PyScenario {
+    scenario: coldsim::Scenario,
+    text: String,
+    origin: String,
+}
+
+fn scenario_error(e: coldsim::ScenarioError) -> PyErr {
+    ScenarioError::new_err(e.to_string())
+}
+
+impl PyScenario {
+    fn parse(text: String, origin: String) -> PyResult<PyScenario> {
+        let scenario = coldsim::parse(&text, &origin).map_err(scenario_error)?;
+        Ok(PyScenario {
+            scenario,
+            text,
+            origin,
+        })
+    }
+}
+
+/// A duration such as "1s" or "5m", longer than zero.
+fn duration(text: &str, what: &str) -> PyResult<coldsim::time::SimDuration> {
+    match coldsim::time::SimDuration::parse(text) {
+        Ok(d) if d.as_micros() > 0 => Ok(d),
+        Ok(_) => Err(PyValueError::new_err(format!(
+            "{what}: must be longer than 0s"
+        ))),
+        Err(e) => Err(PyValueError::new_err(format!("{what}: {e}"))),
+    }
+}
+
+#[pymethods]
+impl PyScenario {
+    /// A scenario from TOML text; `name` is what errors call it.
+    #[staticmethod]
+    #[pyo3(signature = (text, name = "scenario.toml"))]
+    fn from_toml(text: String, name: &str) -> PyResult<PyScenario> {
+        PyScenario::parse(text, name.to_string())
+    }
+
+    /// A scenario from a dict with the TOML file's keys.
+    #[staticmethod]
+    fn from_dict(d: &Bound<'_, PyDict>) -> PyResult<PyScenario> {
+        let table: toml::Table = pythonize::depythonize(d.as_any()).map_err(|e| {
+            ScenarioError::new_err(format!(
+                "scenario dict: {e} (values must be what a TOML file holds: strings, numbers, booleans, lists and dicts)"
+            ))
+        })?;
+        let text = toml::to_string(&table).map_err(|e| {
+            ScenarioError::new_err(format!("scenario dict: cannot be written as TOML: {e}"))
+        })?;
+        PyScenario::parse(text, "scenario dict".to_string())
+    }
+
+    /// The scenario's keys and values, as its TOML file holds them.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let table: toml::Table = toml::from_str(&self.text)
+            .map_err(|e| ScenarioError::new_err(format!("{}: {e}", self.origin)))?;
+        pythonize::pythonize(py, &table).map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
+    /// The TOML text the scenario was read from.
+    fn to_toml(&self) -> String {
+        self.text.clone()
+    }
+
+    /// The scenario's name.
+    #[getter]
+    fn name(&self) -> String {
+        self.scenario.name.clone()
+    }
+
+    /// The scenario's seed.
+    #[getter]
+    fn seed(&self) -> u64 {
+        self.scenario.seed
+    }
+
+    /// Runs the scenario (with `seed`, else its own) and returns the files `coldsim run`
+    /// writes, as (name, bytes) pairs. The GIL is released while it runs; Ctrl-C stops it.
+    #[pyo3(signature = (seed = None, bucket = None))]
+    fn run_files<'py>(
+        &self,
+        py: Python<'py>,
+        seed: Option<u64>,
+        bucket: Option<&str>,
+    ) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+        let bucket = bucket.map(|b| duration(b, "bucket")).transpose()?;
+        let seed = seed.unwrap_or(self.scenario.seed);
+        let scenario = &self.scenario;
+        let files = py.detach(|| run_files(scenario, seed, bucket))?;
+        Ok(files
+            .into_iter()
+            .map(|(name, bytes)| (name, PyBytes::new(py, &bytes)))
+            .collect())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Scenario(name={:?}, functions={}, from {:?})",
+            self.scenario.name,
+            self.scenario.functions.len(),
+            self.origin
+        )
+    }
+}
+
+/// What `coldsim run` writes, or why it cannot: checks for Ctrl-C between stretches of events.
+fn run_files(
+    scenario: &coldsim::Scenario,
+    seed: u64,
+    bucket: Option<coldsim::time::SimDuration>,
+) -> PyResult<Vec<(String, Vec<u8>)>> {
+    let mut interrupted: Option<PyErr> = None;
+    let result = coldsim::analysis::summary::run_summary(scenario, seed, bucket, &mut |_| {
+        if let Err(e) = Python::attach(|py| py.check_signals()) {
+            interrupted = Some(e);
+            coldsim::analysis::run::stop_this_run();
+        }
+    });
+    if let Some(e) = interrupted {
+        return Err(e);
+    }
+    let (summary, sim) = result.map_err(|e| RunError::new_err(e.to_string()))?;
+    coldsim::output::files::run_files(scenario, &summary, &sim)
+        .map_err(|e| RunError::new_err(format!("drawing the charts: {e}")))
+}
+
+/// Loads and validates the scenario file at `path`.
+#[pyfunction]
+fn load(path: PathBuf) -> PyResult<PyScenario> {
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| PyOSError::new_err(format!("{}: cannot read: {e}", path.display())))?;
+    let scenario = coldsim::load(&path).map_err(scenario_error)?;
+    Ok(PyScenario {
+        scenario,
+        text,
+        origin: path.display().to_string(),
+    })
+}
+
+/// Writes `files` ((name, bytes) pairs) into the folder `out`, atomically: each to a temporary
+/// name, renamed into place once all are written.
+#[pyfunction]
+fn write_files(out: PathBuf, files: Vec<(String, Vec<u8>)>) -> PyResult<()> {
+    coldsim::cli::write::check_out_dir(&out)
+        .and_then(|()| coldsim::cli::write::write_outputs(&out, &files))
+        .map_err(|e| PyOSError::new_err(format!("{e:#}")))
+}
+
+/// The native part of the `coldsim` package.
+#[pymodule]
+fn _coldsim(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyScenario>()?;
+    m.add_function(wrap_pyfunction!(load, m)?)?;
+    m.add_function(wrap_pyfunction!(write_files, m)?)?;
+    m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
+    m.add("RunError", m.py().get_type::<RunError>())?;
+    Ok(())
+}

@@ -1,0 +1,168 @@
+"""The Python package against the CLI: the same files byte for byte for the same seed, the
+same one-line errors as exceptions, DataFrames with the CLI's columns and dtypes, runs from
+several threads, and Ctrl-C stopping a run."""
+
+import _thread
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+import coldsim
+
+REPO = Path(__file__).resolve().parents[2]
+QUICKSTART = REPO / "scenarios" / "quickstart.toml"
+
+
+def cli() -> str:
+    """The coldsim binary: $COLDSIM_BIN (set by .ci/run), else one on the PATH."""
+    path = os.environ.get("COLDSIM_BIN") or shutil.which("coldsim")
+    if not path:
+        pytest.fail("set COLDSIM_BIN to the coldsim binary (cargo build --release)")
+    return path
+
+
+def cli_run(scenario: Path, out: Path, *args: str) -> dict:
+    subprocess.run(
+        [cli(), "run", str(scenario), "--out", str(out), "--quiet", *args],
+        check=True,
+    )
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_a_run_gives_the_clis_files_byte_for_byte(tmp_path):
+    expected = cli_run(QUICKSTART, tmp_path / "cli", "--seed", "3", "--bucket", "5m")
+    result = coldsim.load(QUICKSTART).run(seed=3, bucket="5m")
+    assert sorted(result.files) == sorted(expected)
+    for name, data in expected.items():
+        assert result.files[name] == data, name
+    # Written, they are the same files again.
+    result.write(tmp_path / "py")
+    written = {p.name: p.read_bytes() for p in sorted((tmp_path / "py").iterdir())}
+    assert written == expected
+
+
+def test_the_scenarios_own_seed_is_the_default_and_another_seed_differs():
+    scenario = coldsim.load(QUICKSTART)
+    assert scenario.seed == 7
+    own = scenario.run(bucket="1h")
+    assert own.files == scenario.run(seed=7, bucket="1h").files
+    assert own.summary["totals"] != scenario.run(seed=8, bucket="1h").summary["totals"]
+
+
+def test_summary_functions_and_timeseries_hold_the_clis_content():
+    result = coldsim.load(QUICKSTART).run(seed=1, bucket="1h")
+    summary = result.summary
+    assert summary["scenario"] == "quickstart"
+    functions = result.functions
+    assert list(functions["function"]) == ["checkout-api"]
+    assert functions["cold_starts"].iloc[0] == summary["totals"]["cold_starts"]
+    for column in ["memory_mb", "invocations", "cold_starts", "containers_peak"]:
+        assert functions[column].dtype == "int64", column
+    for column in ["cold_start_ratio", "latency_p99_ms", "cost_usd", "busy_gb_s"]:
+        assert functions[column].dtype == "float64", column
+    series = result.timeseries
+    # Six hours in rows of an hour.
+    assert len(series) == 6
+    assert list(series.columns[:2]) == ["t_start_s", "t_end_s"]
+    # The time series counts the warm-up too; the summary does not.
+    assert series["arrivals"].sum() >= summary["totals"]["invocations"]
+    assert series["cache_hit_ratio"].isna().all()
+
+
+def test_a_dict_holds_the_files_keys_and_round_trips():
+    scenario = coldsim.load(QUICKSTART)
+    d = scenario.to_dict()
+    assert d["name"] == "quickstart"
+    assert d["function"][0]["keep_alive"] == {"policy": "fixed", "idle": "10m"}
+    again = coldsim.Scenario.from_dict(d)
+    assert again.run(seed=2, bucket="1h").files["summary.json"] == scenario.run(
+        seed=2, bucket="1h"
+    ).files["summary.json"]
+    # An edit is a what-if: a 20-minute keep-alive gives no more cold starts.
+    d["function"][0]["keep_alive"]["idle"] = "20m"
+    longer = coldsim.Scenario.from_dict(d).run(seed=2, bucket="1h")
+    assert (
+        longer.summary["totals"]["cold_starts"]
+        <= scenario.run(seed=2, bucket="1h").summary["totals"]["cold_starts"]
+    )
+
+
+def test_errors_are_the_clis_one_line_messages_as_exceptions(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(QUICKSTART.read_text().replace('idle = "10m"', 'idle = "ten minutes"'))
+    with pytest.raises(coldsim.ScenarioError) as e:
+        coldsim.load(bad)
+    message = str(e.value)
+    assert "\n" not in message
+    assert str(bad) in message and "keep_alive" in message
+    done = subprocess.run([cli(), "run", str(bad), "--quiet", "--out", str(tmp_path / "o")], capture_output=True, text=True)
+    assert done.returncode != 0
+    assert message in done.stderr
+    with pytest.raises(coldsim.ScenarioError, match="scenario dict: duration"):
+        coldsim.Scenario.from_dict({"name": "x"})
+    with pytest.raises(coldsim.ScenarioError, match="TOML"):
+        coldsim.Scenario.from_dict({"name": object()})
+    assert issubclass(coldsim.ScenarioError, ValueError)
+    with pytest.raises(ValueError, match="bucket"):
+        coldsim.load(QUICKSTART).run(bucket="0s")
+    with pytest.raises(OSError, match="cannot read"):
+        coldsim.load(tmp_path / "missing.toml")
+
+
+def test_a_run_without_figures_raises_run_error(tmp_path):
+    trace = tmp_path / "t.csv"
+    trace.write_text("timestamp,function,duration_ms\n0,f,10\n1,f,10\n")
+    text = (
+        'name = "t"\nwarmup = "1h"\n[workload]\ntrace = { path = "t.csv", format = "invocations" }\n'
+        '[defaults]\ninit = { dist = "constant", ms = 10 }\n'
+    )
+    scenario = coldsim.Scenario.from_toml(text, str(tmp_path / "t.toml"))
+    with pytest.raises(coldsim.RunError, match="warmup"):
+        scenario.run()
+
+
+def test_runs_in_several_threads_give_the_sequential_results():
+    scenario = coldsim.load(QUICKSTART)
+    sequential = [scenario.run(seed=s, bucket="1h").files["summary.json"] for s in range(4)]
+    got = [None] * 4
+
+    def one(i):
+        got[i] = scenario.run(seed=i, bucket="1h").files["summary.json"]
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == sequential
+
+
+def test_ctrl_c_stops_a_run():
+    # A run of about 10^9 invocations, interrupted a moment after it starts.
+    long = coldsim.load(QUICKSTART).to_dict()
+    long["duration"] = "3650d"
+    scenario = coldsim.Scenario.from_dict(long)
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        scenario.run()
+    timer.join()
+
+
+def test_the_readmes_python_example_runs(tmp_path, monkeypatch):
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "output").mkdir()
+    (tmp_path / "scenarios").mkdir()
+    shutil.copy(QUICKSTART, tmp_path / "scenarios" / "quickstart.toml")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    # Longer windows, fewer cold starts.
+    ratios = namespace["ratios"]
+    assert ratios == sorted(ratios, reverse=True) and ratios[0] > ratios[-1]
+    assert (tmp_path / "output" / "keep-alive.png").stat().st_size > 0
