@@ -268,6 +268,33 @@ mod tests {
     }
 
     #[test]
+    fn between_its_points_the_curve_is_linear_and_a_cache_that_holds_every_key_reaches_one() {
+        // Ten uniform keys, nine entries (t_C ≈ 23): after 2.5 requests, halfway between the
+        // curve's points at 2 and 3.
+        let p = [0.1; 10];
+        let curve = che_curve(&p, 9);
+        let h = |r: f64| 1.0 - (-0.1 * r).exp();
+        assert!((che_at(&curve, 2.5) - 0.5 * (h(2.0) + h(3.0))).abs() < 1e-12);
+        // Past 64 requests the points are 5 % apart: at 70, between 67.2 and 70.56.
+        let p = vec![0.001; 1000];
+        let curve = che_curve(&p, 999);
+        let hk = |r: f64| 1.0 - (-0.001 * r).exp();
+        let (x0, x1) = (64.0 * 1.05, 64.0 * 1.05 * 1.05);
+        let want = hk(x0) + (hk(x1) - hk(x0)) * (70.0 - x0) / (x1 - x0);
+        assert!((che_at(&curve, 70.0) - want).abs() < 1e-12);
+        // Four keys in four entries: no characteristic time; the curve rises to 1 − 10⁻⁹ and
+        // stops at the first point that reaches it.
+        let p = [0.25; 4];
+        let curve = che_curve(&p, 4);
+        let (last, before) = (curve[curve.len() - 1], curve[curve.len() - 2]);
+        assert!(
+            last.1 >= 1.0 - 1e-9 && before.1 < 1.0 - 1e-9,
+            "{last:?} {before:?}"
+        );
+        assert!((che_at(&curve, 1e6) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn the_characteristic_time_is_found_beyond_twice_the_capacity() {
         // Ten uniform keys, nine entries: 10 (1 − e^(−t/10)) = 9 at t = 10 ln 10 ≈ 23.03,
         // past the first bracket [9, 18], so the bracket must grow to find it.
