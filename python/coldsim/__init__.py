@@ -14,12 +14,21 @@ from __future__ import annotations
 import io
 import json
 import os
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from coldsim import _coldsim
 from coldsim._coldsim import RunError, ScenarioError
 
-__all__ = ["Scenario", "Result", "load", "ScenarioError", "RunError"]
+__all__ = [
+    "Scenario",
+    "Result",
+    "load",
+    "compare",
+    "sweep",
+    "plan",
+    "ScenarioError",
+    "RunError",
+]
 
 
 def _frame(data: bytes):
@@ -116,3 +125,60 @@ class Scenario:
 def load(path: Union[str, os.PathLike]) -> Scenario:
     """Loads and validates a scenario file; raises ScenarioError naming the file, line and key."""
     return Scenario(_coldsim.load(os.fspath(path)))
+
+
+def _scenario(scenario: Union[Scenario, str, os.PathLike]) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else load(scenario)
+
+
+def compare(
+    scenario: Union[Scenario, str, os.PathLike],
+    policies: Sequence[str],
+    seed: Optional[int] = None,
+):
+    """``coldsim compare``: the same traffic under each policy (``"fixed:20m"``,
+    ``"provisioned:2"``, ``"warmer:5m"``, ``"snapstart:400ms"``, …), one row each after the
+    baseline; compare.csv as a DataFrame (``.attrs["json"]`` holds compare.json as a dict)."""
+    files = dict(_scenario(scenario)._inner.compare_files(list(policies), seed))
+    frame = _frame(files["compare.csv"])
+    frame.attrs["json"] = json.loads(files["compare.json"])
+    return frame
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def sweep(
+    scenario: Union[Scenario, str, os.PathLike],
+    sets: Mapping[str, Sequence[Any]],
+    replications: int = 1,
+    seed: Optional[int] = None,
+):
+    """``coldsim sweep``: every combination of the values of each key (``{"function.keep_alive.idle":
+    ["5m", "10m"]}``), ``replications`` runs each on every core; sweep.csv as a DataFrame (means and
+    95 % intervals), ``.attrs["json"]`` holding sweep.json."""
+    specs = [f"{key}={','.join(_value(v) for v in values)}" for key, values in sets.items()]
+    files = dict(_scenario(scenario)._inner.sweep_files(specs, replications, seed))
+    frame = _frame(files["sweep.csv"])
+    frame.attrs["json"] = json.loads(files["sweep.json"])
+    return frame
+
+
+def plan(
+    scenario: Union[Scenario, str, os.PathLike],
+    slos: Sequence[str],
+    vary: str,
+    minimize: str = "cost",
+    seed: Optional[int] = None,
+):
+    """``coldsim plan``: the best value of ``vary`` (``"provisioned"``, ``"keep-alive"``,
+    ``"memory"``) meeting every objective (``"p99<300ms"``, ``"cold<1%"``), minimizing
+    ``"cost"`` or ``"idle-memory"``; plan.csv (every value tried) as a DataFrame,
+    ``.attrs["json"]`` holding plan.json with the answer."""
+    files = dict(_scenario(scenario)._inner.plan_files(list(slos), vary, minimize, seed))
+    frame = _frame(files["plan.csv"])
+    frame.attrs["json"] = json.loads(files["plan.json"])
+    return frame

@@ -114,10 +114,142 @@ impl PyScenario {
         let seed = seed.unwrap_or(self.scenario.seed);
         let scenario = &self.scenario;
         let files = py.detach(|| run_files(scenario, seed, bucket))?;
-        Ok(files
-            .into_iter()
-            .map(|(name, bytes)| (name, PyBytes::new(py, &bytes)))
-            .collect())
+        Ok(bytes_of(py, files))
+    }
+
+    /// `coldsim compare`: the same traffic under each policy (`"fixed:20m"`,
+    /// `"provisioned:2"`, `"warmer:5m"`, …), returning compare.csv's and compare.json's bytes.
+    #[pyo3(signature = (policies, seed = None))]
+    fn compare_files<'py>(
+        &self,
+        py: Python<'py>,
+        policies: Vec<String>,
+        seed: Option<u64>,
+    ) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+        let policies = policies
+            .iter()
+            .map(|p| {
+                coldsim::input::spec::policy(p)
+                    .map_err(|e| PyValueError::new_err(format!("policy {p:?}: {e}")))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let seed = seed.unwrap_or(self.scenario.seed);
+        let scenario = &self.scenario;
+        let files = py.detach(|| {
+            let mut interrupted = None;
+            let result = coldsim::analysis::compare::compare(
+                scenario,
+                seed,
+                &policies,
+                &mut |_| stop_on_ctrl_c(&mut interrupted),
+            );
+            if let Some(e) = interrupted {
+                return Err(e);
+            }
+            let c = result.map_err(|e| RunError::new_err(e.to_string()))?;
+            Ok(vec![
+                ("compare.csv".to_string(), c.to_csv()),
+                ("compare.json".to_string(), c.to_json()),
+            ])
+        })?;
+        Ok(bytes_of(py, files))
+    }
+
+    /// `coldsim sweep`: every combination of the `sets` (`"KEY=V1,V2"`), `replications`
+    /// times each, on every core; returns sweep.csv's and sweep.json's bytes.
+    #[pyo3(signature = (sets, replications = 1, seed = None))]
+    fn sweep_files<'py>(
+        &self,
+        py: Python<'py>,
+        sets: Vec<String>,
+        replications: u32,
+        seed: Option<u64>,
+    ) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+        let sets = sets
+            .iter()
+            .map(|s| coldsim::analysis::sweep::Set::parse(s).map_err(PyValueError::new_err))
+            .collect::<PyResult<Vec<_>>>()?;
+        let (text, path) = (&self.text, std::path::Path::new(&self.origin));
+        let files = py.detach(|| {
+            let r = coldsim::analysis::sweep::run_sweep(
+                text,
+                path,
+                &sets,
+                replications,
+                None,
+                seed,
+                |_, _| {},
+            )
+            .map_err(ScenarioError::new_err)?;
+            Ok::<_, PyErr>(vec![
+                ("sweep.csv".to_string(), r.to_csv()),
+                ("sweep.json".to_string(), r.to_json()),
+            ])
+        })?;
+        Ok(bytes_of(py, files))
+    }
+
+    /// `coldsim plan`: the best value of `vary` (`"provisioned"`, `"keep-alive"`,
+    /// `"memory"`) meeting every objective (`"p99<300ms"`, …), minimizing `"cost"` or
+    /// `"idle-memory"`; returns plan.csv's and plan.json's bytes.
+    #[pyo3(signature = (slos, vary, minimize = "cost", seed = None))]
+    fn plan_files<'py>(
+        &self,
+        py: Python<'py>,
+        slos: Vec<String>,
+        vary: &str,
+        minimize: &str,
+        seed: Option<u64>,
+    ) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+        use coldsim::analysis::plan::{Minimize, Vary};
+        let slos = slos
+            .iter()
+            .map(|s| {
+                coldsim::input::spec::slo(s)
+                    .map_err(|e| PyValueError::new_err(format!("slo {s:?}: {e}")))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let vary = match vary {
+            "provisioned" => Vary::Provisioned,
+            "keep-alive" => Vary::KeepAlive,
+            "memory" => Vary::Memory,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "vary {other:?}: expected \"provisioned\", \"keep-alive\" or \"memory\""
+                )));
+            }
+        };
+        let minimize = match minimize {
+            "cost" => Minimize::Cost,
+            "idle-memory" => Minimize::IdleMemory,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "minimize {other:?}: expected \"cost\" or \"idle-memory\""
+                )));
+            }
+        };
+        let seed = seed.unwrap_or(self.scenario.seed);
+        let scenario = &self.scenario;
+        let files = py.detach(|| {
+            let mut interrupted = None;
+            let result = coldsim::analysis::plan::plan(
+                scenario,
+                seed,
+                &slos,
+                vary,
+                minimize,
+                &mut |_| stop_on_ctrl_c(&mut interrupted),
+            );
+            if let Some(e) = interrupted {
+                return Err(e);
+            }
+            let p = result.map_err(|e| RunError::new_err(e.to_string()))?;
+            Ok(vec![
+                ("plan.csv".to_string(), p.to_csv()),
+                ("plan.json".to_string(), p.to_json()),
+            ])
+        })?;
+        Ok(bytes_of(py, files))
     }
 
     fn __repr__(&self) -> String {
@@ -130,18 +262,35 @@ impl PyScenario {
     }
 }
 
+/// Files as Python bytes.
+fn bytes_of(py: Python<'_>, files: Vec<(String, Vec<u8>)>) -> Vec<(String, Bound<'_, PyBytes>)> {
+    files
+        .into_iter()
+        .map(|(name, bytes)| (name, PyBytes::new(py, &bytes)))
+        .collect()
+}
+
+/// A progress callback's check for Ctrl-C: on a pending KeyboardInterrupt, keeps it and asks
+/// the run to stop.
+fn stop_on_ctrl_c(interrupted: &mut Option<PyErr>) {
+    if interrupted.is_some() {
+        return;
+    }
+    if let Err(e) = Python::attach(|py| py.check_signals()) {
+        *interrupted = Some(e);
+        coldsim::analysis::run::stop_this_run();
+    }
+}
+
 /// What `coldsim run` writes, or why it cannot: checks for Ctrl-C between stretches of events.
 fn run_files(
     scenario: &coldsim::Scenario,
     seed: u64,
     bucket: Option<coldsim::time::SimDuration>,
 ) -> PyResult<Vec<(String, Vec<u8>)>> {
-    let mut interrupted: Option<PyErr> = None;
+    let mut interrupted = None;
     let result = coldsim::analysis::summary::run_summary(scenario, seed, bucket, &mut |_| {
-        if let Err(e) = Python::attach(|py| py.check_signals()) {
-            interrupted = Some(e);
-            coldsim::analysis::run::stop_this_run();
-        }
+        stop_on_ctrl_c(&mut interrupted)
     });
     if let Some(e) = interrupted {
         return Err(e);

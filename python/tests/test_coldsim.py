@@ -3,6 +3,7 @@ same one-line errors as exceptions, DataFrames with the CLI's columns and dtypes
 several threads, and Ctrl-C stopping a run."""
 
 import _thread
+import json
 import os
 import shutil
 import subprocess
@@ -166,3 +167,55 @@ def test_the_readmes_python_example_runs(tmp_path, monkeypatch):
     ratios = namespace["ratios"]
     assert ratios == sorted(ratios, reverse=True) and ratios[0] > ratios[-1]
     assert (tmp_path / "output" / "keep-alive.png").stat().st_size > 0
+
+
+def cli_files(args, out: Path) -> dict:
+    done = subprocess.run([cli(), *args, "--out", str(out), "--quiet"], capture_output=True)
+    assert done.returncode in (0, 3), done.stderr
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_compare_sweep_and_plan_give_the_clis_rows(tmp_path):
+    import pandas
+
+    my = REPO / "scenarios" / "my-function.toml"
+    policies = ["fixed:5m", "fixed:30m", "provisioned:2"]
+    expected = cli_files(
+        ["compare", str(my), *sum((["--policy", p] for p in policies), []), "--seed", "4"],
+        tmp_path / "compare",
+    )
+    got = coldsim.compare(my, policies, seed=4)
+    assert got.equals(pandas.read_csv(tmp_path / "compare" / "compare.csv"))
+    assert got.attrs["json"] == json.loads(expected["compare.json"])
+    assert list(got["policy"]) == policies
+
+    sets = {"function.checkout-api.keep_alive.idle": ["1m", "10m"]}
+    expected = cli_files(
+        [
+            "sweep",
+            str(QUICKSTART),
+            "--set",
+            "function.checkout-api.keep_alive.idle=1m,10m",
+            "--replications",
+            "2",
+        ],
+        tmp_path / "sweep",
+    )
+    got = coldsim.sweep(coldsim.load(QUICKSTART), sets, replications=2)
+    assert got.equals(pandas.read_csv(tmp_path / "sweep" / "sweep.csv"))
+    assert got.attrs["json"] == json.loads(expected["sweep.json"])
+
+    expected = cli_files(
+        ["plan", str(my), "--slo", "p99<500ms", "--vary", "provisioned", "--seed", "4"],
+        tmp_path / "plan",
+    )
+    got = coldsim.plan(my, ["p99<500ms"], vary="provisioned", seed=4)
+    assert got.equals(pandas.read_csv(tmp_path / "plan" / "plan.csv"))
+    assert got.attrs["json"] == json.loads(expected["plan.json"])
+
+    with pytest.raises(ValueError, match="policy"):
+        coldsim.compare(my, ["fixed:ten"])
+    with pytest.raises(ValueError, match="vary"):
+        coldsim.plan(my, ["p99<500ms"], vary="cpu")
+    with pytest.raises(ValueError):
+        coldsim.sweep(my, {"no_such_key": [1, 2]})
