@@ -17,7 +17,7 @@ import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from coldsim import _coldsim
-from coldsim._coldsim import RunError, ScenarioError
+from coldsim._coldsim import CostError, RunError, ScenarioError
 
 __all__ = [
     "Scenario",
@@ -26,6 +26,8 @@ __all__ = [
     "compare",
     "sweep",
     "plan",
+    "cost",
+    "CostError",
     "ScenarioError",
     "RunError",
 ]
@@ -181,4 +183,41 @@ def plan(
     files = dict(_scenario(scenario)._inner.plan_files(list(slos), vary, minimize, seed))
     frame = _frame(files["plan.csv"])
     frame.attrs["json"] = json.loads(files["plan.json"])
+    return frame
+
+
+def _flags(options: Mapping[str, Any]) -> List[str]:
+    flags: List[str] = []
+    for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        if value is None or value is False:
+            continue
+        if value is True:
+            flags.append(flag)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                flags += [flag, os.fspath(v) if isinstance(v, os.PathLike) else _value(v)]
+        else:
+            flags += [flag, os.fspath(value) if isinstance(value, os.PathLike) else _value(value)]
+    return flags
+
+
+def cost(
+    trace: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]], **options: Any
+):
+    """``coldsim cost``: the bill of a traffic file (or of CloudWatch log files). Options are
+    the command's flags with underscores: ``format="azure2021"``, ``memory_mb=512``,
+    ``keep_alive="10m"``, ``platform=["aws-lambda", "google-cloud-run"]``, ``free_tier=True``,
+    ``seed=1``; the same checks and one-line errors (raised as CostError). Returns cost.csv as
+    a DataFrame (USD, GB-s and counts as the README's cost outputs say), with cost.json in
+    ``.attrs["json"]``, cost.md in ``.attrs["markdown"]`` and the warnings in
+    ``.attrs["warnings"]``."""
+    traces = [trace] if isinstance(trace, (str, os.PathLike)) else list(trace)
+    flags = [os.fspath(t) for t in traces] + _flags(options)
+    files, text, warnings = _coldsim.cost_files(flags)
+    files = dict(files)
+    frame = _frame(files["cost.csv"])
+    frame.attrs["json"] = json.loads(files["cost.json"])
+    frame.attrs["markdown"] = files["cost.md"].decode()
+    frame.attrs["warnings"] = list(warnings)
     return frame

@@ -9,6 +9,9 @@ class ScenarioError(ValueError):
 class RunError(Exception):
     """A run that gave no figures."""
 
+class CostError(ValueError):
+    """A cost that cannot be worked out, worded as `coldsim cost` words it."""
+
 class Scenario:
     @staticmethod
     def from_toml(text: str, name: str = "scenario.toml") -> "Scenario": ...
@@ -37,3 +40,4 @@ class Scenario:
 
 def load(path: Union[str, "PathLike[str]"]) -> Scenario: ...
 def write_files(out: Union[str, "PathLike[str]"], files: List[Tuple[str, bytes]]) -> None: ...
+def cost_files(flags: List[str]) -> Tuple[List[Tuple[str, bytes]], str, List[str]]: ...

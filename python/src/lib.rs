@@ -20,6 +20,13 @@ create_exception!(
     "A run that gave no figures: its trace could not be read, or it does not cover the warm-up."
 );
 
+create_exception!(
+    coldsim,
+    CostError,
+    PyValueError,
+    "A cost that cannot be worked out: a flag, the traffic file or its run, worded as `coldsim cost` words it."
+);
+
 /// A validated scenario, with the TOML text it was read from.
 #[pyclass(module = "coldsim._coldsim", name = "Scenario", frozen)]
 struct PyScenario {
@@ -322,12 +329,27 @@ fn write_files(out: PathBuf, files: Vec<(String, Vec<u8>)>) -> PyResult<()> {
         .map_err(|e| PyOSError::new_err(format!("{e:#}")))
 }
 
+/// `coldsim cost` with its flags (`["traffic.csv", "--format", "azure2021"]`): the files it
+/// writes, the text it prints and its warnings. The GIL is released while it runs.
+#[pyfunction]
+fn cost_files(
+    py: Python<'_>,
+    flags: Vec<String>,
+) -> PyResult<(Vec<(String, Bound<'_, PyBytes>)>, String, Vec<String>)> {
+    let out = py
+        .detach(|| coldsim::cli::cost_with_flags(&flags))
+        .map_err(|e| CostError::new_err(format!("{e:#}")))?;
+    Ok((bytes_of(py, out.files), out.text, out.warnings))
+}
+
 /// The native part of the `coldsim` package.
 #[pymodule]
 fn _coldsim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScenario>()?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(write_files, m)?)?;
+    m.add_function(wrap_pyfunction!(cost_files, m)?)?;
+    m.add("CostError", m.py().get_type::<CostError>())?;
     m.add("ScenarioError", m.py().get_type::<ScenarioError>())?;
     m.add("RunError", m.py().get_type::<RunError>())?;
     Ok(())

@@ -219,3 +219,45 @@ def test_compare_sweep_and_plan_give_the_clis_rows(tmp_path):
         coldsim.plan(my, ["p99<500ms"], vary="cpu")
     with pytest.raises(ValueError):
         coldsim.sweep(my, {"no_such_key": [1, 2]})
+
+
+def test_cost_gives_the_clis_bill_and_its_errors(tmp_path):
+    import pandas
+
+    sample = REPO / "tests" / "fixtures" / "azure-functions-2021-sample.csv"
+    expected = cli_files(
+        ["cost", str(sample), "--format", "azure2021", "--memory-mb", "256"], tmp_path / "cost"
+    )
+    got = coldsim.cost(sample, format="azure2021", memory_mb=256)
+    assert got.equals(pandas.read_csv(tmp_path / "cost" / "cost.csv"))
+    assert got.attrs["json"] == json.loads(expected["cost.json"])
+    assert got.attrs["markdown"] == expected["cost.md"].decode()
+    logs = REPO / "tests" / "fixtures" / "cloudwatch" / "api.json"
+    expected = cli_files(
+        [
+            "cost",
+            str(logs),
+            "--format",
+            "cloudwatch",
+            "--keep-alive",
+            "10m",
+            "--no-break-even",
+            "--platform",
+            "aws-lambda,google-cloud-run",
+        ],
+        tmp_path / "platforms",
+    )
+    got = coldsim.cost(
+        [logs],
+        format="cloudwatch",
+        keep_alive="10m",
+        no_break_even=True,
+        platform=["aws-lambda", "google-cloud-run"],
+    )
+    assert got.attrs["json"] == json.loads(expected["cost.json"])
+    with pytest.raises(coldsim.CostError, match="--memory-mb"):
+        coldsim.cost(sample, format="azure2021", memory_mb=0)
+    with pytest.raises(coldsim.CostError, match="invalid value 'parquet'"):
+        coldsim.cost(sample, format="parquet")
+    with pytest.raises(coldsim.CostError, match="missing.csv"):
+        coldsim.cost(tmp_path / "missing.csv")

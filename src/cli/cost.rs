@@ -120,41 +120,103 @@ pub(super) struct CostArgs {
 
 /// `coldsim cost`: the trace priced (its functions configured from the flags), its bill,
 /// 30-day projection and provisioned break-even written, its Markdown table printed.
+/// What `coldsim cost` works out: the folder name it writes to, its files, the text it
+/// prints and the warnings it gives.
+pub struct CostOutput {
+    /// The scenario's name, the output folder's stem.
+    pub name: String,
+    /// `cost.json`, `cost.csv`, `cost.md`, the charts and `report.html`.
+    pub files: Vec<crate::output::files::File>,
+    /// The bill or the platforms' table, as printed.
+    pub text: String,
+    /// Warnings about the traffic or the options.
+    pub warnings: Vec<String>,
+    /// What the trace's reader had to assume, by function name (as `cost.json` holds it).
+    pub notes: Vec<(String, String)>,
+}
+
+/// `coldsim cost`'s arguments on their own, for front ends that call it with flags.
+#[derive(Debug, clap::Parser)]
+#[command(name = "cost", no_binary_name = true)]
+struct CostFlags {
+    #[command(flatten)]
+    args: CostArgs,
+}
+
+/// `coldsim cost` called with its flags (`["traffic.csv", "--format", "azure2021"]`), quiet:
+/// what it writes, or its error (a flag's, the traffic's, the run's) as the command words it.
+pub fn cost_with_flags(flags: &[String]) -> Result<CostOutput> {
+    use clap::Parser;
+    let mut parsed = CostFlags::try_parse_from(flags).map_err(|e| {
+        let text = e.to_string();
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ");
+        anyhow::anyhow!("{first}")
+    })?;
+    parsed.args.output.quiet = true;
+    cost_output(&parsed.args, |_| Ok(()), &mut |_| {})
+}
+
 pub(super) fn cost(args: CostArgs) -> Result<()> {
+    let quiet = args.output.quiet;
+    let mut out = PathBuf::new();
+    let result = with_progress(quiet, |bar| {
+        cost_output(
+            &args,
+            |name| {
+                out = args.output.folder(&format!("{name}-cost"));
+                check_out_dir(&out)
+            },
+            bar,
+        )
+    })?;
+    if !quiet {
+        for w in &result.warnings {
+            eprintln!("warning: {w}");
+        }
+        print_notes(
+            result.notes.iter().map(|(f, n)| (f.as_str(), n.as_str())),
+            "cost.json",
+        );
+    }
+    write_outputs(&out, &result.files)?;
+    if !quiet {
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{}", result.text)?;
+        writeln!(stdout, "wrote {}", out.display())?;
+    }
+    Ok(())
+}
+
+/// The bill of `args`' traffic and its files; `ready` is called with the scenario's name
+/// before the traffic is run (to refuse an output folder that cannot be written).
+fn cost_output(
+    args: &CostArgs,
+    ready: impl FnOnce(&str) -> Result<()>,
+    bar: crate::analysis::run::Progress<'_>,
+) -> Result<CostOutput> {
     if !args.platform.is_empty() {
-        return cost_on_platforms(args);
+        return cost_on_platforms(args, ready, bar);
     }
     if args.prices.len() > 1 {
         bail!("--prices: give one price sheet, or one per platform with --platform");
     }
-    let (scenario, recorded) = scenario_and_logs(&args, args.prices.first().cloned())?;
-    let out = args.output.folder(&format!("{}-cost", scenario.name));
-    check_out_dir(&out)?;
+    let (scenario, recorded) = scenario_and_logs(args, args.prices.first().cloned())?;
+    ready(&scenario.name)?;
     let trace = traces_shown(&args.trace);
-    let invoice = with_progress(args.output.quiet, |bar| {
-        bill_trace_with(
-            &scenario,
-            args.seed,
-            &trace,
-            args.window,
-            !args.no_break_even,
-            recorded.as_ref(),
-            bar,
-        )
-    })
+    let invoice = bill_trace_with(
+        &scenario,
+        args.seed,
+        &trace,
+        args.window,
+        !args.no_break_even,
+        recorded.as_ref(),
+        bar,
+    )
     .map_err(|e| window_error(e, args.window))?;
-    if !args.output.quiet {
-        for w in &invoice.warnings {
-            eprintln!("warning: {w}");
-        }
-        print_notes(
-            invoice
-                .functions
-                .iter()
-                .filter_map(|l| l.note.as_deref().map(|n| (l.name.as_str(), n))),
-            "cost.json",
-        );
-    }
     let markdown = invoice.to_markdown();
     let charts = cost_charts(&invoice).context("drawing the charts")?;
     let mut files = vec![
@@ -163,45 +225,43 @@ pub(super) fn cost(args: CostArgs) -> Result<()> {
         ("cost.md".to_string(), markdown.clone().into_bytes()),
     ];
     add_report(&mut files, cost_page(&invoice, &charts), &charts);
-    write_outputs(&out, &files)?;
-    if !args.output.quiet {
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{markdown}")?;
-        writeln!(stdout, "wrote {}", out.display())?;
-    }
-    Ok(())
+    Ok(CostOutput {
+        name: scenario.name.clone(),
+        files,
+        text: markdown,
+        warnings: invoice.warnings.clone(),
+        notes: invoice
+            .functions
+            .iter()
+            .filter_map(|l| l.note.clone().map(|n| (l.name.clone(), n)))
+            .collect(),
+    })
 }
 
-/// `coldsim cost --platform`: the trace priced on each platform, the bills side by side
-/// written and their table printed.
-fn cost_on_platforms(args: CostArgs) -> Result<()> {
+fn cost_on_platforms(
+    args: &CostArgs,
+    ready: impl FnOnce(&str) -> Result<()>,
+    bar: crate::analysis::run::Progress<'_>,
+) -> Result<CostOutput> {
     let sheets = load_sheets(&args.prices)?;
     let lambda_sheet = sheets
         .iter()
         .position(|s| s.prices.model() == BillingModel::AwsLambda)
         .map(|i| args.prices[i].clone());
     // With logs, each function's init as they record it, on every platform.
-    let (scenario, _) = scenario_and_logs(&args, lambda_sheet)?;
-    let out = args.output.folder(&format!("{}-cost", scenario.name));
-    check_out_dir(&out)?;
+    let (scenario, _) = scenario_and_logs(args, lambda_sheet)?;
+    ready(&scenario.name)?;
     let trace = traces_shown(&args.trace);
-    let bills = with_progress(args.output.quiet, |bar| {
-        price_on_platforms(
-            &scenario,
-            args.seed,
-            &trace,
-            args.window,
-            (&args.platform, &sheets),
-            !args.no_break_even,
-            bar,
-        )
-    })
+    let bills = price_on_platforms(
+        &scenario,
+        args.seed,
+        &trace,
+        args.window,
+        (&args.platform, &sheets),
+        !args.no_break_even,
+        bar,
+    )
     .map_err(|e| window_error(e, args.window))?;
-    if !args.output.quiet {
-        for w in &bills.warnings {
-            eprintln!("warning: {w}");
-        }
-    }
     let markdown = bills.to_markdown();
     let charts = platform_charts(&bills).context("drawing the charts")?;
     let mut files = vec![
@@ -210,16 +270,15 @@ fn cost_on_platforms(args: CostArgs) -> Result<()> {
         ("cost.md".to_string(), markdown.into_bytes()),
     ];
     add_report(&mut files, platforms_page(&bills, &charts), &charts);
-    write_outputs(&out, &files)?;
-    if !args.output.quiet {
-        let mut stdout = std::io::stdout().lock();
-        writeln!(stdout, "{}", bills.table(terminal_width()))?;
-        writeln!(stdout, "wrote {}", out.display())?;
-    }
-    Ok(())
+    Ok(CostOutput {
+        name: scenario.name.clone(),
+        files,
+        text: bills.table(terminal_width()),
+        warnings: bills.warnings.clone(),
+        notes: Vec::new(),
+    })
 }
 
-/// A run's error, worded for `--window` when the trace runs past it.
 fn window_error(e: RunError, window: Option<SimDuration>) -> anyhow::Error {
     match (&e, window) {
         (RunError::OutsideWindow { .. }, Some(w)) => {

@@ -12,6 +12,8 @@ mod run;
 mod sweep;
 pub mod write;
 
+pub use cost::{CostOutput, cost_with_flags};
+
 use std::process::ExitCode;
 
 use anyhow::Result;
