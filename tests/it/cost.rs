@@ -1447,3 +1447,27 @@ fn the_same_command_gives_identical_files() {
     let md = String::from_utf8(a.read("cost.md")).expect("UTF-8");
     assert!(a.stdout().starts_with(&md), "{}", a.stdout());
 }
+
+#[test]
+fn ephemeral_storage_above_512_mb_is_billed_and_counted_in_the_total() {
+    // Ten requests of exactly 1 s at 1 GB memory and 1536 MB of storage, each cold (no
+    // keep-alive) with no init: 10 billed GB-s of compute, and 1 GB of storage above 512 MB
+    // over the same 10 s at 3.09e-8 USD per GB-s.
+    let s = coldsim::parse(
+        "name = \"e\"\nduration = \"100s\"\n[[function]]\nname = \"f\"\nmemory_mb = 1024\nephemeral_storage_mb = 1536\narrival = { process = \"periodic\", every = \"10s\" }\ninit = { dist = \"constant\", ms = 0 }\nexec = { dist = \"constant\", ms = 1000 }\nkeep_alive = { policy = \"none\" }\n",
+        "e.toml",
+    )
+    .expect("valid");
+    let c = coldsim::run(&s, 1).expect("runs").totals.cost;
+    let rel = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-300);
+    assert!(rel(c.ephemeral_storage_usd, 10.0 * 3.09e-8), "{c:?}");
+    assert!(rel(c.compute_usd, 10.0 * 1.66667e-5), "{c:?}");
+    assert!(
+        rel(
+            c.total_usd,
+            c.requests_usd + c.compute_usd + c.ephemeral_storage_usd
+        ),
+        "{c:?}"
+    );
+    assert!(rel(c.requests_usd, 10.0 * 2e-7), "{c:?}");
+}
