@@ -261,3 +261,31 @@ def test_cost_gives_the_clis_bill_and_its_errors(tmp_path):
         coldsim.cost(sample, format="parquet")
     with pytest.raises(coldsim.CostError, match="missing.csv"):
         coldsim.cost(tmp_path / "missing.csv")
+
+
+def test_the_readmes_kubernetes_example_is_an_indexed_job():
+    import yaml
+
+    readme = (REPO / "README.md").read_text()
+    block = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    job = yaml.safe_load(block)
+    assert (job["apiVersion"], job["kind"]) == ("batch/v1", "Job")
+    assert job["metadata"]["name"]
+    spec = job["spec"]
+    assert spec["completionMode"] == "Indexed"
+    completions = spec["completions"]
+    assert isinstance(completions, int) and completions > 0
+    assert isinstance(spec["parallelism"], int) and 0 < spec["parallelism"] <= completions
+    pod = spec["template"]["spec"]
+    assert pod["restartPolicy"] in ("Never", "OnFailure")
+    (container,) = pod["containers"]
+    assert container["name"] and container["image"]
+    command = container["command"]
+    assert all(isinstance(c, str) for c in command)
+    assert command[:2] == ["coldsim", "sweep"] and "--shard" not in command
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert env["COLDSIM_SHARDS"] == str(completions)
+    mounted = {m["name"] for m in container["volumeMounts"]}
+    assert mounted == {v["name"] for v in pod["volumes"]}
+    out = command[command.index("--out") + 1]
+    assert any(m["mountPath"] == out for m in container["volumeMounts"])
