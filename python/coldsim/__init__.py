@@ -212,6 +212,10 @@ def cost(
     a DataFrame (USD, GB-s and counts as the README's cost outputs say), with cost.json in
     ``.attrs["json"]``, cost.md in ``.attrs["markdown"]`` and the warnings in
     ``.attrs["warnings"]``."""
+    if "output_format" in options or "out" in options or "quiet" in options:
+        raise ValueError(
+            "cost returns the table as a DataFrame: write it with DataFrame.to_parquet or to_csv"
+        )
     traces = [trace] if isinstance(trace, (str, os.PathLike)) else list(trace)
     flags = [os.fspath(t) for t in traces] + _flags(options)
     files, text, warnings = _coldsim.cost_files(flags)

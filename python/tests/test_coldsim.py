@@ -289,3 +289,26 @@ def test_the_readmes_kubernetes_example_is_an_indexed_job():
     assert mounted == {v["name"] for v in pod["volumes"]}
     out = command[command.index("--out") + 1]
     assert any(m["mountPath"] == out for m in container["volumeMounts"])
+
+
+def test_parquet_tables_read_back_as_the_csv_frames(tmp_path):
+    import pandas
+    import pyarrow.parquet
+
+    cli_run(QUICKSTART, tmp_path / "pq", "--seed", "5", "--bucket", "30m", "--output-format", "parquet")
+    result = coldsim.load(QUICKSTART).run(seed=5, bucket="30m")
+    for name, frame in [("functions", result.functions), ("timeseries", result.timeseries)]:
+        path = tmp_path / "pq" / f"{name}.parquet"
+        got = pandas.read_parquet(path)
+        pandas.testing.assert_frame_equal(got, frame, check_dtype=False)
+        for column in frame.columns:
+            if frame[column].dtype.kind in "if":
+                assert got[column].dtype == frame[column].dtype, column
+        columns = json.loads(pyarrow.parquet.read_schema(path).metadata[b"coldsim.columns"])
+        units = {c["name"]: c["unit"] for c in columns}
+        if name == "functions":
+            assert units["latency_p99_ms"] == "ms" and units["cost_usd"] == "USD"
+        else:
+            assert units["t_start_s"] == "s" and units["arrivals"] is None
+    with pytest.raises(ValueError, match="to_parquet"):
+        coldsim.cost(REPO / "tests" / "fixtures" / "azure-functions-2021-sample.csv", output_format="parquet")

@@ -28,6 +28,37 @@ impl OutputArgs {
     }
 }
 
+/// How tables are written: the commands that write them (run, compare, sweep, merge, plan,
+/// cost).
+#[derive(Debug, clap::Args)]
+pub(super) struct TableArgs {
+    /// Tables (functions, time series, compare, sweep, plan and cost rows) as CSV, or as
+    /// Parquet: typed columns, each column's type and unit in the file's metadata.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "csv")]
+    pub(super) output_format: TableFormat,
+}
+
+/// A table's file format: `name.csv` or `name.parquet` (no help per value, so that the
+/// option's help stays on its line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum TableFormat {
+    Csv,
+    Parquet,
+}
+
+impl TableArgs {
+    /// `files` with their tables in the format asked for.
+    pub(super) fn apply(
+        &self,
+        files: Vec<crate::output::files::File>,
+    ) -> anyhow::Result<Vec<crate::output::files::File>> {
+        Ok(crate::output::parquet::tables_as(
+            files,
+            self.output_format == TableFormat::Parquet,
+        )?)
+    }
+}
+
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub(super) enum FormatArg {
     Invocations,

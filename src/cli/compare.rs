@@ -36,6 +36,8 @@ pub(super) struct CompareArgs {
     pub(super) seed: Option<u64>,
     #[command(flatten)]
     pub(super) output: OutputArgs,
+    #[command(flatten)]
+    pub(super) tables: super::args::TableArgs,
 }
 
 /// `coldsim compare`: loads the scenario, runs every policy, writes, prints.
@@ -59,6 +61,7 @@ pub(super) fn compare(args: CompareArgs) -> Result<()> {
         ("compare.csv".to_string(), comparison.to_csv()),
     ];
     add_report(&mut files, compare_page(&comparison, &charts), &charts);
+    let files = args.tables.apply(files)?;
     write_outputs(&out, &files)?;
     if !args.output.quiet {
         let mut stdout = std::io::stdout().lock();

@@ -116,6 +116,8 @@ pub(super) struct CostArgs {
     pub(super) seed: u64,
     #[command(flatten)]
     pub(super) output: OutputArgs,
+    #[command(flatten)]
+    pub(super) tables: super::args::TableArgs,
 }
 
 /// `coldsim cost`: the trace priced (its functions configured from the flags), its bill,
@@ -182,7 +184,7 @@ pub(super) fn cost(args: CostArgs) -> Result<()> {
             "cost.json",
         );
     }
-    write_outputs(&out, &result.files)?;
+    write_outputs(&out, &args.tables.apply(result.files)?)?;
     if !quiet {
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "{}", result.text)?;

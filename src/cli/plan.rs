@@ -37,6 +37,8 @@ pub(super) struct PlanArgs {
     pub(super) seed: Option<u64>,
     #[command(flatten)]
     pub(super) output: OutputArgs,
+    #[command(flatten)]
+    pub(super) tables: super::args::TableArgs,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -80,13 +82,11 @@ pub(super) fn plan(args: PlanArgs) -> Result<ExitCode> {
     let result = with_progress(args.output.quiet, |bar| {
         search_plan(&scenario, seed, &args.slos, vary, minimize, bar)
     })?;
-    write_outputs(
-        &out,
-        &[
-            ("plan.json".to_string(), result.to_json()),
-            ("plan.csv".to_string(), result.to_csv()),
-        ],
-    )?;
+    let files = args.tables.apply(vec![
+        ("plan.json".to_string(), result.to_json()),
+        ("plan.csv".to_string(), result.to_csv()),
+    ])?;
+    write_outputs(&out, &files)?;
     if !args.output.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(

@@ -29,6 +29,8 @@ pub(super) struct RunArgs {
     pub(super) bucket: Option<SimDuration>,
     #[command(flatten)]
     pub(super) output: OutputArgs,
+    #[command(flatten)]
+    pub(super) tables: super::args::TableArgs,
 }
 
 /// `coldsim run`: loads the scenario, runs it, writes its files and prints its table.
@@ -59,6 +61,7 @@ pub(super) fn run(args: RunArgs) -> Result<()> {
         );
     }
     let files = run_files(&scenario, &summary, &sim).context("drawing the charts")?;
+    let files = args.tables.apply(files)?;
     write_outputs(&out, &files)?;
 
     if !args.output.quiet {

@@ -34,6 +34,8 @@ pub(super) struct SweepArgs {
     pub(super) seed: Option<u64>,
     #[command(flatten)]
     pub(super) output: OutputArgs,
+    #[command(flatten)]
+    pub(super) tables: super::args::TableArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,6 +45,8 @@ pub(super) struct MergeArgs {
     pub(super) dirs: Vec<PathBuf>,
     #[command(flatten)]
     pub(super) output: OutputArgs,
+    #[command(flatten)]
+    pub(super) tables: super::args::TableArgs,
 }
 
 /// `coldsim sweep`: every point of the grid run (or this shard's), written and charted.
@@ -82,6 +86,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<()> {
         let charts = sweep_charts(&result).context("drawing the charts")?;
         add_report(&mut files, sweep_page(&result, &charts), &charts);
     }
+    let files = args.tables.apply(files)?;
     write_outputs(&out, &files)?;
     if !args.output.quiet {
         let (n, r) = (result.points.len(), result.replications);
@@ -139,6 +144,7 @@ pub(super) fn merge(args: MergeArgs) -> Result<()> {
         ("sweep.json".to_string(), result.to_json()),
     ];
     add_report(&mut files, sweep_page(&result, &charts), &charts);
+    let files = args.tables.apply(files)?;
     write_outputs(&out, &files)?;
     if !args.output.quiet {
         writeln!(

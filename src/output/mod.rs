@@ -6,6 +6,7 @@ pub mod files;
 pub mod invoice;
 pub mod number;
 pub mod page;
+pub mod parquet;
 pub mod plan;
 pub mod platforms;
 pub mod summary;

@@ -15,6 +15,7 @@ mod huawei;
 mod invariants;
 mod layers;
 mod lifetime;
+mod parquet;
 mod plan;
 mod platform_what_if;
 mod platforms;
