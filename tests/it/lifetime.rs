@@ -280,13 +280,14 @@ fn drawn_lifetimes_retire_as_a_renewal_process_and_a_share_of_them_is_replaced()
         "{retired} retirements, expected {mean} within {tol}"
     );
     assert_eq!(t.cold_starts, t.containers.retired + 1);
-    // Half of the retirements replaced ahead of time: each one that is not makes a cold start.
-    let t = long("max_lifetime = \"1h\"\nproactive_init = { share = 0.5, lead = \"1m\" }");
+    // Three quarters of the retirements replaced ahead of time: each one that is not makes a
+    // cold start.
+    let t = long("max_lifetime = \"1h\"\nproactive_init = { share = 0.75, lead = \"1m\" }");
     let n = t.containers.retired as f64;
     let p = t.containers.proactive_inits as f64 / n;
-    let tol = Z_999 * (0.25 / n).sqrt();
+    let tol = Z_999 * (0.75 * 0.25 / n).sqrt();
     assert!(
-        (p - 0.5).abs() <= tol,
+        (p - 0.75).abs() <= tol,
         "replaced share {p} of {n}, tolerance {tol}"
     );
     // Each retirement not replaced makes one cold start; the last container's replacement may
@@ -299,6 +300,46 @@ fn drawn_lifetimes_retire_as_a_renewal_process_and_a_share_of_them_is_replaced()
         t.cold_starts,
         t.containers.retired,
         t.containers.proactive_inits
+    );
+}
+
+#[test]
+fn lifetimes_that_never_come_take_no_stream_and_share_zero_replaces_none() {
+    // Functions with random handler times and tenants (whose draws take a stream after the
+    // lifetimes'): a constant lifetime beyond the run, with or without replacements (share 0
+    // or 1), draws nothing and takes no stream, so the run is the run without one.
+    let poisson = |platform: &str| {
+        let text = format!(
+            "name = \"p\"\nduration = \"2h\"\n[platform]\n{platform}\n[[function]]\nname = \"f\"\narrival = {{ process = \"poisson\", rate_per_s = 2 }}\ninit = {{ dist = \"exponential\", mean_ms = 300 }}\nexec = {{ dist = \"exponential\", mean_ms = 400 }}\nkeep_alive = {{ policy = \"fixed\", idle = \"2s\" }}\ntenants = {{ count = 20 }}\n[[function]]\nname = \"g\"\narrival = {{ process = \"poisson\", rate_per_s = 1 }}\ninit = {{ dist = \"exponential\", mean_ms = 300 }}\nexec = {{ dist = \"exponential\", mean_ms = 400 }}\nkeep_alive = {{ policy = \"fixed\", idle = \"2s\" }}\n"
+        );
+        run(&scenario(&text), 5).to_json()
+    };
+    let plain = poisson("");
+    for platform in [
+        "max_lifetime = \"1000d\"",
+        "max_lifetime = \"1000d\"\nproactive_init = { share = 0, lead = \"1m\" }",
+        "max_lifetime = \"1000d\"\nproactive_init = { share = 1, lead = \"1m\" }",
+    ] {
+        assert!(poisson(platform) == plain, "{platform}");
+    }
+    // Share 0: every retirement of the busy function is a cold start, none replaced.
+    let t = busy("max_lifetime = \"1h\"\nproactive_init = { share = 0, lead = \"1m\" }").totals;
+    assert_eq!(
+        (t.containers.retired, t.containers.proactive_inits, t.cold_starts),
+        (3, 0, 4)
+    );
+}
+
+#[test]
+fn a_container_reclaimed_before_its_replacement_is_due_gets_none() {
+    // One request at 0 s: its container idles 10 minutes and is reclaimed long before its
+    // replacement would be initialized (59 minutes).
+    let text = "name = \"once\"\nduration = \"2h\"\n[platform]\nmax_lifetime = \"1h\"\nproactive_init = { share = 1, lead = \"1m\" }\n[[function]]\nname = \"f\"\narrival = { process = \"periodic\", every = \"3h\" }\ninit = { dist = \"constant\", ms = 500 }\nexec = { dist = \"constant\", ms = 100 }\nkeep_alive = { policy = \"fixed\", idle = \"10m\" }\n";
+    let t = run(&scenario(text), 1).totals;
+    assert_eq!(t.invocations, 1);
+    assert_eq!(
+        (t.containers.created, t.containers.proactive_inits, t.containers.retired),
+        (1, 0, 0)
     );
 }
 
