@@ -325,7 +325,11 @@ fn lifetimes_that_never_come_take_no_stream_and_share_zero_replaces_none() {
     // Share 0: every retirement of the busy function is a cold start, none replaced.
     let t = busy("max_lifetime = \"1h\"\nproactive_init = { share = 0, lead = \"1m\" }").totals;
     assert_eq!(
-        (t.containers.retired, t.containers.proactive_inits, t.cold_starts),
+        (
+            t.containers.retired,
+            t.containers.proactive_inits,
+            t.cold_starts
+        ),
         (3, 0, 4)
     );
 }
@@ -338,7 +342,11 @@ fn a_container_reclaimed_before_its_replacement_is_due_gets_none() {
     let t = run(&scenario(text), 1).totals;
     assert_eq!(t.invocations, 1);
     assert_eq!(
-        (t.containers.created, t.containers.proactive_inits, t.containers.retired),
+        (
+            t.containers.created,
+            t.containers.proactive_inits,
+            t.containers.retired
+        ),
         (1, 0, 0)
     );
 }

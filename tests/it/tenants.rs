@@ -137,3 +137,34 @@ fn a_traces_tenant_column_isolates_its_environments() {
     assert_eq!(shared.totals.cold_starts, 1);
     assert_eq!(shared.functions[0].tenants, None);
 }
+
+#[test]
+fn a_trace_names_at_most_the_tenants_a_run_isolates() {
+    // 100,000 distinct tenants, one arrival each, are read; one more is refused at its row.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run_trace = |n: u32| {
+        let mut csv = String::from("timestamp,function,tenant\n");
+        for i in 0..n {
+            csv.push_str(&format!("{}.{:03},api,t{i}\n", i / 1000, i % 1000));
+        }
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, csv).expect("write");
+        let s = scenario(&format!(
+            "name = \"t\"\n[workload]\ntrace = {{ path = {:?} }}\n[defaults]\ninit = {{ dist = \"constant\", ms = 0 }}\nexec = {{ dist = \"constant\", ms = 0 }}\nkeep_alive = {{ policy = \"fixed\", idle = \"1s\" }}\n",
+            path.display().to_string()
+        ));
+        coldsim::analysis::run::run(&s, 1, None, |_| {}).map(|done| Summary::new(&s, 1, &done.sim))
+    };
+    let max = coldsim::model::function::MAX_TENANTS;
+    let all = run_trace(max).expect("at the limit");
+    assert_eq!(all.functions[0].tenants, Some(max));
+    let Err(e) = run_trace(max + 1) else {
+        panic!("{} tenants read", max + 1);
+    };
+    let e = e.to_string();
+    assert!(
+        e.contains(&format!("t.csv:{}: column tenant", max + 2))
+            && e.contains("more than 100000 tenants"),
+        "{e}"
+    );
+}
