@@ -27,6 +27,9 @@ create_exception!(
     "A cost that cannot be worked out: a flag, the traffic file or its run, worded as `coldsim cost` words it."
 );
 
+/// Files as Python gets them: each name and its bytes.
+type PyFiles<'py> = Vec<(String, Bound<'py, PyBytes>)>;
+
 /// A validated scenario, with the TOML text it was read from.
 #[pyclass(module = "coldsim._coldsim", name = "Scenario", frozen)]
 struct PyScenario {
@@ -116,7 +119,7 @@ impl PyScenario {
         py: Python<'py>,
         seed: Option<u64>,
         bucket: Option<&str>,
-    ) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    ) -> PyResult<PyFiles<'py>> {
         let bucket = bucket.map(|b| duration(b, "bucket")).transpose()?;
         let seed = seed.unwrap_or(self.scenario.seed);
         let scenario = &self.scenario;
@@ -132,7 +135,7 @@ impl PyScenario {
         py: Python<'py>,
         policies: Vec<String>,
         seed: Option<u64>,
-    ) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    ) -> PyResult<PyFiles<'py>> {
         let policies = policies
             .iter()
             .map(|p| {
@@ -143,18 +146,10 @@ impl PyScenario {
         let seed = seed.unwrap_or(self.scenario.seed);
         let scenario = &self.scenario;
         let files = py.detach(|| {
-            let mut interrupted = None;
-            let result = coldsim::analysis::compare::compare(
-                scenario,
-                seed,
-                &policies,
-                &mut |_| stop_on_ctrl_c(&mut interrupted),
-            );
-            if let Some(e) = interrupted {
-                return Err(e);
-            }
-            let c = result.map_err(|e| RunError::new_err(e.to_string()))?;
-            Ok(vec![
+            let c = interruptible(|progress| {
+                coldsim::analysis::compare::compare(scenario, seed, &policies, progress)
+            })?;
+            Ok::<_, PyErr>(vec![
                 ("compare.csv".to_string(), c.to_csv()),
                 ("compare.json".to_string(), c.to_json()),
             ])
@@ -171,7 +166,7 @@ impl PyScenario {
         sets: Vec<String>,
         replications: u32,
         seed: Option<u64>,
-    ) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    ) -> PyResult<PyFiles<'py>> {
         let sets = sets
             .iter()
             .map(|s| coldsim::analysis::sweep::Set::parse(s).map_err(PyValueError::new_err))
@@ -207,7 +202,7 @@ impl PyScenario {
         vary: &str,
         minimize: &str,
         seed: Option<u64>,
-    ) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    ) -> PyResult<PyFiles<'py>> {
         use coldsim::analysis::plan::{Minimize, Vary};
         let slos = slos
             .iter()
@@ -238,20 +233,10 @@ impl PyScenario {
         let seed = seed.unwrap_or(self.scenario.seed);
         let scenario = &self.scenario;
         let files = py.detach(|| {
-            let mut interrupted = None;
-            let result = coldsim::analysis::plan::plan(
-                scenario,
-                seed,
-                &slos,
-                vary,
-                minimize,
-                &mut |_| stop_on_ctrl_c(&mut interrupted),
-            );
-            if let Some(e) = interrupted {
-                return Err(e);
-            }
-            let p = result.map_err(|e| RunError::new_err(e.to_string()))?;
-            Ok(vec![
+            let p = interruptible(|progress| {
+                coldsim::analysis::plan::plan(scenario, seed, &slos, vary, minimize, progress)
+            })?;
+            Ok::<_, PyErr>(vec![
                 ("plan.csv".to_string(), p.to_csv()),
                 ("plan.json".to_string(), p.to_json()),
             ])
@@ -270,11 +255,24 @@ impl PyScenario {
 }
 
 /// Files as Python bytes.
-fn bytes_of(py: Python<'_>, files: Vec<(String, Vec<u8>)>) -> Vec<(String, Bound<'_, PyBytes>)> {
+fn bytes_of(py: Python<'_>, files: Vec<(String, Vec<u8>)>) -> PyFiles<'_> {
     files
         .into_iter()
         .map(|(name, bytes)| (name, PyBytes::new(py, &bytes)))
         .collect()
+}
+
+/// Runs `work` with a progress callback that stops it on Ctrl-C: the KeyboardInterrupt, the
+/// run's error as a RunError, or its result.
+fn interruptible<T>(
+    work: impl FnOnce(coldsim::analysis::run::Progress<'_>) -> Result<T, coldsim::RunError>,
+) -> PyResult<T> {
+    let mut interrupted = None;
+    let result = work(&mut |_| stop_on_ctrl_c(&mut interrupted));
+    if let Some(e) = interrupted {
+        return Err(e);
+    }
+    result.map_err(|e| RunError::new_err(e.to_string()))
 }
 
 /// A progress callback's check for Ctrl-C: on a pending KeyboardInterrupt, keeps it and asks
@@ -295,14 +293,9 @@ fn run_files(
     seed: u64,
     bucket: Option<coldsim::time::SimDuration>,
 ) -> PyResult<Vec<(String, Vec<u8>)>> {
-    let mut interrupted = None;
-    let result = coldsim::analysis::summary::run_summary(scenario, seed, bucket, &mut |_| {
-        stop_on_ctrl_c(&mut interrupted)
-    });
-    if let Some(e) = interrupted {
-        return Err(e);
-    }
-    let (summary, sim) = result.map_err(|e| RunError::new_err(e.to_string()))?;
+    let (summary, sim) = interruptible(|progress| {
+        coldsim::analysis::summary::run_summary(scenario, seed, bucket, progress)
+    })?;
     coldsim::output::files::run_files(scenario, &summary, &sim)
         .map_err(|e| RunError::new_err(format!("drawing the charts: {e}")))
 }
@@ -332,10 +325,7 @@ fn write_files(out: PathBuf, files: Vec<(String, Vec<u8>)>) -> PyResult<()> {
 /// `coldsim cost` with its flags (`["traffic.csv", "--format", "azure2021"]`): the files it
 /// writes, the text it prints and its warnings. The GIL is released while it runs.
 #[pyfunction]
-fn cost_files(
-    py: Python<'_>,
-    flags: Vec<String>,
-) -> PyResult<(Vec<(String, Bound<'_, PyBytes>)>, String, Vec<String>)> {
+fn cost_files(py: Python<'_>, flags: Vec<String>) -> PyResult<(PyFiles<'_>, String, Vec<String>)> {
     let out = py
         .detach(|| coldsim::cli::cost_with_flags(&flags))
         .map_err(|e| CostError::new_err(format!("{e:#}")))?;
