@@ -318,6 +318,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_restore_is_a_constant_or_a_uniform_range() {
+        assert_eq!(
+            restore("400ms"),
+            Ok(TimeDist::Constant(SimDuration::from_millis(400)))
+        );
+        assert_eq!(
+            restore("300ms-500ms"),
+            Ok(TimeDist::Uniform {
+                min_us: 300_000,
+                max_us: 500_000
+            })
+        );
+        assert_eq!(
+            restore("400ms-400ms"),
+            Ok(TimeDist::Constant(SimDuration::from_millis(400)))
+        );
+    }
+
+    #[test]
     fn suggestions_are_within_two_edits_or_extend_what_was_written() {
         let known = ["fixed", "fixed-once", "hybrid", "provisioned"];
         assert_eq!(did_you_mean("fxed", &known), " (did you mean \"fixed\"?)");

@@ -359,3 +359,34 @@ fn drawn_hit_times_average_their_distributions_mean_and_a_drawn_preload_sums_its
         );
     }
 }
+
+#[test]
+fn the_largest_cache_and_the_most_tenants_allowed_are_taken_and_one_more_is_refused() {
+    let with = |extra: &str| {
+        let text = format!(
+            "name = \"c\"\nduration = \"1h\"\n[[function]]\nname = \"f\"\narrival = {{ process = \"poisson\", rate_per_s = 1 }}\ninit = {{ dist = \"constant\", ms = 0 }}\nexec = {{ dist = \"constant\", ms = 0 }}\n{extra}\n"
+        );
+        Scenario::from_toml(&text, Path::new("edge.toml")).map_err(|e| e.to_string())
+    };
+    for ok in [
+        "cache = { keys = 10000000, capacity = 1, hit_ms = 1, miss_ms = 2 }",
+        "cache = { keys = 5, capacity = 1000000, hit_ms = 1, miss_ms = 2 }",
+        "tenants = { count = 100000 }",
+    ] {
+        assert!(with(ok).is_ok(), "{ok}: {:?}", with(ok).err());
+    }
+    for (bad, needle) in [
+        (
+            "cache = { keys = 10000001, capacity = 1, hit_ms = 1, miss_ms = 2 }",
+            "cache.keys",
+        ),
+        (
+            "cache = { keys = 5, capacity = 1000001, hit_ms = 1, miss_ms = 2 }",
+            "model = \"che\"",
+        ),
+        ("tenants = { count = 100001 }", "tenants.count"),
+    ] {
+        let e = with(bad).expect_err(bad);
+        assert!(e.contains(needle), "{bad}: {e}");
+    }
+}

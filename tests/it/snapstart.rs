@@ -152,6 +152,9 @@ fn snapstart_is_refused_where_aws_refuses_it() {
     };
     let ok = scenario(&with_preset("python3.12", ""));
     assert!(ok.functions[0].snapstart.is_some());
+    // A runtime that agrees with the preset is taken.
+    let agreeing = scenario(&with_preset("python3.12", ", runtime = \"python\""));
+    assert!(agreeing.functions[0].snapstart.is_some());
     for (text, needle) in [
         (with_preset("nodejs22.x", ""), "SnapStart supports"),
         (
