@@ -372,6 +372,7 @@ fn the_largest_cache_and_the_most_tenants_allowed_are_taken_and_one_more_is_refu
         "cache = { keys = 10000000, capacity = 1, hit_ms = 1, miss_ms = 2 }",
         "cache = { keys = 5, capacity = 1000000, hit_ms = 1, miss_ms = 2 }",
         "tenants = { count = 100000 }",
+        "tenants = { count = 5, popularity = { zipf = 10 } }",
     ] {
         assert!(with(ok).is_ok(), "{ok}: {:?}", with(ok).err());
     }
@@ -385,6 +386,14 @@ fn the_largest_cache_and_the_most_tenants_allowed_are_taken_and_one_more_is_refu
             "model = \"che\"",
         ),
         ("tenants = { count = 100001 }", "tenants.count"),
+        (
+            "tenants = { count = 5, popularity = { zipf = 0 } }",
+            "tenants.popularity",
+        ),
+        (
+            "cache = { keys = 5, capacity = 1, hit_ms = 1, miss_ms = 2, popularity = { zipf = 10.5 } }",
+            "cache.popularity",
+        ),
     ] {
         let e = with(bad).expect_err(bad);
         assert!(e.contains(needle), "{bad}: {e}");
