@@ -88,8 +88,12 @@ fn on_lambda_the_vcpus_follow_memory() {
 fn requests_that_wait_for_an_init_start_together_when_it_ends() {
     // Init 500 ms: A starts the container, B joins at 100 and waits. At 500 both start and
     // share one vCPU: each needs 2000 ms, both end at 2500. Both are cold starts.
-    let (seen, sim) = run(&scenario(&[0, 100], 500, 1000, ONE_CPU));
+    let s = scenario(&[0, 100], 500, 1000, ONE_CPU);
+    let (seen, sim) = run(&s);
     assert_eq!(latencies(&seen), vec![(0, 2500), (100, 2400)]);
+    // Two cold starts, one container: B joined A's.
+    let totals = coldsim::Summary::new(&s, 0, &sim).totals;
+    assert_eq!((totals.cold_starts, totals.containers.created), (2, 1));
     assert!(seen.iter().all(|i| i.start == Start::Cold));
     let init: Vec<u64> = seen.iter().map(|i| i.init.as_micros() / 1000).collect();
     assert_eq!(init, vec![500, 400]);
