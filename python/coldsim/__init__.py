@@ -11,6 +11,7 @@ released, results as dicts and pandas DataFrames of the very bytes ``coldsim run
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import os
@@ -44,23 +45,24 @@ class Result:
 
     ``summary`` is summary.json as a dict; ``functions`` and ``timeseries`` are functions.csv
     and timeseries.csv as pandas DataFrames (units in the column names and the README);
-    ``files`` maps each file's name to its bytes; ``write(folder)`` writes them all.
+    ``files`` maps each file's name to its bytes; ``write(folder)`` writes them all. Each view
+    is read from its bytes once, on first use, and is the same object afterwards.
     """
 
     def __init__(self, files: List[Tuple[str, bytes]]):
         self.files: Dict[str, bytes] = dict(files)
 
-    @property
+    @functools.cached_property
     def summary(self) -> Dict[str, Any]:
         """summary.json's content."""
         return json.loads(self.files["summary.json"])
 
-    @property
+    @functools.cached_property
     def functions(self):
         """functions.csv: one row per function (counts, latencies in ms, containers, GB-s, USD)."""
         return _frame(self.files["functions.csv"])
 
-    @property
+    @functools.cached_property
     def timeseries(self):
         """timeseries.csv: one row per time bucket (times in s, containers, counts)."""
         return _frame(self.files["timeseries.csv"])

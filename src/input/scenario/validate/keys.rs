@@ -283,9 +283,9 @@ impl Keys<'_> {
         ms: Option<f64>,
         dist: Option<&TimeDistSpec>,
     ) -> Result<TimeDist, ScenarioError> {
-        let (key, ms_name) = match name {
-            "hit" => ("cache.hit_ms", "hit_ms"),
-            _ => ("cache.miss_ms", "miss_ms"),
+        let (key, dist_key, ms_name) = match name {
+            "hit" => ("cache.hit_ms", "cache.hit", "hit_ms"),
+            _ => ("cache.miss_ms", "cache.miss", "miss_ms"),
         };
         match (ms, dist) {
             (Some(ms), None) if ms.is_finite() && (0.0..=900_000.0).contains(&ms) => {
@@ -294,16 +294,7 @@ impl Keys<'_> {
             (Some(ms), None) => {
                 Err(self.invalid(key, format!("must be 0 to 900000 ms, got {}", shown(ms))))
             }
-            (None, Some(d)) => validate_dist(d).map_err(|m| {
-                self.invalid(
-                    if name == "hit" {
-                        "cache.hit"
-                    } else {
-                        "cache.miss"
-                    },
-                    m,
-                )
-            }),
+            (None, Some(d)) => validate_dist(d).map_err(|m| self.invalid(dist_key, m)),
             (Some(_), Some(_)) => Err(self.invalid(
                 "cache",
                 format!("give {ms_name} (a time) or {name} (a distribution), not both"),
