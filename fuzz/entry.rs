@@ -171,7 +171,8 @@ pub fn policy(data: &[u8]) -> Result<(), String> {
             .into_iter()
             .enumerate()
         {
-            p.on_arrival(SimTime(now));
+            p.on_arrival(SimTime(now), i % 2 == 1);
+            p.on_quiet(SimTime(now));
             let ctx = IdleContext {
                 now: SimTime(now),
                 created: SimTime::ZERO,

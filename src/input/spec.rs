@@ -97,9 +97,16 @@ pub fn hybrid(args: &str) -> Result<HybridSpec, String> {
                 )
             }
             "alpha" => h.alpha = Some(num()?),
+            "forecast_margin" => h.forecast_margin = Some(num()?),
+            "forecast_min_samples" => {
+                h.forecast_min_samples =
+                    Some(v.parse().map_err(|_| {
+                        format!("hybrid forecast_min_samples={v}: not a whole number")
+                    })?)
+            }
             _ => {
                 return Err(format!(
-                    "hybrid: unknown key {k:?}; known: range, bin, head, tail, margin, cv_threshold, oob_threshold, min_samples, alpha"
+                    "hybrid: unknown key {k:?}; known: range, bin, head, tail, margin, cv_threshold, oob_threshold, min_samples, alpha, forecast_margin, forecast_min_samples"
                 ));
             }
         }

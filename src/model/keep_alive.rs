@@ -315,9 +315,16 @@ pub struct HybridSpec {
     /// Fewest ITs before the histogram is trusted (default 10, ours).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_samples: Option<u32>,
-    /// Smoothing weight of the newest out-of-range IT in the forecast (default 0.5, ours).
+    /// Smoothing weight of the newest IT in the forecast (default 0.5, ours).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alpha: Option<f64>,
+    /// The forecast branch's margin, a fraction (default 0.15, the paper's 15 %): pre-warm at
+    /// the forecast less it, keep until the forecast plus it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast_margin: Option<f64>,
+    /// Fewest ITs before the forecast is trusted (default 2, ours: one IT is not yet a series).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast_min_samples: Option<u32>,
 }
 
 /// Validated parameters of the hybrid policy: the spec's knobs with their defaults filled in
@@ -340,8 +347,12 @@ pub struct HybridParams {
     pub oob_threshold: f64,
     /// Fewest idle times before the histogram is trusted.
     pub min_samples: u32,
-    /// Smoothing weight of the newest out-of-range idle time.
+    /// Smoothing weight of the newest idle time in the forecast.
     pub alpha: f64,
+    /// The forecast branch's margin [fraction].
+    pub forecast_margin: f64,
+    /// Fewest idle times before the forecast is trusted.
+    pub forecast_min_samples: u32,
 }
 
 impl HybridSpec {
@@ -360,6 +371,8 @@ impl HybridSpec {
             oob_threshold: self.oob_threshold.unwrap_or(0.5),
             min_samples: self.min_samples.unwrap_or(10),
             alpha: self.alpha.unwrap_or(0.5),
+            forecast_margin: self.forecast_margin.unwrap_or(0.15),
+            forecast_min_samples: self.forecast_min_samples.unwrap_or(2),
         };
         if p.bin_us == 0 || p.range_us < p.bin_us {
             return Err(ValueError::new(
@@ -408,6 +421,7 @@ impl HybridSpec {
         frac("margin", p.margin)?;
         frac("oob_threshold", p.oob_threshold)?;
         frac("alpha", p.alpha)?;
+        frac("forecast_margin", p.forecast_margin)?;
         if !(p.cv_threshold.is_finite() && p.cv_threshold >= 0.0) {
             return Err(ValueError::new(
                 "cv_threshold",

@@ -237,7 +237,7 @@ impl Simulation {
         self.touch(fi);
         let func = &mut self.funcs[fi];
         if func.window.is_none() {
-            func.policy.on_arrival(now);
+            func.policy.on_arrival(now, func.busy > 0);
         }
         func.prewarm = func.prewarm.wrapping_add(1);
         // Drawn for every arrival, served or not, so that the k-th arrival of a function gets
@@ -647,6 +647,9 @@ impl Simulation {
         }
         func.busy -= 1;
         self.total_busy -= 1;
+        if func.busy == 0 && func.window.is_none() {
+            func.policy.on_quiet(now);
+        }
         if self.periods.is_some() {
             self.pool.get_mut(slot).idle_since = now;
         }
@@ -660,10 +663,13 @@ impl Simulation {
             self.pool.get_mut(slot).state = State::Idle;
             return;
         }
-        if now >= retire_at {
+        if now >= retire_at && (func.busy > 0 || func.window.is_some()) {
             self.reclaim(slot);
             return;
         }
+        // Past its lifetime, a container that leaves its function idle is retired below
+        // whatever the policy decides; the policy still hears the function go idle, and a
+        // pre-warm it asks for is made.
         let first_idle = {
             let c = self.pool.get_mut(slot);
             if c.first_idle == SimTime::NEVER {

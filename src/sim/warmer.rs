@@ -21,7 +21,7 @@ impl Simulation {
         let counted = now >= self.warmup;
         for _ in 0..w.containers {
             let func = &mut self.funcs[fi];
-            func.policy.on_arrival(now);
+            func.policy.on_arrival(now, func.busy > 0);
             func.prewarm = func.prewarm.wrapping_add(1);
             // With tenant isolation, pings go to the first (most popular) tenant.
             func.tenant = 0;

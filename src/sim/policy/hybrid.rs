@@ -1,26 +1,29 @@
 //! The hybrid histogram keep-alive policy of Shahrad et al., "Serverless in the Wild" (USENIX ATC 2020), with bounded per-function state.
 //!
 //! Per function, the policy keeps a histogram of idle times (IT: from the moment the function
-//! went fully idle to its next arrival) over `range` in bins of `bin`. When a container goes
-//! idle and no other container of the function is busy:
-//! - **Representative histogram** (at least `min_samples` ITs, the coefficient of variation of
-//!   the bin counts at least `cv_threshold`, and at most `oob_threshold` of the ITs beyond
-//!   the range): the head (`head` percentile, lower bin edge) less `margin` gives the
-//!   pre-warm window, the tail (`tail` percentile, upper bin edge) plus `margin` the end of
-//!   the keep-alive window. A head of zero keeps the container for the whole window; otherwise
-//!   the container is reclaimed at once and a warm one is made ready at the pre-warm instant
-//!   and kept until the end of the window.
-//! - **Too many ITs beyond the range**: the next IT is forecast by exponential smoothing
-//!   (weight `alpha`) of the out-of-range ITs, standing in for the paper's ARIMA model; the
-//!   container is reclaimed and a warm one made ready at the forecast less `margin`, kept for
-//!   twice `margin` of the forecast.
+//! went fully idle to its next arrival; an arrival while another request of the function is
+//! being served has an IT of zero, as in the paper, which measures ITs of the application as
+//! a whole) over `range` in bins of `bin`. When a container goes idle and no other container
+//! of the function is busy:
+//! - **Too many ITs beyond the range** (at least `forecast_min_samples` ITs, more than
+//!   `oob_threshold` of them beyond the range): the next IT is forecast by exponential
+//!   smoothing (weight `alpha`) of every IT, standing in for the paper's ARIMA model of the IT
+//!   series; the container is reclaimed and a warm one made ready at the forecast less
+//!   `forecast_margin` (the paper's 15 %), kept until the forecast plus it.
+//! - **Representative histogram** (at least `min_samples` ITs and a coefficient of variation
+//!   of the bin counts of at least `cv_threshold`): the head (`head` percentile, lower bin
+//!   edge) less `margin` gives the pre-warm window, the tail (`tail` percentile, upper bin
+//!   edge) plus `margin` the end of the keep-alive window. A head of zero keeps the container
+//!   for the whole window; otherwise the container is reclaimed at once and a warm one is made
+//!   ready at the pre-warm instant and kept until the end of the window.
 //! - **Otherwise** (too few ITs, or a flat histogram): a standard fixed keep-alive of `range`,
 //!   the paper's conservative fallback.
 //!
-//! A container that goes idle while others of its function are busy is kept, from that
-//! moment, for as long as the last decision keeps the function loaded after an execution
-//! (pre-warm wait plus keep-alive window; `range` while no decision is known): the function
-//! is not idle yet, and the paper applies its windows after every execution.
+//! A container that goes idle while others of its function are busy (and one no arrival asked
+//! for: a scaler's instance, a proactive replacement) is kept, from that moment, for as long
+//! as the current decision keeps the function loaded after an execution (pre-warm wait plus
+//! keep-alive window): the function is not idle yet, and the paper applies its windows after
+//! every execution.
 
 use crate::model::keep_alive::{HybridParams, HybridSpec};
 use crate::rng::SimRng;
@@ -38,11 +41,9 @@ pub struct Hybrid {
     sum_sq: u64,
     out_of_range: u64,
     forecast_us: Option<f64>,
-    /// When the function last went fully idle, if it has not been invoked since.
+    /// Since when the function has been idle: when it last went quiet, or its last arrival
+    /// while quiet (`None` before its first arrival).
     idle_since: Option<SimTime>,
-    /// How long the last decision keeps the function loaded after an execution, for
-    /// containers idling beside busy ones.
-    window: Option<SimDuration>,
 }
 
 impl Hybrid {
@@ -60,11 +61,15 @@ impl Hybrid {
             out_of_range: 0,
             forecast_us: None,
             idle_since: None,
-            window: None,
         }
     }
 
     fn record(&mut self, it_us: u64) {
+        let x = it_us as f64;
+        self.forecast_us = Some(match self.forecast_us {
+            Some(f) => self.p.alpha * x + (1.0 - self.p.alpha) * f,
+            None => x,
+        });
         if it_us < self.p.range_us {
             let c = &mut self.bins[(it_us / self.p.bin_us) as usize];
             self.sum_sq += 2 * u64::from(*c) + 1;
@@ -72,11 +77,6 @@ impl Hybrid {
             self.in_range += 1;
         } else {
             self.out_of_range += 1;
-            let x = it_us as f64;
-            self.forecast_us = Some(match self.forecast_us {
-                Some(f) => self.p.alpha * x + (1.0 - self.p.alpha) * f,
-                None => x,
-            });
         }
     }
 
@@ -110,15 +110,14 @@ impl Hybrid {
     /// The decision for a function that has just gone fully idle.
     fn decide(&self) -> Decision {
         let total = self.in_range + self.out_of_range;
-        let m = self.p.margin;
-        if total >= u64::from(self.p.min_samples)
+        if total >= u64::from(self.p.forecast_min_samples)
             && self.out_of_range as f64 > self.p.oob_threshold * total as f64
         {
             if let Some(f) = self.forecast_us {
-                return Decision::Prewarm {
-                    after: SimDuration((f * (1.0 - m)) as u64),
-                    keep: SimDuration(((f * 2.0 * m) as u64).max(self.p.bin_us)),
-                };
+                let m = self.p.forecast_margin;
+                let prewarm = (f * (1.0 - m)) as u64;
+                let end = ((f * (1.0 + m)) as u64).max(prewarm + self.p.bin_us);
+                return window(prewarm, end);
             }
         }
         if total < u64::from(self.p.min_samples)
@@ -126,45 +125,54 @@ impl Hybrid {
         {
             return Decision::KeepFor(SimDuration(self.p.range_us));
         }
+        let m = self.p.margin;
         let head = self.percentile_us(self.p.head, false) as f64;
         let tail = self.percentile_us(self.p.tail, true) as f64;
         let prewarm = (head * (1.0 - m)) as u64;
         let end = ((tail * (1.0 + m)) as u64).max(prewarm + 1);
-        if prewarm == 0 {
-            Decision::KeepFor(SimDuration(end))
-        } else {
-            Decision::Prewarm {
-                after: SimDuration(prewarm),
-                keep: SimDuration(end - prewarm),
-            }
+        window(prewarm, end)
+    }
+}
+
+/// Pre-warm `prewarm` µs from now and keep until `end` µs from now; with no wait, keep the
+/// container until `end`.
+fn window(prewarm: u64, end: u64) -> Decision {
+    if prewarm == 0 {
+        Decision::KeepFor(SimDuration(end))
+    } else {
+        Decision::Prewarm {
+            after: SimDuration(prewarm),
+            keep: SimDuration(end - prewarm),
         }
     }
 }
 
 impl KeepAlive for Hybrid {
     fn on_idle(&mut self, ctx: &IdleContext, _: &mut SimRng) -> Decision {
-        if ctx.busy > 0 {
-            // Others are busy: the function is not idle yet; keep this one for the window.
-            return match self.window {
-                Some(w) if w > SimDuration::ZERO => Decision::KeepFor(w),
-                Some(_) => Decision::Reclaim,
-                None => Decision::KeepFor(SimDuration(self.p.range_us)),
-            };
-        }
-        self.idle_since = Some(ctx.now);
         let d = self.decide();
-        self.window = Some(match d {
-            Decision::KeepFor(k) => k,
-            Decision::Prewarm { after, keep } => after + keep,
-            Decision::Reclaim => SimDuration::ZERO,
-        });
-        d
+        if ctx.busy == 0 && ctx.served > 0 {
+            return d;
+        }
+        // Others are busy (the function is not idle yet), or no arrival asked for this one:
+        // keep it for as long as the decision keeps the function loaded after an execution.
+        match d {
+            Decision::Prewarm { after, keep } => Decision::KeepFor(after + keep),
+            d => d,
+        }
     }
 
-    fn on_arrival(&mut self, now: SimTime) {
-        if let Some(t) = self.idle_since.take() {
+    fn on_arrival(&mut self, now: SimTime, busy: bool) {
+        if busy {
+            // Overlapping demand: the function never went idle.
+            self.record(0);
+        } else if let Some(t) = self.idle_since.replace(now) {
+            // Idle since it went quiet (or since an arrival that found no room).
             self.record((now - t).as_micros());
         }
+    }
+
+    fn on_quiet(&mut self, now: SimTime) {
+        self.idle_since = Some(now);
     }
 }
 
@@ -174,6 +182,7 @@ mod tests {
     use crate::rng::Streams;
 
     fn idle(h: &mut Hybrid, now: u64) -> Decision {
+        h.on_quiet(SimTime(now));
         let ctx = IdleContext {
             now: SimTime(now),
             created: SimTime(0),
@@ -202,7 +211,7 @@ mod tests {
         for _ in 0..20 {
             idle(&mut h, t);
             t += 30 * MIN;
-            h.on_arrival(SimTime(t));
+            h.on_arrival(SimTime(t), false);
         }
         assert_eq!(
             idle(&mut h, t),
@@ -225,7 +234,7 @@ mod tests {
             } else {
                 2 * MIN + 5_000_000
             };
-            h.on_arrival(SimTime(t));
+            h.on_arrival(SimTime(t), false);
         }
         assert_eq!(
             idle(&mut h, t),
@@ -235,21 +244,115 @@ mod tests {
 
     #[test]
     fn idle_times_beyond_the_range_are_forecast() {
-        // Every IT is 6 h, beyond the 4 h range: forecast 6 h, pre-warm at 5.4 h, keep 1.2 h.
+        // Every IT is 6 h, beyond the 4 h range: forecast 6 h, pre-warm at 6 h × 0.85 = 306 min,
+        // keep to 6 h × 1.15 = 414 min (less 1 µs: 1.15 × 21,600,000,000 µs truncates to
+        // 24,839,999,999 in floating point). The second IT already suffices.
         let mut h = Hybrid::new(&HybridSpec::default());
         let mut t = 0;
-        for _ in 0..12 {
+        h.on_arrival(SimTime(t), false);
+        for _ in 0..2 {
             idle(&mut h, t);
             t += 360 * MIN;
-            h.on_arrival(SimTime(t));
+            h.on_arrival(SimTime(t), false);
         }
         assert_eq!(
             idle(&mut h, t),
             Decision::Prewarm {
-                after: SimDuration(324 * MIN),
-                keep: SimDuration(72 * MIN),
+                after: SimDuration(306 * MIN),
+                keep: SimDuration(108 * MIN - 1),
             }
         );
+    }
+
+    #[test]
+    fn one_idle_time_is_not_yet_a_forecast() {
+        let mut h = Hybrid::new(&HybridSpec::default());
+        h.on_arrival(SimTime(0), false);
+        idle(&mut h, 0);
+        h.on_arrival(SimTime(360 * MIN), false);
+        assert_eq!(
+            idle(&mut h, 360 * MIN),
+            Decision::KeepFor(SimDuration(240 * MIN))
+        );
+    }
+
+    #[test]
+    fn the_forecast_smooths_every_idle_time_in_range_or_not() {
+        // ITs 6 h, 6 h, 2 h (in range): 2 of 3 beyond the range; forecast 0.5 × 2 h + 0.5 × 6 h
+        // = 4 h; pre-warm at 204 min, keep to 276 min (less 1 µs, truncated as above).
+        let mut h = Hybrid::new(&HybridSpec::default());
+        h.on_arrival(SimTime(0), false);
+        let mut t = 0;
+        for gap in [360, 360, 120] {
+            idle(&mut h, t);
+            t += gap * MIN;
+            h.on_arrival(SimTime(t), false);
+        }
+        assert_eq!(
+            idle(&mut h, t),
+            Decision::Prewarm {
+                after: SimDuration(204 * MIN),
+                keep: SimDuration(72 * MIN - 1),
+            }
+        );
+    }
+
+    #[test]
+    fn arrivals_while_busy_are_idle_times_of_zero() {
+        // Always-busy demand: each arrival finds another request running. Ten zeros make a
+        // representative histogram (all in bin 0): head 0, tail 1 min × 1.1.
+        let mut h = Hybrid::new(&HybridSpec::default());
+        h.on_arrival(SimTime(0), false);
+        for k in 1..=10 {
+            h.on_arrival(SimTime(k), true);
+        }
+        assert_eq!((h.in_range, h.bins[0]), (10, 10));
+        assert_eq!(
+            idle(&mut h, 100),
+            Decision::KeepFor(SimDuration(11 * MIN / 10))
+        );
+    }
+
+    #[test]
+    fn an_arrival_that_found_no_room_restarts_the_idle_time() {
+        let mut h = Hybrid::new(&HybridSpec::default());
+        h.on_arrival(SimTime(0), false);
+        h.on_quiet(SimTime(10));
+        h.on_arrival(SimTime(30), false);
+        // Not served: nothing went busy; the next arrival's IT counts from the last one.
+        h.on_arrival(SimTime(100), false);
+        assert_eq!(h.forecast_us, Some(0.5 * 70.0 + 0.5 * 20.0));
+    }
+
+    #[test]
+    fn containers_beside_busy_ones_or_unasked_keep_the_current_window() {
+        let mut h = Hybrid::new(&HybridSpec::default());
+        let beside = |h: &mut Hybrid, busy: u32, served: u64| {
+            let ctx = IdleContext {
+                now: SimTime(5),
+                created: SimTime(5),
+                first_idle: SimTime(5),
+                served,
+                busy,
+            };
+            h.on_idle(&ctx, &mut Streams::new(1).stream())
+        };
+        let range = Decision::KeepFor(SimDuration(240 * MIN));
+        assert_eq!((beside(&mut h, 1, 1), beside(&mut h, 0, 0)), (range, range));
+        // A half-hourly timer's decision (pre-warm at 27 min, kept to 34.1 min) keeps a
+        // container beside busy ones for 34.1 min, and the function's idle clock untouched.
+        let mut t = 0;
+        for _ in 0..20 {
+            idle(&mut h, t);
+            t += 30 * MIN;
+            h.on_arrival(SimTime(t), false);
+        }
+        let window = Decision::KeepFor(SimDuration(341 * MIN / 10));
+        assert_eq!(
+            (beside(&mut h, 2, 1), beside(&mut h, 0, 0)),
+            (window, window)
+        );
+        assert_eq!(h.idle_since, Some(SimTime(t)));
     }
 
     #[test]
@@ -260,7 +363,7 @@ mod tests {
         for i in 0..240 {
             idle(&mut h, t);
             t += i * MIN + 1;
-            h.on_arrival(SimTime(t));
+            h.on_arrival(SimTime(t), false);
         }
         assert_eq!(idle(&mut h, t), Decision::KeepFor(SimDuration(240 * MIN)));
     }

@@ -41,13 +41,19 @@ pub trait KeepAlive: std::fmt::Debug {
     /// Decides the fate of a container that has just finished an invocation and gone idle.
     fn on_idle(&mut self, ctx: &IdleContext, rng: &mut SimRng) -> Decision;
 
-    /// Hears of every arrival of the function, throttled ones included, before it is served.
+    /// Hears of every arrival of the function, throttled ones included, before it is served;
+    /// `busy` when a container of the function is still starting or serving another request.
     /// Policies that learn from traffic override it; the default ignores it.
-    fn on_arrival(&mut self, _now: SimTime) {}
+    fn on_arrival(&mut self, _now: SimTime, _busy: bool) {}
+
+    /// Hears that the function's last busy container has just finished: the function is idle
+    /// from `now`, whatever becomes of that container (kept, reclaimed or retired, provisioned
+    /// or not). Called before [`KeepAlive::on_idle`]; the default ignores it.
+    fn on_quiet(&mut self, _now: SimTime) {}
 
     /// `Some(window)` when the policy keeps every idle container for the same window and
     /// learns nothing from arrivals: the engine then applies the window itself, without
-    /// calling [`KeepAlive::on_idle`] or [`KeepAlive::on_arrival`] (a hot-path shortcut, same
+    /// calling [`KeepAlive::on_idle`], [`KeepAlive::on_arrival`] or [`KeepAlive::on_quiet`] (a hot-path shortcut, same
     /// decisions).
     fn constant_window(&self) -> Option<SimDuration> {
         None
