@@ -7,6 +7,7 @@ mod closed_form;
 mod cloudwatch;
 mod concurrency;
 mod cost;
+mod crosscheck;
 mod exact;
 mod gentrace;
 mod golden;

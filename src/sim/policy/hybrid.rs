@@ -369,6 +369,29 @@ mod tests {
     }
 
     #[test]
+    fn a_coefficient_of_variation_of_exactly_two_is_trusted() {
+        // n idle times in n distinct bins of 240: CV = sqrt(240 / n - 1). 48 give exactly 2
+        // (trusted); 60 give
+        // sqrt(3) = 1.73, not trusted. Of 48 in bins 2 to 49, the 5th percentile is the 3rd
+        // (bin 4: pre-warm at 4 min x 0.9), the 99th the 48th (bin 49: kept to 50 min x 1.1).
+        let hist = |n: u64| {
+            let mut h = Hybrid::new(&HybridSpec::default());
+            for k in 0..n {
+                h.record((k + 2) * MIN + 1);
+            }
+            h.decide()
+        };
+        assert_eq!(
+            hist(48),
+            Decision::Prewarm {
+                after: SimDuration(36 * MIN / 10),
+                keep: SimDuration(550 * MIN / 10 - 36 * MIN / 10),
+            }
+        );
+        assert_eq!(hist(60), Decision::KeepFor(SimDuration(240 * MIN)));
+    }
+
+    #[test]
     fn a_range_of_a_fractional_number_of_bins_keeps_its_last_its() {
         // 10 minutes in bins of 3: the last bin covers 9 to 10 minutes.
         let spec = HybridSpec {
