@@ -504,8 +504,8 @@ impl Simulation {
                 self.cache_new(fi, slot);
                 let c = self.pool.get_mut(slot);
                 c.tenant = self.funcs[fi].tenant;
-                c.init_us = served.init.as_micros();
                 c.ready_at = now + served.init;
+                self.funcs[fi].cost_ms = served.init.as_micros() as f64 / 1_000.0;
                 let start = match self.periods {
                     Some(p) if !p.startup => now + served.init,
                     _ => now,
@@ -517,6 +517,7 @@ impl Simulation {
         if self.funcs[fi].cache.is_some() {
             served.exec = self.cached(fi, slot, served.exec);
         }
+        self.handed(fi);
         let func = &mut self.funcs[fi];
         func.busy += 1;
         func.in_flight += 1;
@@ -546,6 +547,7 @@ impl Simulation {
     /// ready (at once, or when its init ends: a cold start for it too).
     fn join(&mut self, fi: usize, slot: u32, exec: SimDuration) -> Served {
         let now = self.now;
+        self.handed(fi);
         let exec = self.cached(fi, slot, exec);
         let func = &mut self.funcs[fi];
         let c = self.pool.get_mut(slot);
@@ -592,6 +594,17 @@ impl Simulation {
         self.connections.level += u64::from(self.funcs[f].def.connections);
     }
 
+    /// A request was just handed to a container of function `fi`: under Greedy-Dual
+    /// eviction, the function's containers are ranked again.
+    #[inline]
+    fn handed(&mut self, fi: usize) {
+        if let Some(e) = self.eviction.as_mut().filter(|e| e.greedy_dual()) {
+            let func = &mut self.funcs[fi];
+            func.resident += 1;
+            e.prioritize(fi as u32, func.resident, func.cost_ms, func.def.memory_mb);
+        }
+    }
+
     pub(super) fn reclaim(&mut self, slot: u32) {
         self.closing(slot);
         if let Some(state) = self.caches.get_mut(slot as usize) {
@@ -609,6 +622,11 @@ impl Simulation {
         self.connections.level -= u64::from(self.funcs[f].def.connections);
         if let Some(e) = &mut self.eviction {
             e.used_mb -= u64::from(self.funcs[f].def.memory_mb);
+            if e.greedy_dual() {
+                // Its requests leave the function's frequency with it.
+                let served = self.pool.get(slot).served;
+                self.funcs[f].resident -= served;
+            }
         }
         self.pool.release(slot);
     }

@@ -82,6 +82,11 @@ pub(super) struct Func {
     pub(super) tokens: TokenBucket,
     /// How long a pre-warmed container stays idle once ready.
     pub(super) prewarm_keep: SimDuration,
+    /// Greedy-Dual's frequency: the requests handed to the function's containers still
+    /// alive (a container's leave with it).
+    pub(super) resident: u64,
+    /// Greedy-Dual's cost: the init time of the function's latest cold start [ms].
+    pub(super) cost_ms: f64,
     /// Provisioned concurrency over time, changed by its schedule or target tracking.
     pub(super) provisioned: ProvisionedState,
     /// The platform's instance scaler and what it has started, if the platform has one.
@@ -171,6 +176,8 @@ impl Func {
             },
             prewarm: 0,
             prewarm_keep: SimDuration::ZERO,
+            resident: 0,
+            cost_ms: 0.0,
             provisioned: ProvisionedState::default(),
             interval_peak: 0,
             scaler: def.scaler.map(ScalerState::new),

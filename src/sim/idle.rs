@@ -43,6 +43,7 @@ impl Simulation {
                 c.id.0,
                 slot,
                 u64::from(self.funcs[f].def.memory_mb),
+                f as u32,
             );
         }
     }
@@ -60,14 +61,14 @@ impl Simulation {
         if let Some(e) = &mut self.eviction {
             let func = &self.funcs[f];
             let c = self.pool.get_mut(slot);
-            c.evict_key = e.key(
-                self.now.as_micros(),
-                deadline.as_micros(),
-                func.stats.invocations,
-                c.init_us as f64 / 1_000.0,
-                func.def.memory_mb,
+            c.evict_key = e.key(self.now.as_micros(), deadline.as_micros());
+            e.insert(
+                c.evict_key,
+                c.id.0,
+                slot,
+                u64::from(func.def.memory_mb),
+                f as u32,
             );
-            e.insert(c.evict_key, c.id.0, slot, u64::from(func.def.memory_mb));
         }
         let c = self.pool.get_mut(slot);
         c.state = State::Idle;

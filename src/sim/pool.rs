@@ -54,8 +54,6 @@ pub struct Container {
     pub provisioned: bool,
     /// When it first went idle; [`SimTime::NEVER`] until then.
     pub first_idle: SimTime,
-    /// Its init time [µs] (zero when provisioned or pre-warmed), for Greedy-Dual eviction.
-    pub init_us: u64,
     /// Its key in a memory-bounded pool's eviction order while idle.
     pub evict_key: u64,
     /// Requests it is serving (or waiting for its init to serve).
@@ -157,7 +155,6 @@ impl Container {
             served: 0,
             provisioned: false,
             first_idle: SimTime::NEVER,
-            init_us: 0,
             evict_key: 0,
             in_flight: 0,
             ready_at: now,

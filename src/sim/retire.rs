@@ -54,7 +54,6 @@ impl Simulation {
         if let Some(c) = &mut func.cache {
             init = init + c.preload();
         }
-        self.pool.get_mut(new).init_us = init.as_micros();
         if now >= self.warmup {
             func.stats.proactive_inits += 1;
             if func.snapstart {

@@ -1004,8 +1004,9 @@ fn ttl_eviction_evicts_the_soonest_deadline() {
 
 #[test]
 fn greedy_dual_eviction_keeps_the_expensive_container() {
-    // Priorities when going idle (frequency × init ms / MB): a 1 × 1000 / 128 = 7.8125,
-    // b 1 × 100 / 128 = 0.78125: c evicts b (the clock rises to 0.78125), and a at 3 s is warm.
+    // Priorities when a request is handed over (frequency × init ms / MB): a 1 × 1000 / 128
+    // = 7.8125, b 1 × 100 / 128 = 0.78125: c evicts b (the clock rises to 0.78125), and a at
+    // 3 s is warm.
     check_each(
         &bounded("greedy-dual"),
         &[
@@ -1014,6 +1015,45 @@ fn greedy_dual_eviction_keeps_the_expensive_container() {
             &[("2s", 'C', 200, Some(2))],
         ],
     );
+}
+
+#[test]
+fn greedy_dual_frequency_counts_the_requests_of_containers_still_alive() {
+    // FaasCache's frequency: the requests served by the function's containers still alive.
+    // A 256 MB pool of 128 MB containers, init 100 ms (a: 1000 ms), exec 100 ms, kept 2 h.
+    // b serves 4 requests (0-3 s): 4 × 100 / 128 = 3.125. a at 4 s: 1 × 1000 / 128 = 7.8125,
+    // busy until 5.1 s. c at 5 s evicts b (clock 3.125) and gets 3.125 + 0.78125. b at 6 s
+    // evicts c (clock 3.90625); its requests left with its container, so b restarts at
+    // frequency 1: 3.90625 + 0.78125 = 4.6875. c at 7 s evicts b, not a, and a at 8 s is
+    // warm. Counting every request so far, b would rank 3.90625 + 5 × 0.78125 = 7.8125, level
+    // with a, and a (the older container) would go instead.
+    let toml = bounded("greedy-dual")
+        .replace(r#"at = ["0s", "3s"]"#, r#"at = ["4s", "8s"]"#)
+        .replace(r#"at = ["1s"]"#, r#"at = ["0s", "1s", "2s", "3s", "6s"]"#)
+        .replace(r#"at = ["2s"]"#, r#"at = ["5s", "7s"]"#)
+        .replace(r#"idle = "30m""#, r#"idle = "2h""#)
+        .replace(r#"idle = "1h""#, r#"idle = "2h""#);
+    let r = check_each(
+        &toml,
+        &[
+            &[("4s", 'C', 1100, Some(1)), ("8s", 'W', 100, Some(1))],
+            &[
+                ("0s", 'C', 200, Some(0)),
+                ("1s", 'W', 100, Some(0)),
+                ("2s", 'W', 100, Some(0)),
+                ("3s", 'W', 100, Some(0)),
+                ("6s", 'C', 200, Some(3)),
+            ],
+            &[("5s", 'C', 200, Some(2)), ("7s", 'C', 200, Some(4))],
+        ],
+    );
+    let evicted: Vec<u64> = r
+        .summary()
+        .functions
+        .iter()
+        .map(|f| f.figures.containers.evicted)
+        .collect();
+    assert_eq!(evicted, vec![0, 2, 1]);
 }
 
 #[test]
