@@ -801,6 +801,30 @@ mod tests {
     }
 
     #[test]
+    fn merged_buckets_add_their_cache_hits_and_misses() {
+        let mut s = TimeSeries::open(SimDuration(10), Some(2));
+        for (t, hit) in [
+            (1, true),
+            (2, false),
+            (3, true),
+            (12, true),
+            (13, false),
+            (14, false),
+        ] {
+            s.cache(SimTime(t), hit);
+        }
+        s.cache(SimTime(25), true);
+        // Three buckets of 10 exceed two rows: merged into two of 20.
+        assert_eq!(s.width, SimDuration(20));
+        let counts: Vec<(u64, u64)> = s
+            .buckets
+            .iter()
+            .map(|b| (b.cache_hits, b.cache_misses))
+            .collect();
+        assert_eq!(counts, vec![(3, 3), (1, 0)]);
+    }
+
+    #[test]
     fn auto_width_is_a_round_number() {
         let day = SimDuration::from_secs(86_400);
         assert_eq!(

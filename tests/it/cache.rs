@@ -399,3 +399,25 @@ fn the_largest_cache_and_the_most_tenants_allowed_are_taken_and_one_more_is_refu
         assert!(e.contains(needle), "{bad}: {e}");
     }
 }
+
+#[test]
+fn constant_cache_times_take_no_stream_of_their_own() {
+    // Two functions with caches: the second's key draws come from the streams after the
+    // first's. Constant hit and miss times take two (keys, and the model's draws), random
+    // ones a third, so the second's draws move only when the first's times become random.
+    let run_with = |cache: &str| {
+        let text = format!(
+            "{}[[function]]\nname = \"g\"\narrival = {{ process = \"poisson\", rate_per_s = 5 }}\ninit = {{ dist = \"constant\", ms = 300 }}\nexec = {{ dist = \"exponential\", mean_ms = 50 }}\ncache = {{ keys = 50, capacity = 5, hit_ms = 1, miss_ms = 40 }}\n",
+            steady_text("60s", "0s", cache)
+        );
+        let (summary, _) = run(&scenario(&text), 7);
+        summary.functions[1].cache_hit_ratio
+    };
+    let constant = run_with("{ keys = 4, capacity = 2, hit_ms = 1, miss_ms = 40 }");
+    let also_constant = run_with("{ keys = 4, capacity = 2, hit_ms = 2, miss_ms = 30 }");
+    let random = run_with(
+        r#"{ keys = 4, capacity = 2, hit_ms = 1, miss = { dist = "uniform", min_ms = 30, max_ms = 50 } }"#,
+    );
+    assert_eq!(constant, also_constant);
+    assert_ne!(constant, random);
+}

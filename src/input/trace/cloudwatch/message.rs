@@ -412,6 +412,11 @@ mod tests {
                 "java21",
             ),
             ("INIT_START Runtime Version: dotnet:8", "dotnet8"),
+            // A build that is not a number stays part of the version.
+            (
+                "INIT_START Runtime Version: python:3.12.vx1",
+                "python3.12.vx1",
+            ),
             (
                 r#"{"time":"2024-01-15T10:23:45.000Z","type":"platform.initStart","record":{"initializationType":"on-demand","phase":"init","runtimeVersion":"nodejs:22.v41"}}"#,
                 "nodejs22",
@@ -435,6 +440,10 @@ mod tests {
             "END RequestId: 8f5a3c1e-1",
             "INIT_START Runtime Version:",
             "INIT_START Runtime Version: python",
+            "INIT_START Runtime Version: python:",
+            "INIT_START Runtime Version: :3.12",
+            "INIT_START Runtime Version: py-thon:3.12.v20",
+            "INIT_START Runtime Version: python:3/12",
             r#"{"type":"platform.initStart","record":{"runtimeVersion":7}}"#,
             "2024-01-15T10:23:45.123Z\t8f5a\tINFO\thello",
             r#"{"level":"INFO","message":"hello"}"#,
