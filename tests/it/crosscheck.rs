@@ -422,7 +422,7 @@ fn fixed_and_hybrid_call_every_start_of_a_region_as_an_independent_loop_does() {
         (r#"{ policy = "hybrid" }"#, Policy::Hybrid),
     ] {
         let ours = coldsim(dir.path(), line);
-        let mut cold = 0;
+        let (mut cold, mut rare_warm) = (0, 0);
         for (k, calls) in region.iter().enumerate() {
             let name = format!("f{k:02}");
             let expected = oracle(calls, policy);
@@ -435,7 +435,16 @@ fn fixed_and_hybrid_call_every_start_of_a_region_as_an_independent_loop_does() {
                 );
             }
             cold += expected.iter().filter(|&&c| c).count();
+            if k % 6 == 1 {
+                rare_warm += expected.iter().filter(|&&c| !c).count();
+            }
         }
+        // Six-hourly jobs are warm only when the forecast pre-warms them, within the day.
+        assert_eq!(
+            rare_warm > 0,
+            matches!(policy, Policy::Hybrid),
+            "{line}: {rare_warm}"
+        );
         // The region is not trivial: some starts are cold, most are warm.
         assert!(
             cold > 36 && cold < rows.len() / 4,
