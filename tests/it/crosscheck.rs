@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::splitmix::SplitMix;
 use coldsim::analysis::run::run_observed;
 use coldsim::analysis::summary::Summary;
 use coldsim::model::scenario::Scenario;
@@ -23,16 +24,12 @@ const HOUR: u64 = 60 * MIN;
 const DAY: u64 = 24 * HOUR;
 const INIT: u64 = 800 * MS + 500;
 
-/// SplitMix64: the region's own generator, so that its traffic needs nothing of coldsim's.
-struct Mix(u64);
+/// The region's draws: the tests' own generator.
+struct Mix(SplitMix);
 
 impl Mix {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next()
     }
 
     /// A whole number of ms in [lo, hi] ms, as µs.
@@ -56,7 +53,7 @@ struct Call {
 
 /// The region: 36 functions' arrivals over a day, each list sorted.
 fn region() -> Vec<Vec<Call>> {
-    let mut r = Mix(2026);
+    let mut r = Mix(SplitMix(2026));
     (0..36u64)
         .map(|k| {
             let mut calls = Vec::new();

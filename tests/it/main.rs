@@ -25,6 +25,7 @@ mod readme;
 mod scaler;
 mod sharing;
 mod snapstart;
+mod splitmix;
 mod sweep;
 mod tenants;
 mod variant;

@@ -120,43 +120,25 @@ fn the_hybrid_forecast_pre_warms_a_six_hourly_function_within_a_day() {
         (t.invocations, t.cold_starts, t.containers.prewarmed),
         (8, 3, 6)
     );
-    // The paper's 15 % margin: with forecast_margin = 0.05 the pre-warm comes at 5.7 h and is
-    // kept to 6.3 h, still around 6 h; with 0.2 over 4.8 h to 7.2 h. The same firings.
-    for m in ["0.05", "0.2"] {
+    // (cold starts, pre-warms) of the six-hourly function with more knobs.
+    let with = |knobs: &str| {
         let s = every(
             "6h",
             "2d",
-            &format!("{{ policy = \"hybrid\", forecast_margin = {m} }}"),
+            &format!("{{ policy = \"hybrid\", {knobs} }}"),
             "",
         );
-        assert_eq!(
-            (s.totals.cold_starts, s.totals.containers.prewarmed),
-            (3, 6)
-        );
-    }
+        (s.totals.cold_starts, s.totals.containers.prewarmed)
+    };
+    // The paper's 15 % margin: with forecast_margin = 0.05 the pre-warm comes at 5.7 h and is
+    // kept to 6.3 h, still around 6 h; with 0.2 over 4.8 h to 7.2 h. The same firings.
+    assert_eq!(with("forecast_margin = 0.05"), (3, 6));
+    assert_eq!(with("forecast_margin = 0.2"), (3, 6));
     // A forecast margin of 0 pre-warms 6h - 1s after the idle began: at the very instant of
     // the next firing, whose arrival (scheduled first) cancels it. All 8 cold.
-    let s = every(
-        "6h",
-        "2d",
-        r#"{ policy = "hybrid", forecast_margin = 0 }"#,
-        "",
-    );
-    assert_eq!(
-        (s.totals.cold_starts, s.totals.containers.prewarmed),
-        (8, 0)
-    );
+    assert_eq!(with("forecast_margin = 0"), (8, 0));
     // Demanding three idle times delays the first warm firing by one.
-    let s = every(
-        "6h",
-        "2d",
-        r#"{ policy = "hybrid", forecast_min_samples = 3 }"#,
-        "",
-    );
-    assert_eq!(
-        (s.totals.cold_starts, s.totals.containers.prewarmed),
-        (4, 5)
-    );
+    assert_eq!(with("forecast_min_samples = 3"), (4, 5));
 }
 
 #[test]

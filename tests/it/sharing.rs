@@ -1,5 +1,6 @@
 //! Requests that share a container's CPUs (processor sharing): hand-computed runs, a check against a plain step-by-step processor-sharing reference, and the M/G/1-PS mean sojourn time E[S]/(1−ρ).
 
+use crate::splitmix::SplitMix;
 use coldsim::sim::engine::Simulation;
 use coldsim::sim::invocation::{Invocation, Start};
 
@@ -121,18 +122,6 @@ fn requests_still_running_at_the_end_finish_as_if_nothing_more_arrived() {
     assert_eq!(stats.latency.count(), 2);
 }
 
-/// A small deterministic generator for the test's own draws (SplitMix64).
-struct Draws(u64);
-impl Draws {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// Processor sharing step by step, as plainly as it can be said: every request keeps its own
 /// remaining time alone; between events each advances by the elapsed time × the rate for the
 /// number in flight; the next event is the next arrival or the first remaining time to run
@@ -180,7 +169,7 @@ fn random_overlapping_requests_end_as_plain_processor_sharing_says() {
     // many requests sharing the container. The
     // engine's heap of tags and the plain reference sum the same products in another order,
     // so an end may differ by the one microsecond a rounding at a half can flip.
-    let mut d = Draws(7);
+    let mut d = SplitMix(7);
     let mut t = 0u64;
     let (mut arrivals, mut exec) = (Vec::new(), Vec::new());
     let mut csv = String::from("timestamp,function,duration_ms\n");
