@@ -549,3 +549,29 @@ impl Function {
         f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::SnapRuntime;
+
+    #[test]
+    fn snapstart_runtimes_are_the_versions_aws_supports() {
+        for (runtime, language) in [
+            ("java11", Some(SnapRuntime::Java)),
+            ("java21", Some(SnapRuntime::Java)),
+            ("java8", None),
+            ("python3.12", Some(SnapRuntime::Python)),
+            ("python3.13", Some(SnapRuntime::Python)),
+            ("python4.0", Some(SnapRuntime::Python)),
+            ("python3.11", None),
+            ("python2.12", None),
+            ("python3", None),
+            ("dotnet8", Some(SnapRuntime::Dotnet)),
+            ("dotnet6", None),
+            ("nodejs22", None),
+            ("javaX", None),
+        ] {
+            assert_eq!(SnapRuntime::of(runtime), language, "{runtime}");
+        }
+    }
+}
