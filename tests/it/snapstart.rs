@@ -106,6 +106,22 @@ fn a_cold_start_restores_and_python_pays_for_the_cache_and_each_restore() {
 }
 
 #[test]
+fn a_restore_during_the_warm_up_is_not_billed() {
+    // A 20-minute warm-up: the restore at 0 s is before the window, the one at 30 min in it.
+    // The window's 40 minutes of cache at 1 GB, and one restore of 1 GB.
+    let s = scenario(
+        &one(r#"snapstart = { restore = { dist = "constant", ms = 400 }, runtime = "python" }"#)
+            .replace("duration = \"1h\"", "duration = \"1h\"\nwarmup = \"20m\""),
+    );
+    let (summary, _) = run(&s);
+    close(
+        summary.totals.cost.snapstart_usd,
+        2400.0 * CACHE + RESTORE,
+        "SnapStart after the warm-up",
+    );
+}
+
+#[test]
 fn snapstart_is_refused_where_aws_refuses_it() {
     let restore = r#"restore = { dist = "constant", ms = 400 }"#;
     for (lines, needle) in [
