@@ -95,6 +95,10 @@ fn tenant_isolation_is_refused_where_aws_refuses_it() {
             "provisioned concurrency",
         ),
         (
+            "tenants = { count = 5 }\ncontainer_concurrency = 2",
+            "one request at a time",
+        ),
+        (
             "tenants = { count = 5 }\nsnapstart = { restore = { dist = \"constant\", ms = 1 }, runtime = \"java\" }",
             "SnapStart",
         ),
