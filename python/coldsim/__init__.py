@@ -142,7 +142,8 @@ def compare(
 ):
     """``coldsim compare``: the same traffic under each policy (``"fixed:20m"``,
     ``"provisioned:2"``, ``"warmer:5m"``, ``"snapstart:400ms"``, …), one row each after the
-    baseline; compare.csv as a DataFrame (``.attrs["json"]`` holds compare.json as a dict)."""
+    baseline; compare.csv as a DataFrame (``.attrs["json"]`` holds compare.json as a dict).
+    Ctrl-C stops it with KeyboardInterrupt."""
     files = dict(_scenario(scenario)._inner.compare_files(list(policies), seed))
     frame = _frame(files["compare.csv"])
     frame.attrs["json"] = json.loads(files["compare.json"])
@@ -163,7 +164,7 @@ def sweep(
 ):
     """``coldsim sweep``: every combination of the values of each key (``{"function.keep_alive.idle":
     ["5m", "10m"]}``), ``replications`` runs each on every core; sweep.csv as a DataFrame (means and
-    95 % intervals), ``.attrs["json"]`` holding sweep.json."""
+    95 % intervals), ``.attrs["json"]`` holding sweep.json. Ctrl-C stops every run at once."""
     specs = [f"{key}={','.join(_value(v) for v in values)}" for key, values in sets.items()]
     files = dict(_scenario(scenario)._inner.sweep_files(specs, replications, seed))
     frame = _frame(files["sweep.csv"])
@@ -181,7 +182,7 @@ def plan(
     """``coldsim plan``: the best value of ``vary`` (``"provisioned"``, ``"keep-alive"``,
     ``"memory"``) meeting every objective (``"p99<300ms"``, ``"cold<1%"``), minimizing
     ``"cost"`` or ``"idle-memory"``; plan.csv (every value tried) as a DataFrame,
-    ``.attrs["json"]`` holding plan.json with the answer."""
+    ``.attrs["json"]`` holding plan.json with the answer. Ctrl-C stops it with KeyboardInterrupt."""
     files = dict(_scenario(scenario)._inner.plan_files(list(slos), vary, minimize, seed))
     frame = _frame(files["plan.csv"])
     frame.attrs["json"] = json.loads(files["plan.json"])

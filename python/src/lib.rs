@@ -1,6 +1,9 @@
 //! The native module `coldsim._coldsim`: scenarios loaded and validated by the library, runs with the GIL released, results as the bytes the CLI writes; the Python package turns them into dicts and DataFrames.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyOSError, PyValueError};
@@ -123,7 +126,7 @@ impl PyScenario {
         let bucket = bucket.map(|b| duration(b, "bucket")).transpose()?;
         let seed = seed.unwrap_or(self.scenario.seed);
         let scenario = &self.scenario;
-        let files = py.detach(|| run_files(scenario, seed, bucket))?;
+        let files = interruptible(py, |stop| run_files(scenario, seed, bucket, stop))?;
         Ok(bytes_of(py, files))
     }
 
@@ -145,11 +148,12 @@ impl PyScenario {
             .collect::<PyResult<Vec<_>>>()?;
         let seed = seed.unwrap_or(self.scenario.seed);
         let scenario = &self.scenario;
-        let files = py.detach(|| {
-            let c = interruptible(|progress| {
-                coldsim::analysis::compare::compare(scenario, seed, &policies, progress)
-            })?;
-            Ok::<_, PyErr>(vec![
+        let policies = &policies;
+        let files = interruptible(py, |stop| {
+            let c =
+                coldsim::analysis::compare::compare(scenario, seed, policies, &mut stop_when(stop))
+                    .map_err(run_error)?;
+            Ok(vec![
                 ("compare.csv".to_string(), c.to_csv()),
                 ("compare.json".to_string(), c.to_json()),
             ])
@@ -172,18 +176,18 @@ impl PyScenario {
             .map(|s| coldsim::analysis::sweep::Set::parse(s).map_err(PyValueError::new_err))
             .collect::<PyResult<Vec<_>>>()?;
         let (text, path) = (&self.text, std::path::Path::new(&self.origin));
-        let files = py.detach(|| {
-            let r = coldsim::analysis::sweep::run_sweep(
-                text,
-                path,
-                &sets,
-                replications,
-                None,
-                seed,
-                |_, _| {},
-            )
-            .map_err(ScenarioError::new_err)?;
-            Ok::<_, PyErr>(vec![
+        let job = coldsim::analysis::sweep::SweepJob {
+            scenario_text: text,
+            path,
+            sets: &sets,
+            replications,
+            shard: None,
+            seed,
+        };
+        let files = interruptible(py, |stop| {
+            let r = coldsim::analysis::sweep::run_sweep_until(&job, |_, _| {}, stop)
+                .map_err(ScenarioError::new_err)?;
+            Ok(vec![
                 ("sweep.csv".to_string(), r.to_csv()),
                 ("sweep.json".to_string(), r.to_json()),
             ])
@@ -232,11 +236,12 @@ impl PyScenario {
         };
         let seed = seed.unwrap_or(self.scenario.seed);
         let scenario = &self.scenario;
-        let files = py.detach(|| {
-            let p = interruptible(|progress| {
-                coldsim::analysis::plan::plan(scenario, seed, &slos, vary, minimize, progress)
-            })?;
-            Ok::<_, PyErr>(vec![
+        let slos = &slos;
+        let files = interruptible(py, |stop| {
+            let progress = &mut stop_when(stop);
+            let p = coldsim::analysis::plan::plan(scenario, seed, slos, vary, minimize, progress)
+                .map_err(run_error)?;
+            Ok(vec![
                 ("plan.csv".to_string(), p.to_csv()),
                 ("plan.json".to_string(), p.to_json()),
             ])
@@ -262,40 +267,74 @@ fn bytes_of(py: Python<'_>, files: Vec<(String, Vec<u8>)>) -> PyFiles<'_> {
         .collect()
 }
 
-/// Runs `work` with a progress callback that stops it on Ctrl-C: the KeyboardInterrupt, the
-/// run's error as a RunError, or its result.
-fn interruptible<T>(
-    work: impl FnOnce(coldsim::analysis::run::Progress<'_>) -> Result<T, coldsim::RunError>,
+/// How often the calling thread looks for Ctrl-C while a run works.
+const POLL: Duration = Duration::from_millis(50);
+
+/// Runs `work` on a thread of its own with the GIL released, while the calling thread looks
+/// for Ctrl-C every 50 ms (Python handles signals on its main thread only, and a run's own
+/// threads never hold the GIL). On a KeyboardInterrupt, `work`'s stop flag is set and, once
+/// `work` has returned (runs check the flag every 2^18 events), the KeyboardInterrupt is raised.
+fn interruptible<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce(&AtomicBool) -> PyResult<T> + Send,
 ) -> PyResult<T> {
-    let mut interrupted = None;
-    let result = work(&mut |_| stop_on_ctrl_c(&mut interrupted));
-    if let Some(e) = interrupted {
-        return Err(e);
-    }
-    result.map_err(|e| RunError::new_err(e.to_string()))
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (tx, mut rx) = mpsc::channel();
+        let stop = &stop;
+        let worker = scope.spawn(move || {
+            // The receiver outlives the worker unless this thread panicked.
+            let _ = tx.send(work(stop));
+        });
+        let mut interrupted = None;
+        loop {
+            let (back, got) = py.detach(move || {
+                let got = rx.recv_timeout(POLL);
+                (rx, got)
+            });
+            rx = back;
+            match got {
+                Ok(out) => return interrupted.map_or(out, Err),
+                Err(RecvTimeoutError::Timeout) if interrupted.is_none() => {
+                    if let Err(e) = py.check_signals() {
+                        stop.store(true, Ordering::Relaxed);
+                        interrupted = Some(e);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => match worker.join() {
+                    Err(panic) => std::panic::resume_unwind(panic),
+                    Ok(()) => unreachable!("a worker that returned sent its result"),
+                },
+            }
+        }
+    })
 }
 
-/// A progress callback's check for Ctrl-C: on a pending KeyboardInterrupt, keeps it and asks
-/// the run to stop.
-fn stop_on_ctrl_c(interrupted: &mut Option<PyErr>) {
-    if interrupted.is_some() {
-        return;
-    }
-    if let Err(e) = Python::attach(|py| py.check_signals()) {
-        *interrupted = Some(e);
-        coldsim::analysis::run::stop_this_run();
+/// A run's progress callback that stops it once `stop` is set.
+fn stop_when(stop: &AtomicBool) -> impl FnMut(&coldsim::sim::engine::Simulation) + '_ {
+    move |_| {
+        if stop.load(Ordering::Relaxed) {
+            coldsim::analysis::run::stop_this_run();
+        }
     }
 }
 
-/// What `coldsim run` writes, or why it cannot: checks for Ctrl-C between stretches of events.
+/// A run's error as Python raises it.
+fn run_error(e: coldsim::RunError) -> PyErr {
+    RunError::new_err(e.to_string())
+}
+
+/// What `coldsim run` writes, or why it cannot; stops once `stop` is set.
 fn run_files(
     scenario: &coldsim::Scenario,
     seed: u64,
     bucket: Option<coldsim::time::SimDuration>,
+    stop: &AtomicBool,
 ) -> PyResult<Vec<(String, Vec<u8>)>> {
-    let (summary, sim) = interruptible(|progress| {
-        coldsim::analysis::summary::run_summary(scenario, seed, bucket, progress)
-    })?;
+    let (summary, sim) =
+        coldsim::analysis::summary::run_summary(scenario, seed, bucket, &mut stop_when(stop))
+            .map_err(run_error)?;
     coldsim::output::files::run_files(scenario, &summary, &sim)
         .map_err(|e| RunError::new_err(format!("drawing the charts: {e}")))
 }

@@ -41,6 +41,6 @@ pub use grid::{check_sets, grid_len, grid_point, point_scenario};
 pub(crate) use merge::{SHARD_FORMAT, ShardPoint, ShardRun};
 pub use merge::{ShardFile, merge};
 pub use result::{METRIC_UNITS, METRICS, Metrics, Point, Run, SweepResult, metrics};
-pub use run::{MAX_REPLICATIONS, run_once, run_sweep};
+pub use run::{MAX_REPLICATIONS, SweepJob, run_once, run_sweep, run_sweep_until};
 pub use set::{Set, TRAFFIC_SCALE, scale_traffic, set_key};
 pub use shard::{parse_shard, shard_from_env};

@@ -1,7 +1,7 @@
 //! Running a sweep: every point of the grid built and validated, then the replications of the points of a shard (or of all) run in parallel on rayon's pool and gathered in grid order.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -50,8 +50,17 @@ fn sweep_fingerprint(text: &str, name: &str, sets: &[Set], replications: u32, se
 
 /// Runs one scenario with one seed to the end, its trace opened afresh, as `coldsim run` does.
 pub fn run_once(scenario: &Scenario, seed: u64) -> Result<Summary, String> {
-    let finished =
-        crate::analysis::run::run(scenario, seed, None, |_| {}).map_err(|e| e.to_string())?;
+    run_until(scenario, seed, &AtomicBool::new(false))
+}
+
+/// [`run_once`], stopped (with an "interrupted" error) within 2^18 events of `stop` being set.
+fn run_until(scenario: &Scenario, seed: u64, stop: &AtomicBool) -> Result<Summary, String> {
+    let finished = crate::analysis::run::run(scenario, seed, None, |_| {
+        if stop.load(Ordering::Relaxed) {
+            crate::analysis::run::stop_this_run();
+        }
+    })
+    .map_err(|e| e.to_string())?;
     Ok(Summary::new(scenario, seed, &finished.sim))
 }
 
@@ -68,6 +77,50 @@ pub fn run_sweep(
     seed: Option<u64>,
     progress: impl Fn(u64, u64) + Sync,
 ) -> Result<SweepResult, String> {
+    let sweep = SweepJob {
+        scenario_text,
+        path,
+        sets,
+        replications,
+        shard,
+        seed,
+    };
+    run_sweep_until(&sweep, progress, &AtomicBool::new(false))
+}
+
+/// A sweep as [`run_sweep`] takes it.
+#[derive(Clone, Copy)]
+pub struct SweepJob<'a> {
+    /// The scenario file's text, which each point edits.
+    pub scenario_text: &'a str,
+    /// The scenario file's path, for relative paths in it and for errors.
+    pub path: &'a Path,
+    /// The keys swept and their values.
+    pub sets: &'a [Set],
+    /// The runs of each point, seeds one apart.
+    pub replications: u32,
+    /// The shard run (index, count), or the whole grid.
+    pub shard: Option<(u32, u32)>,
+    /// The seed overriding the scenario's.
+    pub seed: Option<u64>,
+}
+
+/// [`run_sweep`] that another thread can stop (on Ctrl-C, say) by setting `stop`: the runs in
+/// progress stop within 2^18 events, those not begun do not start, and the sweep returns an
+/// "interrupted" error.
+pub fn run_sweep_until(
+    sweep: &SweepJob<'_>,
+    progress: impl Fn(u64, u64) + Sync,
+    stop: &AtomicBool,
+) -> Result<SweepResult, String> {
+    let SweepJob {
+        scenario_text,
+        path,
+        sets,
+        replications,
+        shard,
+        seed,
+    } = *sweep;
     check_sets(sets)?;
     if replications == 0 || replications > MAX_REPLICATIONS {
         return Err(format!(
@@ -101,7 +154,10 @@ pub fn run_sweep(
         .map(|k| {
             let (_, _, s) = &scenarios[(k / reps) as usize];
             let run_seed = seed.unwrap_or(s.seed).wrapping_add(k % reps);
-            let out = run_once(s, run_seed).map(|summary| Run {
+            if stop.load(Ordering::Relaxed) {
+                return Err("interrupted".to_string());
+            }
+            let out = run_until(s, run_seed, stop).map(|summary| Run {
                 seed: run_seed,
                 metrics: metrics(&summary),
             });
@@ -146,4 +202,44 @@ fn label(sets: &[Set], values: &[&str]) -> String {
         .map(|(s, v)| format!("{}={v}", s.key))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: &str = "name = \"s\"\nduration = \"1d\"\n[[function]]\nname = \"f\"\narrival = { process = \"poisson\", rate_per_s = 100 }\ninit = { dist = \"constant\", ms = 1 }\nexec = { dist = \"constant\", ms = 1 }\n";
+
+    #[test]
+    fn a_stop_ends_a_run_within_its_first_stretch_of_events() {
+        let s = crate::parse(DAY, "s.toml").expect("valid");
+        let err = run_until(&s, 1, &AtomicBool::new(true)).expect_err("stopped");
+        assert_eq!(err, "interrupted");
+        assert!(run_until(&s, 1, &AtomicBool::new(false)).is_ok());
+    }
+
+    #[test]
+    fn a_stopped_sweep_starts_no_run() {
+        // A minute of traffic runs in fewer events than a stretch: only the check before each
+        // run can stop it.
+        let text = DAY.replace("\"1d\"", "\"1m\"");
+        let sets = [Set::parse("function.f.memory_mb=128,256").expect("set")];
+        let job = SweepJob {
+            scenario_text: &text,
+            path: Path::new("s.toml"),
+            sets: &sets,
+            replications: 2,
+            shard: None,
+            seed: None,
+        };
+        let runs = AtomicU64::new(0);
+        let count = |_, _| {
+            runs.fetch_add(1, Ordering::Relaxed);
+        };
+        let err = run_sweep_until(&job, count, &AtomicBool::new(true)).expect_err("stopped");
+        assert_eq!(err, "grid point 0 (function.f.memory_mb=128): interrupted");
+        assert_eq!(runs.load(Ordering::Relaxed), 0, "no run began");
+        let whole = run_sweep_until(&job, |_, _| {}, &AtomicBool::new(false)).expect("runs");
+        assert_eq!(whole.points.len(), 2);
+    }
 }
