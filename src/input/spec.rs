@@ -417,6 +417,29 @@ mod tests {
                 ..Default::default()
             })
         );
+        // Every key the message lists is read into its own field.
+        assert_eq!(
+            hybrid(
+                "bin=2m,margin=0.2,cv=1.5,oob=0.4,min_samples=7,alpha=0.3,\
+                 forecast_margin=0.25,forecast_min_samples=4"
+            ),
+            Ok(HybridSpec {
+                bin: Some(SimDuration::from_secs(120)),
+                margin: Some(0.2),
+                cv_threshold: Some(1.5),
+                oob_threshold: Some(0.4),
+                min_samples: Some(7),
+                alpha: Some(0.3),
+                forecast_margin: Some(0.25),
+                forecast_min_samples: Some(4),
+                ..Default::default()
+            })
+        );
+        assert!(
+            hybrid("forecast_min_samples=2.5")
+                .expect_err("bad")
+                .contains("forecast_min_samples=2.5: not a whole number")
+        );
     }
 
     #[test]
