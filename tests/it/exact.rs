@@ -1020,15 +1020,16 @@ fn greedy_dual_eviction_keeps_the_expensive_container() {
 #[test]
 fn greedy_dual_frequency_counts_the_requests_of_containers_still_alive() {
     // FaasCache's frequency: the requests served by the function's containers still alive.
-    // A 256 MB pool of 128 MB containers, init 100 ms (a: 1000 ms), exec 100 ms, kept 2 h.
-    // b serves 4 requests (0-3 s): 4 × 100 / 128 = 3.125. a at 4 s: 1 × 1000 / 128 = 7.8125,
-    // busy until 5.1 s. c at 5 s evicts b (clock 3.125) and gets 3.125 + 0.78125. b at 6 s
+    // A 256 MB pool of 128 MB containers, init 100 ms (a: 640 ms), exec 100 ms, kept 2 h.
+    // b serves 4 requests (0-3 s): 4 × 100 / 128 = 3.125. a at 4 s: 1 × 640 / 128 = 5,
+    // busy until 4.74 s. c at 5 s evicts b (clock 3.125) and gets 3.125 + 0.78125. b at 6 s
     // evicts c (clock 3.90625); its requests left with its container, so b restarts at
     // frequency 1: 3.90625 + 0.78125 = 4.6875. c at 7 s evicts b, not a, and a at 8 s is
-    // warm. Counting every request so far, b would rank 3.90625 + 5 × 0.78125 = 7.8125, level
-    // with a, and a (the older container) would go instead.
+    // warm. Had b's frequency kept a request of its evicted container (2: 5.46875), or
+    // counted every request so far (5: 7.8125), b would outrank a, and a would go instead.
     let toml = bounded("greedy-dual")
         .replace(r#"at = ["0s", "3s"]"#, r#"at = ["4s", "8s"]"#)
+        .replace("ms = 1000", "ms = 640")
         .replace(r#"at = ["1s"]"#, r#"at = ["0s", "1s", "2s", "3s", "6s"]"#)
         .replace(r#"at = ["2s"]"#, r#"at = ["5s", "7s"]"#)
         .replace(r#"idle = "30m""#, r#"idle = "2h""#)
@@ -1036,7 +1037,7 @@ fn greedy_dual_frequency_counts_the_requests_of_containers_still_alive() {
     let r = check_each(
         &toml,
         &[
-            &[("4s", 'C', 1100, Some(1)), ("8s", 'W', 100, Some(1))],
+            &[("4s", 'C', 740, Some(1)), ("8s", 'W', 100, Some(1))],
             &[
                 ("0s", 'C', 200, Some(0)),
                 ("1s", 'W', 100, Some(0)),

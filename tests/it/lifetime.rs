@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use rand::RngExt;
+
 use coldsim::analysis::summary::Summary;
 use coldsim::model::scenario::Scenario;
 use coldsim::sim::engine::Simulation;
@@ -385,4 +387,44 @@ fn lifetime_rules_that_cannot_hold_are_refused_with_their_key() {
         assert!(e.contains(needle), "{platform}: {e}");
         assert!(e.contains("platform"), "{platform}: {e}");
     }
+}
+
+#[test]
+fn a_container_retired_while_its_function_is_busy_takes_no_draw_from_the_policy() {
+    // Init 350 ms, exec 10 s, lifetime 15 s, a uniform 100 ms to 2 s window, drawn from the
+    // function's policy stream (the fifth stream: router, then arrivals, exec, init, policy).
+    // c0 [0, 10.35 s] idles beside busy c1 and draws d1; 10.4 s is warm on c0 [10.4, 20.4 s];
+    // c1 [1, 11.35 s] draws d2; 19 s is cold on c2 [19, 29.35 s]; c0 ends at 20.4 s, 20.4 s
+    // old and its function busy: retired with no draw; c2 ends 10.35 s old and draws d3.
+    // Idle: c0 50 ms, c1 d2, c2 d3 (a draw at c0's retirement would give c2 the fourth).
+    let s = scenario(
+        r#"
+name = "retire-busy"
+duration = "1m"
+[platform]
+max_lifetime = "15s"
+[[function]]
+name = "f"
+arrival = { process = "explicit", at = ["0s", "1s", "10s 400ms", "19s"] }
+init = { dist = "constant", ms = 350 }
+exec = { dist = "constant", ms = 10000 }
+keep_alive = { policy = "uniform", min = "100ms", max = "2s" }
+"#,
+    );
+    let seed = 11;
+    let mut streams = coldsim::rng::Streams::new(seed);
+    let mut policy = (0..5)
+        .map(|_| streams.stream())
+        .last()
+        .expect("five streams");
+    let d: Vec<u64> = (0..3)
+        .map(|_| policy.random_range(100_000..=2_000_000u64))
+        .collect();
+    let idle_us = 50_000 + d[1] + d[2];
+    let summary = run(&s, seed);
+    assert_eq!(summary.totals.cold_starts, 3);
+    assert_eq!(
+        summary.totals.gb_s.idle,
+        idle_us as f64 * (128.0 / 1024.0 / 1e6)
+    );
 }

@@ -533,3 +533,54 @@ init = { dist = "constant", ms = 0 }
     assert!((cost("1024") - cost("1769") - (177_152.0 - 176_900.0) * per).abs() < 1e-15);
     assert!((cost("2048") - cost("1769") - (204_800.0 - 176_900.0) * per).abs() < 1e-15);
 }
+
+/// A function with a warmer pinging every 20 min for 12 h (36 pings), init 800 ms, the hybrid
+/// policy, the given handler time and arrivals.
+fn pinged(exec_ms: u64, at: &[String]) -> Summary {
+    summary(&format!(
+        r#"
+duration = "12h"
+[[function]]
+name = "f"
+arrival = {{ process = "explicit", at = [{}] }}
+exec = {{ dist = "constant", ms = {exec_ms} }}
+init = {{ dist = "constant", ms = 800 }}
+keep_alive = {{ policy = "hybrid" }}
+warmer = {{ every = "20m" }}
+"#,
+        at.join(", ")
+    ))
+}
+
+#[test]
+fn a_warmers_pings_that_find_the_function_idle_are_its_idle_times() {
+    // Pings at 0, 20m, ...: each finds the function idle 20m - 801 ms after the last: one bin
+    // of the histogram, trusted from the tenth (at 200 min). From then the policy pre-warms
+    // at 0.9 of the bin's lower edge, 17.1 min, for each of the pings at 200 min to 11h 40m:
+    // 26 pre-warms. (Pings taken as overlapping demand would be idle times of zero: a 66 s
+    // window, no pre-warm.)
+    let s = pinged(200, &["\"11h 59m 30s\"".to_string()]);
+    let t = &s.totals;
+    assert_eq!((t.warmer_pings, t.containers.prewarmed), (36, 26));
+}
+
+#[test]
+fn a_warmers_pings_while_the_function_is_busy_are_idle_times_of_zero() {
+    // Requests of 5 min at 19m, 39m, ...: each ping (at 20m, 40m, ...) finds one running, an
+    // idle time of zero; the requests find the function idle 15 min. Half the idle times are
+    // zero, so the histogram's head is 0: the policy keeps containers instead of pre-warming.
+    // (Pings taken as arrivals to an idle function would give idle times of 1 min, the time
+    // since the request began, and a pre-warm after most of the 35 requests.)
+    let at: Vec<String> = (1..36).map(|k| format!("\"{}m\"", 20 * k - 1)).collect();
+    let s = pinged(300_000, &at);
+    let t = &s.totals;
+    assert_eq!(
+        (
+            t.invocations,
+            t.cold_starts,
+            t.warmer_pings,
+            t.containers.prewarmed
+        ),
+        (35, 0, 36, 0)
+    );
+}
