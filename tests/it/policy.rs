@@ -584,3 +584,32 @@ fn a_warmers_pings_while_the_function_is_busy_are_idle_times_of_zero() {
         (35, 0, 36, 0)
     );
 }
+
+#[test]
+fn the_forecast_keeps_a_pre_warmed_container_at_least_a_bin() {
+    // Firings every 6 h, the last 30 s late; no init, a 200 ms handler, so every idle time is
+    // 6h - 0.2s and so is the forecast. Cold at 0, 6h and 12h (as in the six-hourly test
+    // above). With a forecast margin of 0.0001 (2.16 s) the pre-warm comes 6h - 2.36 s after
+    // each idle began and is kept at least a bin (1 min), not just to the forecast plus the
+    // margin (6h + 1.96 s): the late firing, 6h + 29.8 s after the idle began, is warm.
+    let at: Vec<String> = (0..8)
+        .map(|k| format!("\"{}s\"", 6 * 3600 * k + if k == 7 { 30 } else { 0 }))
+        .collect();
+    let s = summary(&format!(
+        r#"
+duration = "2d"
+[[function]]
+name = "f"
+arrival = {{ process = "explicit", at = [{}] }}
+exec = {{ dist = "constant", ms = 200 }}
+init = {{ dist = "constant", ms = 0 }}
+keep_alive = {{ policy = "hybrid", forecast_margin = 0.0001 }}
+"#,
+        at.join(", ")
+    ));
+    let t = &s.totals;
+    assert_eq!(
+        (t.invocations, t.cold_starts, t.containers.prewarmed),
+        (8, 3, 5)
+    );
+}
