@@ -214,7 +214,7 @@ def cost(
     ``seed=1``; the same checks and one-line errors (raised as CostError). Returns cost.csv as
     a DataFrame (USD, GB-s and counts as the README's cost outputs say), with cost.json in
     ``.attrs["json"]``, cost.md in ``.attrs["markdown"]`` and the warnings in
-    ``.attrs["warnings"]``."""
+    ``.attrs["warnings"]``. Ctrl-C stops it with KeyboardInterrupt."""
     if "output_format" in options or "out" in options or "quiet" in options:
         raise ValueError(
             "cost returns the table as a DataFrame: write it with DataFrame.to_parquet or to_csv"

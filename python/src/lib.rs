@@ -362,12 +362,14 @@ fn write_files(out: PathBuf, files: Vec<(String, Vec<u8>)>) -> PyResult<()> {
 }
 
 /// `coldsim cost` with its flags (`["traffic.csv", "--format", "azure2021"]`): the files it
-/// writes, the text it prints and its warnings. The GIL is released while it runs.
+/// writes, the text it prints and its warnings. The GIL is released while it runs; Ctrl-C
+/// stops it.
 #[pyfunction]
 fn cost_files(py: Python<'_>, flags: Vec<String>) -> PyResult<(PyFiles<'_>, String, Vec<String>)> {
-    let out = py
-        .detach(|| coldsim::cli::cost_with_flags(&flags))
-        .map_err(|e| CostError::new_err(format!("{e:#}")))?;
+    let out = interruptible(py, |stop| {
+        coldsim::cli::cost_with_flags(&flags, &mut stop_when(stop))
+            .map_err(|e| CostError::new_err(format!("{e:#}")))
+    })?;
     Ok((bytes_of(py, out.files), out.text, out.warnings))
 }
 

@@ -192,6 +192,16 @@ def test_ctrl_c_stops_a_sweep_on_every_core(ctrl_c_handled):
     stopped_within_a_minute(lambda: coldsim.sweep(scenario, memory))
 
 
+def test_ctrl_c_stops_a_cost(ctrl_c_handled, tmp_path):
+    # An Azure 2019 minute-count file of one function at a million invocations a minute: a
+    # 18 kB file, 1.44 * 10^9 invocations (some 15 minutes to run).
+    minutes = ",".join(str(m) for m in range(1, 1441))
+    counts = ",".join(["1000000"] * 1440)
+    trace = tmp_path / "invocations.csv"
+    trace.write_text(f"HashOwner,HashApp,HashFunction,Trigger,{minutes}\no,a,f,http,{counts}\n")
+    stopped_within_a_minute(lambda: coldsim.cost(trace, format="azure2019", exec="100ms"))
+
+
 def test_the_readmes_python_example_runs(tmp_path, monkeypatch):
     readme = (REPO / "README.md").read_text()
     block = readme.split("```python\n", 1)[1].split("```", 1)[0]

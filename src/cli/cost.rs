@@ -147,7 +147,11 @@ struct CostFlags {
 
 /// `coldsim cost` called with its flags (`["traffic.csv", "--format", "azure2021"]`), quiet:
 /// what it writes, or its error (a flag's, the traffic's, the run's) as the command words it.
-pub fn cost_with_flags(flags: &[String]) -> Result<CostOutput> {
+/// `progress` is called every 2^18 events of each run (and may stop it, as a bar's does not).
+pub fn cost_with_flags(
+    flags: &[String],
+    progress: crate::analysis::run::Progress<'_>,
+) -> Result<CostOutput> {
     use clap::Parser;
     let mut parsed = CostFlags::try_parse_from(flags).map_err(|e| {
         let text = e.to_string();
@@ -159,7 +163,7 @@ pub fn cost_with_flags(flags: &[String]) -> Result<CostOutput> {
         anyhow::anyhow!("{first}")
     })?;
     parsed.args.output.quiet = true;
-    cost_output(&parsed.args, |_| Ok(()), &mut |_| {})
+    cost_output(&parsed.args, |_| Ok(()), progress)
 }
 
 pub(super) fn cost(args: CostArgs) -> Result<()> {
