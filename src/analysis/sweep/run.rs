@@ -113,14 +113,8 @@ pub fn run_sweep_until(
     progress: impl Fn(u64, u64) + Sync,
     stop: &AtomicBool,
 ) -> Result<SweepResult, String> {
-    let SweepJob {
-        scenario_text,
-        path,
-        sets,
-        replications,
-        shard,
-        seed,
-    } = *sweep;
+    let (scenario_text, path, sets) = (sweep.scenario_text, sweep.path, sweep.sets);
+    let (replications, shard, seed) = (sweep.replications, sweep.shard, sweep.seed);
     check_sets(sets)?;
     if replications == 0 || replications > MAX_REPLICATIONS {
         return Err(format!(
