@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
+use coldsim::analysis::run::stop_when;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyOSError, PyValueError};
 use pyo3::prelude::*;
@@ -309,15 +310,6 @@ fn interruptible<T: Send>(
             }
         }
     })
-}
-
-/// A run's progress callback that stops it once `stop` is set.
-fn stop_when(stop: &AtomicBool) -> impl FnMut(&coldsim::sim::engine::Simulation) + '_ {
-    move |_| {
-        if stop.load(Ordering::Relaxed) {
-            coldsim::analysis::run::stop_this_run();
-        }
-    }
 }
 
 /// A run's error as Python raises it.

@@ -1,5 +1,7 @@
 //! The one way to run a scenario: open its trace, run the engine to the end, and check what can go wrong (the reader's error, the engine's failure, a trace without invocations, a warm-up as long as the trace).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use crate::input::trace::{TraceError, TraceFormat, TraceHandle, TraceReader, TraceSource};
 use crate::model::scenario::Scenario;
 use crate::model::trace::ArrivalSource;
@@ -54,6 +56,15 @@ thread_local! {
 /// Ctrl-C, say), the run returns [`RunError::Interrupted`] once the callback returns.
 pub fn stop_this_run() {
     STOP.with(|s| s.set(true));
+}
+
+/// A progress callback that stops its run once another thread sets `stop`.
+pub fn stop_when(stop: &AtomicBool) -> impl FnMut(&Simulation) + '_ {
+    move |_| {
+        if stop.load(Ordering::Relaxed) {
+            stop_this_run();
+        }
+    }
 }
 
 /// Called every 2^18 events of a run with the engine, for a progress bar.

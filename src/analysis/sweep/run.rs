@@ -9,6 +9,7 @@ use super::grid::{check_sets, grid_len, grid_point, point_scenario};
 use super::result::{Point, Run, SweepResult, metrics};
 use super::set::Set;
 use super::shard::check_shard;
+use crate::analysis::run::stop_when;
 use crate::analysis::summary::Summary;
 use crate::model::scenario::Scenario;
 
@@ -55,12 +56,8 @@ pub fn run_once(scenario: &Scenario, seed: u64) -> Result<Summary, String> {
 
 /// [`run_once`], stopped (with an "interrupted" error) within 2^18 events of `stop` being set.
 fn run_until(scenario: &Scenario, seed: u64, stop: &AtomicBool) -> Result<Summary, String> {
-    let finished = crate::analysis::run::run(scenario, seed, None, |_| {
-        if stop.load(Ordering::Relaxed) {
-            crate::analysis::run::stop_this_run();
-        }
-    })
-    .map_err(|e| e.to_string())?;
+    let finished = crate::analysis::run::run(scenario, seed, None, stop_when(stop))
+        .map_err(|e| e.to_string())?;
     Ok(Summary::new(scenario, seed, &finished.sim))
 }
 
