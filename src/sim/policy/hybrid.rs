@@ -193,6 +193,17 @@ mod tests {
         h.on_idle(&ctx, &mut Streams::new(1).stream())
     }
 
+    /// Goes idle at `t` and takes an arrival after each of the `gaps` [µs] in turn, idle again
+    /// after each but the last; returns the last arrival's instant.
+    fn idle_and_arrive(h: &mut Hybrid, mut t: u64, gaps: impl IntoIterator<Item = u64>) -> u64 {
+        for gap in gaps {
+            idle(h, t);
+            t += gap;
+            h.on_arrival(SimTime(t), false);
+        }
+        t
+    }
+
     const MIN: u64 = 60_000_000;
 
     #[test]
@@ -207,12 +218,7 @@ mod tests {
         // tail = 31 min (upper edge). Pre-warm at 30 × 0.9 = 27 min, window ends at
         // 31 × 1.1 = 34.1 min.
         let mut h = Hybrid::new(&HybridSpec::default());
-        let mut t = 0;
-        for _ in 0..20 {
-            idle(&mut h, t);
-            t += 30 * MIN;
-            h.on_arrival(SimTime(t), false);
-        }
+        let t = idle_and_arrive(&mut h, 0, [30 * MIN; 20]);
         assert_eq!(
             idle(&mut h, t),
             Decision::Prewarm {
@@ -226,16 +232,7 @@ mod tests {
     fn short_idle_times_keep_the_container_without_pre_warming() {
         // ITs in bin 0 and bin 2: head 0 → no pre-warm; tail = 3 min × 1.1.
         let mut h = Hybrid::new(&HybridSpec::default());
-        let mut t = 0;
-        for i in 0..40 {
-            idle(&mut h, t);
-            t += if i % 2 == 0 {
-                10_000_000
-            } else {
-                2 * MIN + 5_000_000
-            };
-            h.on_arrival(SimTime(t), false);
-        }
+        let t = idle_and_arrive(&mut h, 0, [10_000_000, 2 * MIN + 5_000_000].repeat(20));
         assert_eq!(
             idle(&mut h, t),
             Decision::KeepFor(SimDuration(33 * MIN / 10))
@@ -248,13 +245,8 @@ mod tests {
         // keep to 6 h × 1.15 = 414 min (less 1 µs: 1.15 × 21,600,000,000 µs truncates to
         // 24,839,999,999 in floating point). The second IT already suffices.
         let mut h = Hybrid::new(&HybridSpec::default());
-        let mut t = 0;
-        h.on_arrival(SimTime(t), false);
-        for _ in 0..2 {
-            idle(&mut h, t);
-            t += 360 * MIN;
-            h.on_arrival(SimTime(t), false);
-        }
+        h.on_arrival(SimTime(0), false);
+        let t = idle_and_arrive(&mut h, 0, [360 * MIN; 2]);
         assert_eq!(
             idle(&mut h, t),
             Decision::Prewarm {
@@ -282,12 +274,7 @@ mod tests {
         // = 4 h; pre-warm at 204 min, keep to 276 min (less 1 µs, truncated as above).
         let mut h = Hybrid::new(&HybridSpec::default());
         h.on_arrival(SimTime(0), false);
-        let mut t = 0;
-        for gap in [360, 360, 120] {
-            idle(&mut h, t);
-            t += gap * MIN;
-            h.on_arrival(SimTime(t), false);
-        }
+        let t = idle_and_arrive(&mut h, 0, [360 * MIN, 360 * MIN, 120 * MIN]);
         assert_eq!(
             idle(&mut h, t),
             Decision::Prewarm {
@@ -341,12 +328,7 @@ mod tests {
         assert_eq!((beside(&mut h, 1, 1), beside(&mut h, 0, 0)), (range, range));
         // A half-hourly timer's decision (pre-warm at 27 min, kept to 34.1 min) keeps a
         // container beside busy ones for 34.1 min, and the function's idle clock untouched.
-        let mut t = 0;
-        for _ in 0..20 {
-            idle(&mut h, t);
-            t += 30 * MIN;
-            h.on_arrival(SimTime(t), false);
-        }
+        let t = idle_and_arrive(&mut h, 0, [30 * MIN; 20]);
         let window = Decision::KeepFor(SimDuration(341 * MIN / 10));
         assert_eq!(
             (beside(&mut h, 2, 1), beside(&mut h, 0, 0)),
@@ -359,12 +341,7 @@ mod tests {
     fn a_flat_histogram_is_not_trusted() {
         // ITs spread evenly over the whole range: CV of the bin counts is 0.
         let mut h = Hybrid::new(&HybridSpec::default());
-        let mut t = 0;
-        for i in 0..240 {
-            idle(&mut h, t);
-            t += i * MIN + 1;
-            h.on_arrival(SimTime(t), false);
-        }
+        let t = idle_and_arrive(&mut h, 0, (0..240).map(|i| i * MIN + 1));
         assert_eq!(idle(&mut h, t), Decision::KeepFor(SimDuration(240 * MIN)));
     }
 
